@@ -1,0 +1,121 @@
+//! The result of a diagnosis: plain, serialisable data. Its JSON form is a contract (see README.md).
+
+use serde::{Deserialize, Serialize};
+
+use super::facts::Facts;
+use super::guide::Guide;
+use super::tree::Question;
+
+/// Did the installation or update fail?
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Failed,
+    /// Succeeded, including "installed, restart pending".
+    Succeeded,
+    /// The input does not say.
+    Inconclusive,
+}
+
+/// What a finding is to the failure. The root cause is chosen among `Cause` findings first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// A line that explains the failure (an error message, a failing custom action's output).
+    Cause,
+    /// A line that marks where it failed without saying why (`Return value 3.`, a failed action).
+    Failure,
+    /// A line that repeats the outcome (`MainEngineThread is returning 1603`, `Final Result: …`).
+    Summary,
+    /// A line that shows success (`Installation completed successfully`, `Return value 1.` at the end).
+    Success,
+    /// Worth showing, but neither cause nor outcome (the product's name, the Windows version).
+    Context,
+}
+
+/// One line of a log that matters, with where it came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// The file's name as given (a path for the CLI, the file name in the page, `archive.zip/inner.log`).
+    pub file: String,
+    /// 1-based line number: the N-th piece of the decoded text split at LF.
+    pub line: u64,
+    /// That line, without its line end (cut to a few hundred characters).
+    pub text: String,
+    /// Codes on or implied by the line, normalised (see [`crate::engine::codes`]).
+    pub codes: Vec<String>,
+    /// One plain sentence saying what the line means.
+    pub summary: String,
+    /// What the line is to the failure.
+    pub role: Role,
+    /// The knowledge base's cause this finding points to (e.g. `another-install`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    /// Byte offset of the line's start in the decoded text of its file.
+    pub offset: u64,
+    /// The lines around it, for showing the evidence in place.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub context: Vec<ContextLine>,
+    /// Extra labelled details (failing action, custom action, product, update title…).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<Detail>,
+}
+
+/// A neighbouring line of a finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContextLine {
+    pub line: u64,
+    pub text: String,
+}
+
+/// A labelled detail of a finding, such as `action: InstallFinalize`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Detail {
+    pub label: String,
+    pub value: String,
+}
+
+/// Something odd about the input that the person should know (bad bytes, a log too short to tell…).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    /// The file it concerns, if one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    pub message: String,
+}
+
+/// What was read of one input file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileSummary {
+    pub name: String,
+    /// The detected log format (see [`crate::engine::formats::LogFormat`]).
+    pub format: String,
+    /// The detected encoding: `utf-8`, `utf-16le`, `utf-16be` or `windows-1252`.
+    pub encoding: String,
+    pub bytes: u64,
+    pub lines: u64,
+    pub verdict: Verdict,
+}
+
+/// The whole answer for one case: one or several files, or a pasted text.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Diagnosis {
+    pub verdict: Verdict,
+    /// The first line that explains the failure, or none when the input holds no cause.
+    pub root_cause: Option<Finding>,
+    /// Every finding that matters, in input order, the root cause among them.
+    pub findings: Vec<Finding>,
+    /// Every code found, normalised, without repeats, in order of first appearance; related forms
+    /// (1603 ⇄ 0x80070643) follow each other.
+    pub codes: Vec<String>,
+    /// What the input told about the machine and the update.
+    pub facts: Facts,
+    /// The questions on the path through the knowledge base, with the answer taken.
+    pub questions: Vec<Question>,
+    /// The guide the knowledge base chose.
+    pub guide: Guide,
+    /// Notes about the input itself.
+    pub notes: Vec<Note>,
+    /// One entry per input file.
+    pub files: Vec<FileSummary>,
+}

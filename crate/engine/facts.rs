@@ -1,0 +1,330 @@
+//! Facts: what the input told us about the machine and the update, as `key = value` pairs that the
+//! knowledge base branches on. The keys are listed in [`KEYS`]; tests check every key the knowledge base uses
+//! is among them.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use regex::bytes::Regex;
+use serde::{Deserialize, Serialize};
+
+use super::scan::re;
+
+/// A set of facts. The first value learned for a key wins: logs state facts early (headers), and later
+/// lines more often mention other products in passing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Facts(BTreeMap<String, String>);
+
+impl Facts {
+    pub fn new() -> Facts {
+        Facts::default()
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).map(String::as_str)
+    }
+
+    /// Sets `key` unless it is already known.
+    pub fn learn(&mut self, key: &str, value: impl Into<String>) {
+        if !self.0.contains_key(key) {
+            let value = value.into();
+            if !value.trim().is_empty() {
+                self.0.insert(key.to_string(), value);
+            }
+        }
+    }
+
+    /// Sets `key`, replacing what was known (answers given by the person override what logs suggest).
+    pub fn set(&mut self, key: &str, value: impl Into<String>) {
+        self.0.insert(key.to_string(), value.into());
+    }
+
+    pub fn remove(&mut self, key: &str) -> Option<String> {
+        self.0.remove(key)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Merges `other` in; facts already known stay.
+    pub fn absorb(&mut self, other: &Facts) {
+        for (k, v) in other.iter() {
+            self.learn(k, v);
+        }
+    }
+}
+
+/// One kind of fact the engine knows, with a label for people.
+#[derive(Clone, Copy, Debug)]
+pub struct FactKey {
+    pub key: &'static str,
+    pub label: &'static str,
+}
+
+/// Every fact key, sorted by key (a test checks the order and that each is unique).
+pub const KEYS: &[FactKey] = &[
+    FactKey {
+        key: "action",
+        label: "Failing installer action",
+    },
+    FactKey {
+        key: "cause",
+        label: "Cause",
+    },
+    FactKey {
+        key: "code",
+        label: "Main error code",
+    },
+    FactKey {
+        key: "custom_action",
+        label: "Failing custom action",
+    },
+    FactKey {
+        key: "dotnet_installed",
+        label: ".NET Framework versions installed",
+    },
+    FactKey {
+        key: "dotnet_target",
+        label: ".NET Framework version the update is for",
+    },
+    FactKey {
+        key: "kb",
+        label: "Update (KB number)",
+    },
+    FactKey {
+        key: "log_path",
+        label: "Log that holds the cause",
+    },
+    FactKey {
+        key: "product",
+        label: "Kind of product or update",
+    },
+    FactKey {
+        key: "product_name",
+        label: "Product",
+    },
+    FactKey {
+        key: "program",
+        label: "Program that failed",
+    },
+    FactKey {
+        key: "restart_pending",
+        label: "Restart pending",
+    },
+    FactKey {
+        key: "source",
+        label: "Where the failure was reported",
+    },
+    FactKey {
+        key: "update_title",
+        label: "Update",
+    },
+    FactKey {
+        key: "windows",
+        label: "Windows version",
+    },
+    FactKey {
+        key: "windows_build",
+        label: "Windows build",
+    },
+];
+
+/// The label of a fact key, or the key itself when unknown.
+pub fn label(key: &str) -> &str {
+    KEYS.iter()
+        .find(|k| k.key == key)
+        .map(|k| k.label)
+        .unwrap_or(key)
+}
+
+/// Canonical Windows versions, oldest first, with the name people know them by.
+pub const WINDOWS: &[(&str, &str)] = &[
+    ("xp", "Windows XP"),
+    ("server2003", "Windows Server 2003"),
+    ("vista", "Windows Vista"),
+    ("server2008", "Windows Server 2008"),
+    ("7", "Windows 7"),
+    ("server2008r2", "Windows Server 2008 R2"),
+    ("8", "Windows 8"),
+    ("server2012", "Windows Server 2012"),
+    ("8.1", "Windows 8.1"),
+    ("server2012r2", "Windows Server 2012 R2"),
+    ("10", "Windows 10"),
+    ("server2016", "Windows Server 2016"),
+    ("server2019", "Windows Server 2019"),
+    ("server2022", "Windows Server 2022"),
+    ("11", "Windows 11"),
+    ("server2025", "Windows Server 2025"),
+];
+
+/// The display name of a canonical Windows version.
+pub fn windows_name(id: &str) -> Option<&'static str> {
+    WINDOWS.iter().find(|(k, _)| *k == id).map(|(_, n)| *n)
+}
+
+/// Learns what one line says about the machine and the update. Cheap when the line says nothing: one
+/// multi-pattern test first, captures only on a hit.
+pub fn learn_from_line(line: &[u8], facts: &mut Facts) {
+    let p = patterns();
+    if !p.any.is_match(line) {
+        return;
+    }
+    if !has(facts, "kb") {
+        if let Some(c) = p.kb.captures(line) {
+            facts.learn("kb", format!("KB{}", lossy(&c[1])));
+        }
+    }
+    if !has(facts, "windows") {
+        if let Some(w) = windows_from_text(line) {
+            facts.learn("windows", w);
+        }
+    }
+    if !has(facts, "dotnet_target") {
+        if let Some(c) = p.dotnet.captures(line) {
+            let v = lossy(&c[1]);
+            facts.learn("dotnet_target", dotnet_family(&v));
+            facts.learn("product", "dotnet");
+        }
+    }
+    if !has(facts, "product") {
+        if let Some(product) = product_from_text(line) {
+            facts.learn("product", product);
+        }
+    }
+}
+
+fn has(facts: &Facts, key: &str) -> bool {
+    facts.get(key).is_some()
+}
+
+fn lossy(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Maps a .NET Framework version as written ("3.5 SP1", "4.8.1", "2.0a") to the family the knowledge base
+/// branches on: `1.0`, `1.1`, `2.0`, `3.0`, `3.5` or `4`.
+pub fn dotnet_family(v: &str) -> String {
+    let v = v.trim();
+    for fam in ["1.0", "1.1", "2.0", "3.0", "3.5"] {
+        if v.starts_with(fam) {
+            return fam.to_string();
+        }
+    }
+    if v.starts_with('4') {
+        return "4".to_string();
+    }
+    v.to_string()
+}
+
+/// Recognises a Windows version named in text: "Windows 7", "Windows Server 2008 R2", "Windows 10 Version 22H2",
+/// or an NT version with build ("6.1.7601", "10.0.22631").
+pub fn windows_from_text(text: &[u8]) -> Option<&'static str> {
+    let p = patterns();
+    if let Some(c) = p.windows_name.captures(text) {
+        let server = c.name("server").is_some();
+        let ver = lossy(&c["ver"]).to_ascii_lowercase();
+        let r2 = c.name("r2").is_some();
+        let id = match (server, ver.as_str(), r2) {
+            (false, "xp", _) => "xp",
+            (false, "vista", _) => "vista",
+            (false, "7", _) => "7",
+            (false, "8", _) => "8",
+            (false, "8.1", _) => "8.1",
+            (false, "10", _) => "10",
+            (false, "11", _) => "11",
+            (true, "2003", _) => "server2003",
+            (true, "2008", false) => "server2008",
+            (true, "2008", true) => "server2008r2",
+            (true, "2012", false) => "server2012",
+            (true, "2012", true) => "server2012r2",
+            (true, "2016", _) => "server2016",
+            (true, "2019", _) => "server2019",
+            (true, "2022", _) => "server2022",
+            (true, "2025", _) => "server2025",
+            _ => return None,
+        };
+        return Some(id);
+    }
+    if let Some(c) = p.nt_version.captures(text) {
+        let major: u32 = lossy(&c[1]).parse().ok()?;
+        let minor: u32 = lossy(&c[2]).parse().ok()?;
+        let build: u32 = lossy(&c[3]).parse().ok()?;
+        // Client and server share NT versions; a bare version number is taken as the client Windows, which is
+        // what people with a failing update mostly run. Server logs name themselves in their headers.
+        return match (major, minor) {
+            (5, 1) => Some("xp"),
+            (5, 2) => Some("server2003"),
+            (6, 0) => Some("vista"),
+            (6, 1) => Some("7"),
+            (6, 2) => Some("8"),
+            (6, 3) => Some("8.1"),
+            (10, 0) if build >= 22000 => Some("11"),
+            (10, 0) if build >= 10240 => Some("10"),
+            _ => None,
+        };
+    }
+    None
+}
+
+/// Recognises the kind of update or product a line names.
+pub fn product_from_text(text: &[u8]) -> Option<&'static str> {
+    let p = patterns();
+    let hits = p.product.matches(text);
+    // The order matters: a WinRE update title also says "Windows", a Defender one also says "Update".
+    for (i, product) in PRODUCTS.iter().enumerate() {
+        if hits.matched(i) {
+            return Some(product.0);
+        }
+    }
+    None
+}
+
+const PRODUCTS: &[(&str, &str)] = &[
+    (
+        "winre",
+        r"(?i)KB50344(?:39|40|41)|KB5057589|Windows Recovery Environment|Safe OS Dynamic Update|WinRE",
+    ),
+    (
+        "defender",
+        r"(?i)KB2267602|KB2461484|Security Intelligence Update|Definition Update for (?:Microsoft|Windows) Defender|Microsoft Defender Antivirus|Windows Defender",
+    ),
+    ("dotnet", r"(?i)\.NET Framework|NetFx3|NDP[0-9]"),
+    (
+        "office",
+        r"(?i)Microsoft Office|Office (?:2003|2007|2010|2013|2016)|Outlook|Excel|PowerPoint|OneNote",
+    ),
+    (
+        "windows",
+        r"(?i)Cumulative Update for Windows|Servicing Stack Update|Security Monthly Quality Rollup|Feature update to Windows",
+    ),
+];
+
+struct Patterns {
+    any: Regex,
+    kb: Regex,
+    windows_name: Regex,
+    nt_version: Regex,
+    dotnet: Regex,
+    product: regex::bytes::RegexSet,
+}
+
+fn patterns() -> &'static Patterns {
+    static P: OnceLock<Patterns> = OnceLock::new();
+    P.get_or_init(|| Patterns {
+        any: re(r"(?i)KB[0-9]{6}|Windows|\.NET|NetFx|NDP|Office|Defender|WinRE|Recovery Environment|Security Intelligence|[0-9]{1,2}\.[0-9]\.[0-9]{4}"),
+        kb: re(r"(?i)\bKB ?([0-9]{6,7})\b"),
+        windows_name: re(
+            r"(?i)\bWindows(?:®|\(R\))? (?P<server>Server(?:®|\(R\))? )?(?P<ver>XP|Vista|7|8\.1|8|10|11|2003|2008|2012|2016|2019|2022|2025)\b(?: [A-Za-z]+)?(?P<r2> R2)?",
+        ),
+        nt_version: re(r"\b(5|6|10)\.([0-3])\.([0-9]{4,5})\b"),
+        dotnet: re(r"(?i)\.NET Framework,? (?:version )?v?([1-4](?:\.[0-9]){1,2}(?: ?SP ?[12])?)"),
+        product: regex::bytes::RegexSet::new(PRODUCTS.iter().map(|p| p.1))
+            .unwrap_or_else(|_| regex::bytes::RegexSet::empty()),
+    })
+}

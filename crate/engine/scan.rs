@@ -1,0 +1,492 @@
+//! Scanning: text in chunks → lines → the format's reader → a report per file → one diagnosis.
+//!
+//! [`Diagnoser`] is the engine's front door. It takes any number of files, each as a sequence of byte chunks
+//! cut anywhere, and keeps only what the readers found: a handful of lines around each finding, never the file.
+
+use std::collections::VecDeque;
+
+use regex::bytes::{Regex, RegexBuilder};
+
+use super::codes;
+use super::diagnosis::{ContextLine, Detail, Diagnosis, FileSummary, Finding, Note, Role, Verdict};
+use super::facts::{self, Facts};
+use super::formats::{self, LogFormat, LogReader};
+use super::text::Decoder;
+use super::tree::{self, Answers};
+
+/// Compiles a pattern for matching bytes, without Unicode tables (they would triple the page's size).
+/// Every pattern in the engine is a constant checked by tests, so a failure here is a bug; it yields a
+/// regex that never matches rather than a panic.
+pub fn re(pattern: &str) -> Regex {
+    RegexBuilder::new(pattern)
+        .unicode(false)
+        .build()
+        .unwrap_or_else(|e| {
+            debug_assert!(false, "bad pattern {pattern}: {e}");
+            Regex::new("[^\\x00-\\xFF]").expect("the never-matching pattern compiles")
+        })
+}
+
+/// Same as [`re`], for a set of patterns tested in one pass.
+pub fn re_set(patterns: &[&str]) -> regex::bytes::RegexSet {
+    regex::bytes::RegexSetBuilder::new(patterns)
+        .unicode(false)
+        .build()
+        .unwrap_or_else(|e| {
+            debug_assert!(false, "bad pattern set: {e}");
+            regex::bytes::RegexSet::empty()
+        })
+}
+
+/// One line of a file as readers see it.
+#[derive(Clone, Copy, Debug)]
+pub struct Line<'a> {
+    /// 1-based line number.
+    pub no: u64,
+    /// Byte offset of the line's start in the decoded text.
+    pub offset: u64,
+    /// The line without its LF or CR LF.
+    pub text: &'a str,
+}
+
+/// How many lines of context a finding keeps on each side.
+pub const CONTEXT: usize = 3;
+/// Findings kept per file. Past this, readers are told no (they keep their own counts).
+pub const MAX_FINDINGS: usize = 400;
+/// Longest line text kept in a finding.
+pub const MAX_LINE: usize = 600;
+/// How much text a file's format is detected from.
+const DETECT_LEN: usize = 64 * 1024;
+
+/// What a reader writes into while reading one file.
+#[derive(Debug, Default)]
+pub struct Output {
+    pub file: String,
+    pub findings: Vec<Finding>,
+    pub facts: Facts,
+    pub notes: Vec<Note>,
+    pub verdict: Option<Verdict>,
+    /// Index into `findings` of this file's root cause.
+    pub root: Option<usize>,
+    dropped: u64,
+    /// The last lines seen, for the context before a finding.
+    recent: VecDeque<ContextLine>,
+    /// Findings still waiting for lines after them: (index, lines still wanted).
+    waiting: Vec<(usize, usize)>,
+}
+
+impl Output {
+    fn new(file: &str) -> Output {
+        Output {
+            file: file.to_string(),
+            ..Output::default()
+        }
+    }
+
+    /// Records a finding on `line`. Returns its index, or `None` once the file has too many.
+    pub fn finding(
+        &mut self,
+        line: &Line<'_>,
+        role: Role,
+        summary: impl Into<String>,
+    ) -> Option<usize> {
+        if self.findings.len() >= MAX_FINDINGS {
+            self.dropped += 1;
+            return None;
+        }
+        let codes = codes::find_codes(line.text.as_bytes())
+            .iter()
+            .map(|m| m.code.normalized())
+            .collect::<Vec<_>>();
+        let mut context: Vec<ContextLine> = self.recent.iter().cloned().collect();
+        context.retain(|c| c.line < line.no);
+        let idx = self.findings.len();
+        self.findings.push(Finding {
+            file: self.file.clone(),
+            line: line.no,
+            text: clip(line.text),
+            codes: dedup(codes),
+            summary: summary.into(),
+            role,
+            cause: None,
+            offset: line.offset,
+            context,
+            details: Vec::new(),
+        });
+        self.waiting.push((idx, CONTEXT));
+        Some(idx)
+    }
+
+    /// Adds a labelled detail to a finding.
+    pub fn detail(&mut self, idx: usize, label: &str, value: impl Into<String>) {
+        if let Some(f) = self.findings.get_mut(idx) {
+            let value = value.into();
+            if !value.is_empty() && !f.details.iter().any(|d| d.label == label) {
+                f.details.push(Detail {
+                    label: label.to_string(),
+                    value,
+                });
+            }
+        }
+    }
+
+    /// Sets the cause id of a finding.
+    pub fn cause(&mut self, idx: usize, cause: &str) {
+        if let Some(f) = self.findings.get_mut(idx) {
+            f.cause = Some(cause.to_string());
+        }
+    }
+
+    pub fn note(&mut self, message: impl Into<String>) {
+        let file = Some(self.file.clone());
+        self.notes.push(Note {
+            file,
+            message: message.into(),
+        });
+    }
+
+    /// Feeds the context machinery with a line every reader has seen.
+    fn seen(&mut self, line: &Line<'_>) {
+        if !self.waiting.is_empty() {
+            let findings = &mut self.findings;
+            self.waiting.retain_mut(|(idx, left)| {
+                if let Some(f) = findings.get_mut(*idx) {
+                    if f.line < line.no {
+                        f.context.push(ContextLine {
+                            line: line.no,
+                            text: clip(line.text),
+                        });
+                        *left -= 1;
+                    }
+                }
+                *left > 0
+            });
+        }
+        if self.recent.len() == CONTEXT {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(ContextLine {
+            line: line.no,
+            text: clip(line.text),
+        });
+    }
+}
+
+fn clip(s: &str) -> String {
+    if s.len() <= MAX_LINE {
+        return s.to_string();
+    }
+    let mut end = MAX_LINE;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+fn dedup(mut v: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    v.retain(|x| seen.insert(x.clone()));
+    v
+}
+
+/// What one file gave.
+#[derive(Debug)]
+pub struct FileReport {
+    pub summary: FileSummary,
+    pub out: Output,
+    pub format: LogFormat,
+}
+
+/// Reads one file: decoding, line splitting, format detection, then the reader.
+struct FileScan {
+    name: String,
+    decoder: Decoder,
+    /// Decoded text not yet split into lines (at most one partial line once the format is known).
+    text: String,
+    reader: Option<Box<dyn LogReader>>,
+    format: LogFormat,
+    out: Output,
+    line_no: u64,
+    offset: u64,
+}
+
+impl FileScan {
+    fn new(name: &str) -> FileScan {
+        FileScan {
+            name: name.to_string(),
+            decoder: Decoder::new(),
+            text: String::new(),
+            reader: None,
+            format: LogFormat::Text,
+            out: Output::new(name),
+            line_no: 0,
+            offset: 0,
+        }
+    }
+
+    fn feed(&mut self, chunk: &[u8]) {
+        self.decoder.decode(chunk, &mut self.text);
+        if self.reader.is_none() && self.text.len() < DETECT_LEN {
+            return;
+        }
+        self.start_reader();
+        self.drain_lines(false);
+    }
+
+    fn start_reader(&mut self) {
+        if self.reader.is_none() {
+            self.format = formats::detect(&self.text);
+            self.reader = Some(formats::reader(self.format));
+        }
+    }
+
+    /// Hands every complete line (all lines at the end) to the reader.
+    fn drain_lines(&mut self, at_end: bool) {
+        let Some(reader) = self.reader.as_mut() else {
+            return;
+        };
+        let bytes = self.text.as_bytes();
+        let mut start = 0usize;
+        while start < bytes.len() {
+            let end = match memchr::memchr(b'\n', &bytes[start..]) {
+                Some(i) => start + i,
+                None if at_end => bytes.len(),
+                None => break,
+            };
+            let mut line_end = end;
+            if line_end > start && bytes[line_end - 1] == b'\r' {
+                line_end -= 1;
+            }
+            self.line_no += 1;
+            let line = Line {
+                no: self.line_no,
+                offset: self.offset + start as u64,
+                text: &self.text[start..line_end],
+            };
+            facts::learn_from_line(line.text.as_bytes(), &mut self.out.facts);
+            reader.line(&line, &mut self.out);
+            self.out.seen(&line);
+            start = (end + 1).min(bytes.len());
+            if end == bytes.len() {
+                break;
+            }
+        }
+        self.offset += start as u64;
+        self.text.drain(..start);
+    }
+
+    fn finish(mut self) -> FileReport {
+        self.decoder.finish(&mut self.text);
+        self.start_reader();
+        self.drain_lines(true);
+        if let Some(mut reader) = self.reader.take() {
+            reader.finish(&mut self.out);
+        }
+        if self.decoder.replaced > 0 {
+            self.out.note(format!(
+                "{} byte(s) could not be decoded and show as \u{FFFD}.",
+                self.decoder.replaced
+            ));
+        }
+        if self.out.dropped > 0 {
+            self.out.note(format!(
+                "{} more lines looked relevant; only the first {MAX_FINDINGS} are listed.",
+                self.out.dropped
+            ));
+        }
+        let encoding = self
+            .decoder
+            .encoding()
+            .map(|e| e.to_string())
+            .unwrap_or_else(|| "utf-8".into());
+        let verdict = self.out.verdict.unwrap_or(Verdict::Inconclusive);
+        FileReport {
+            summary: FileSummary {
+                name: self.name,
+                format: self.format.id().to_string(),
+                encoding,
+                bytes: self.decoder.bytes,
+                lines: self.line_no,
+                verdict,
+            },
+            out: self.out,
+            format: self.format,
+        }
+    }
+}
+
+/// Diagnoses a case made of one or more files, each fed in chunks.
+///
+/// ```
+/// use setup_triage::engine::{Diagnoser, Answers, Verdict};
+/// let mut d = Diagnoser::new();
+/// d.begin("paste");
+/// d.feed(b"Installation Failure: Windows failed to install the following update with error 0x80070643: ");
+/// d.feed(b"Security Update for Microsoft .NET Framework 3.5 SP1 (KB979906).");
+/// d.end();
+/// let diagnosis = d.finish(&Answers::new());
+/// assert_eq!(diagnosis.verdict, Verdict::Failed);
+/// ```
+#[derive(Default)]
+pub struct Diagnoser {
+    current: Option<FileScan>,
+    reports: Vec<FileReport>,
+}
+
+impl Diagnoser {
+    pub fn new() -> Diagnoser {
+        Diagnoser::default()
+    }
+
+    /// Starts a file. A file still open is ended first.
+    pub fn begin(&mut self, name: &str) {
+        self.end();
+        self.current = Some(FileScan::new(name));
+    }
+
+    /// Feeds the next chunk of the current file (starting an unnamed one if none is open).
+    pub fn feed(&mut self, chunk: &[u8]) {
+        self.current
+            .get_or_insert_with(|| FileScan::new("input"))
+            .feed(chunk);
+    }
+
+    /// Ends the current file.
+    pub fn end(&mut self) {
+        if let Some(scan) = self.current.take() {
+            self.reports.push(scan.finish());
+        }
+    }
+
+    /// Adds a whole file.
+    pub fn add_file(&mut self, name: &str, bytes: &[u8]) {
+        self.begin(name);
+        self.feed(bytes);
+        self.end();
+    }
+
+    /// The reports of the files ended so far.
+    pub fn reports(&self) -> &[FileReport] {
+        &self.reports
+    }
+
+    /// Combines the files into one diagnosis and walks the knowledge base.
+    pub fn finish(mut self, answers: &Answers) -> Diagnosis {
+        self.end();
+        combine(self.reports, answers)
+    }
+}
+
+/// Combines file reports: the verdict, the root cause across files, the facts, then the guide.
+fn combine(reports: Vec<FileReport>, answers: &Answers) -> Diagnosis {
+    let mut facts = Facts::new();
+    let mut findings = Vec::new();
+    let mut notes = Vec::new();
+    let mut files = Vec::new();
+    let mut root: Option<(u8, usize)> = None; // (rank, index into findings)
+    let mut verdict = Verdict::Inconclusive;
+
+    for report in reports {
+        let base = findings.len();
+        let file_verdict = report.summary.verdict;
+        verdict = match (verdict, file_verdict) {
+            (Verdict::Failed, _) | (_, Verdict::Failed) => Verdict::Failed,
+            (Verdict::Succeeded, _) | (_, Verdict::Succeeded) => Verdict::Succeeded,
+            _ => Verdict::Inconclusive,
+        };
+        if let (Verdict::Failed, Some(r)) = (file_verdict, report.out.root) {
+            if let Some(f) = report.out.findings.get(r) {
+                // A cause beats a mere failure marker; among equals, the deeper log (MSI under .NET setup
+                // under Windows Update) explains more.
+                let rank = (if f.role == Role::Cause { 10 } else { 0 }) + report.format.depth();
+                if root.is_none_or(|(best, _)| rank > best) {
+                    root = Some((rank, base + r));
+                }
+            }
+        }
+        facts.absorb(&report.out.facts);
+        findings.extend(report.out.findings);
+        notes.extend(report.out.notes);
+        files.push(report.summary);
+    }
+    if files.is_empty() || files.iter().all(|f| f.bytes == 0) {
+        notes.push(Note {
+            file: None,
+            message: "The input was empty.".into(),
+        });
+    }
+
+    let root_cause = root.map(|(_, i)| findings[i].clone());
+    let codes = all_codes(&findings, root_cause.as_ref());
+    decide_cause(&mut facts, verdict, root_cause.as_ref(), &findings, &codes);
+
+    let kb = tree::kb();
+    let (guide_id, questions) = kb.walk(&facts, answers);
+    let mut tailored = facts.clone();
+    for (k, v) in &answers.0 {
+        tailored.set(k, v.clone());
+    }
+    let guide = kb.render(&guide_id, &tailored);
+    Diagnosis {
+        verdict,
+        root_cause,
+        findings,
+        codes,
+        facts,
+        questions,
+        guide,
+        notes,
+        files,
+    }
+}
+
+/// Every code in the findings, normalised, each followed by its related forms, without repeats. The root
+/// cause's codes come first.
+fn all_codes(findings: &[Finding], root: Option<&Finding>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |c: String| {
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    };
+    for f in root.into_iter().chain(findings.iter()) {
+        if f.role == Role::Context || f.role == Role::Success {
+            continue;
+        }
+        for c in &f.codes {
+            push(c.clone());
+            if let Some(code) = codes::parse(c) {
+                for r in code.related() {
+                    push(r.normalized());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Sets the `cause` and `code` facts from the root cause, or from the codes when there is none.
+fn decide_cause(
+    facts: &mut Facts,
+    verdict: Verdict,
+    root: Option<&Finding>,
+    findings: &[Finding],
+    codes: &[String],
+) {
+    let kb = tree::kb();
+    if let Some(code) = root.and_then(|r| r.codes.first()).or(codes.first()) {
+        facts.learn("code", code.clone());
+    }
+    if let Some(cause) = root.and_then(|r| r.cause.clone()) {
+        facts.learn("cause", cause);
+    } else if let Some(c) = root.and_then(|r| kb.cause_for_codes(&r.codes)) {
+        facts.learn("cause", c.id.clone());
+    } else if let Some(c) = findings.iter().find_map(|f| f.cause.clone()) {
+        facts.learn("cause", c);
+    } else if let Some(c) = kb.cause_for_codes(codes) {
+        facts.learn("cause", c.id.clone());
+    }
+    if verdict == Verdict::Succeeded {
+        facts.learn("cause", "succeeded");
+    }
+}

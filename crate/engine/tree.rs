@@ -1,0 +1,503 @@
+//! The knowledge base and the walk through it.
+//!
+//! The knowledge base is data: `kb/*.toml`, compiled into the program and checked by tests (every reference
+//! resolves, no cycles, every node reachable, every leaf a guide, every step cited). It holds:
+//! - **causes**: what a finding's codes mean for the decision (`1618` → `another-install`);
+//! - **nodes**: the decision tree. A node branches on one fact; a node with a question asks it when no fact
+//!   answers it, and every question has an "I don't know" way on (`otherwise`);
+//! - **guides**: leaves, each an ordered list of steps, safe ones first;
+//! - **steps**: the instructions, with per-Windows variants and `{fact}` placeholders;
+//! - **sources**: the KB articles and documentation pages the steps cite.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use super::facts::{self, Facts};
+use super::guide::{Guide, Risk, Source, Step};
+
+/// The knowledge base's files, in the order they are read. Each may hold any of the tables.
+const KB_FILES: &[(&str, &str)] = &[
+    ("sources.toml", include_str!("kb/sources.toml")),
+    ("causes.toml", include_str!("kb/causes.toml")),
+    ("tree.toml", include_str!("kb/tree.toml")),
+    ("steps.toml", include_str!("kb/steps.toml")),
+];
+
+/// Answers the person gave, keyed by fact (`windows = 7`). They override what the logs suggest.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Answers(pub BTreeMap<String, String>);
+
+impl Answers {
+    pub fn new() -> Answers {
+        Answers::default()
+    }
+
+    pub fn set(&mut self, fact: &str, value: &str) {
+        self.0.insert(fact.to_string(), value.to_string());
+    }
+
+    pub fn get(&self, fact: &str) -> Option<&str> {
+        self.0.get(fact).map(String::as_str)
+    }
+}
+
+/// The value of an "I don't know" answer.
+pub const UNKNOWN: &str = "unknown";
+
+/// A question on the path through the tree.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    /// The fact it asks for; `--answer FACT=VALUE` answers it.
+    pub fact: String,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub help: String,
+    pub choices: Vec<Choice>,
+    /// The value taken: from the facts, from the person, or `unknown` when nobody said.
+    pub answer: String,
+    pub answered_by: AnsweredBy,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnsweredBy {
+    /// The logs or the pasted text said.
+    Facts,
+    /// The person answered.
+    Person,
+    /// Nobody did: the "I don't know" way was taken. The question is still open.
+    Open,
+}
+
+/// One answer a question offers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+// ---- The data model, as written in kb/*.toml ----
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KbFile {
+    #[serde(default)]
+    source: Vec<SourceDef>,
+    #[serde(default)]
+    cause: Vec<CauseDef>,
+    #[serde(default)]
+    node: Vec<NodeDef>,
+    #[serde(default)]
+    guide: Vec<GuideDef>,
+    #[serde(default)]
+    step: Vec<StepDef>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceDef {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub url: String,
+}
+
+/// A cause the engine can name: the codes and message numbers that point to it.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CauseDef {
+    pub id: String,
+    pub title: String,
+    /// Normalised codes (see `codes`): any of them on the root-cause line names this cause.
+    #[serde(default)]
+    pub codes: Vec<String>,
+    /// The plain-words explanation shown with the evidence.
+    #[serde(default)]
+    pub explain: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeDef {
+    pub id: String,
+    /// The fact this node branches on. Absent on leaves.
+    #[serde(default)]
+    pub fact: String,
+    /// Asked when no fact answers; absent for branches the person is never asked about.
+    #[serde(default)]
+    pub question: String,
+    #[serde(default)]
+    pub help: String,
+    #[serde(default)]
+    pub choice: Vec<ChoiceDef>,
+    /// Where to go when the fact is unknown, the answer is "I don't know", or no choice matches.
+    #[serde(default)]
+    pub otherwise: String,
+    /// A leaf: the guide it ends in.
+    #[serde(default)]
+    pub guide: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChoiceDef {
+    /// Fact values that take this way; answering the question with this choice sets the first.
+    pub values: Vec<String>,
+    #[serde(default)]
+    pub label: String,
+    pub next: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuideDef {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub intro: String,
+    pub steps: Vec<String>,
+}
+
+/// Conditions on facts: each listed fact must have one of the listed values. A fact nobody knows passes,
+/// so that a person who could not say which Windows they have still sees the step (with every variant).
+pub type Conditions = BTreeMap<String, Vec<String>>;
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepDef {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub commands: Vec<String>,
+    pub sources: Vec<String>,
+    pub risk: Risk,
+    #[serde(default)]
+    pub undo: String,
+    #[serde(default)]
+    pub backup: String,
+    #[serde(default)]
+    pub check: String,
+    /// The step applies only when these hold.
+    #[serde(default)]
+    pub when: Conditions,
+    /// The step is left out when any of these facts has one of the listed values.
+    #[serde(default)]
+    pub unless: Conditions,
+    /// Alternative bodies and commands, each for some facts (usually Windows versions).
+    #[serde(default)]
+    pub variant: Vec<VariantDef>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VariantDef {
+    /// Shown before the variant's body when the facts do not pick one variant ("On Windows XP:").
+    pub label: String,
+    pub when: Conditions,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub commands: Vec<String>,
+}
+
+/// The whole knowledge base, loaded and indexed.
+#[derive(Debug)]
+pub struct Kb {
+    pub sources: Vec<SourceDef>,
+    pub causes: Vec<CauseDef>,
+    pub nodes: Vec<NodeDef>,
+    pub guides: Vec<GuideDef>,
+    pub steps: Vec<StepDef>,
+    node_index: HashMap<String, usize>,
+    guide_index: HashMap<String, usize>,
+    step_index: HashMap<String, usize>,
+    source_index: HashMap<String, usize>,
+}
+
+/// The id of the node every walk starts at.
+pub const ROOT: &str = "root";
+
+impl Kb {
+    /// Parses knowledge-base files. Errors name the file; tests make sure the built-in one parses.
+    pub fn parse(files: &[(&str, &str)]) -> Result<Kb, String> {
+        let mut all = KbFile::default();
+        for (name, text) in files {
+            let f: KbFile = basic_toml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+            all.source.extend(f.source);
+            all.cause.extend(f.cause);
+            all.node.extend(f.node);
+            all.guide.extend(f.guide);
+            all.step.extend(f.step);
+        }
+        let index = |ids: Vec<&String>| {
+            ids.into_iter()
+                .enumerate()
+                .map(|(i, id)| (id.clone(), i))
+                .collect()
+        };
+        Ok(Kb {
+            node_index: index(all.node.iter().map(|n| &n.id).collect()),
+            guide_index: index(all.guide.iter().map(|n| &n.id).collect()),
+            step_index: index(all.step.iter().map(|n| &n.id).collect()),
+            source_index: index(all.source.iter().map(|n| &n.id).collect()),
+            sources: all.source,
+            causes: all.cause,
+            nodes: all.node,
+            guides: all.guide,
+            steps: all.step,
+        })
+    }
+
+    pub fn node(&self, id: &str) -> Option<&NodeDef> {
+        self.node_index.get(id).map(|&i| &self.nodes[i])
+    }
+    pub fn guide(&self, id: &str) -> Option<&GuideDef> {
+        self.guide_index.get(id).map(|&i| &self.guides[i])
+    }
+    pub fn step(&self, id: &str) -> Option<&StepDef> {
+        self.step_index.get(id).map(|&i| &self.steps[i])
+    }
+    pub fn source(&self, id: &str) -> Option<&SourceDef> {
+        self.source_index.get(id).map(|&i| &self.sources[i])
+    }
+    pub fn cause(&self, id: &str) -> Option<&CauseDef> {
+        self.causes.iter().find(|c| c.id == id)
+    }
+
+    /// The cause that a set of normalised codes points to: the first cause, in table order, listing one of them.
+    pub fn cause_for_codes<'a>(&'a self, codes: &[String]) -> Option<&'a CauseDef> {
+        self.causes
+            .iter()
+            .find(|c| c.codes.iter().any(|k| codes.contains(k)))
+    }
+
+    /// Walks from the root to a leaf, answering each node from the answers, then the facts, else taking the
+    /// "I don't know" way. Returns the guide's id and the questions met on the way.
+    pub fn walk(&self, facts: &Facts, answers: &Answers) -> (String, Vec<Question>) {
+        let mut questions = Vec::new();
+        let mut id = ROOT.to_string();
+        // The tree is checked for cycles by tests; the bound keeps a broken custom tree from hanging the page.
+        for _ in 0..self.nodes.len() + 1 {
+            let Some(node) = self.node(&id) else { break };
+            if !node.guide.is_empty() {
+                return (node.guide.clone(), questions);
+            }
+            let (value, by) = match (answers.get(&node.fact), facts.get(&node.fact)) {
+                (Some(v), _) => (v.to_string(), AnsweredBy::Person),
+                (None, Some(v)) => (v.to_string(), AnsweredBy::Facts),
+                (None, None) => (UNKNOWN.to_string(), AnsweredBy::Open),
+            };
+            let next = node
+                .choice
+                .iter()
+                .find(|c| c.values.iter().any(|v| v.eq_ignore_ascii_case(&value)))
+                .map(|c| c.next.clone())
+                .unwrap_or_else(|| node.otherwise.clone());
+            if !node.question.is_empty() {
+                questions.push(Question {
+                    fact: node.fact.clone(),
+                    text: node.question.clone(),
+                    help: node.help.clone(),
+                    choices: node
+                        .choice
+                        .iter()
+                        .map(|c| Choice {
+                            value: c.values[0].clone(),
+                            label: if c.label.is_empty() {
+                                c.values[0].clone()
+                            } else {
+                                c.label.clone()
+                            },
+                        })
+                        .collect(),
+                    answer: value,
+                    answered_by: by,
+                });
+            }
+            id = next;
+        }
+        (FALLBACK_GUIDE.to_string(), questions)
+    }
+
+    /// Builds the guide with the given id, tailored to the facts.
+    pub fn render(&self, guide_id: &str, facts: &Facts) -> Guide {
+        let Some(def) = self.guide(guide_id) else {
+            return Guide {
+                id: guide_id.to_string(),
+                title: "No guide".into(),
+                ..Guide::default()
+            };
+        };
+        let steps = def
+            .steps
+            .iter()
+            .filter_map(|sid| self.step(sid))
+            .filter(|s| applies(&s.when, facts) && !excluded(&s.unless, facts))
+            .map(|s| self.render_step(s, facts))
+            .collect();
+        Guide {
+            id: def.id.clone(),
+            title: fill(&def.title, facts),
+            intro: fill(&def.intro, facts),
+            steps,
+        }
+    }
+
+    fn render_step(&self, s: &StepDef, facts: &Facts) -> Step {
+        let mut body = fill(&s.body, facts);
+        let mut commands: Vec<String> = s.commands.iter().map(|c| fill(c, facts)).collect();
+        let chosen: Vec<&VariantDef> = s
+            .variant
+            .iter()
+            .filter(|v| applies(&v.when, facts))
+            .collect();
+        // When the facts pin the variant down, show just it; otherwise show each that may apply, labelled.
+        let decided = chosen.len() == 1 || chosen.iter().all(|v| decides(&v.when, facts));
+        for v in &chosen {
+            let vbody = fill(&v.body, facts);
+            if !vbody.is_empty() {
+                if !body.is_empty() {
+                    body.push_str("\n\n");
+                }
+                if !decided {
+                    body.push_str(&v.label);
+                    body.push_str(": ");
+                }
+                body.push_str(&vbody);
+            }
+            commands.extend(v.commands.iter().map(|c| fill(c, facts)));
+        }
+        let source_links: Vec<Source> = s
+            .sources
+            .iter()
+            .map(|id| match self.source(id) {
+                Some(d) => Source {
+                    id: d.id.clone(),
+                    title: d.title.clone(),
+                    url: d.url.clone(),
+                },
+                None => Source {
+                    id: id.clone(),
+                    title: id.clone(),
+                    url: String::new(),
+                },
+            })
+            .collect();
+        Step {
+            id: s.id.clone(),
+            title: fill(&s.title, facts),
+            body,
+            commands,
+            sources: source_links.iter().map(Source::line).collect(),
+            source_links,
+            risk: s.risk,
+            undo: fill(&s.undo, facts),
+            backup: fill(&s.backup, facts),
+            check: fill(&s.check, facts),
+        }
+    }
+}
+
+/// The guide taken when a walk cannot finish (only a broken knowledge base gets there).
+pub const FALLBACK_GUIDE: &str = "unknown-cause";
+
+fn applies(when: &Conditions, facts: &Facts) -> bool {
+    when.iter().all(|(k, vs)| match facts.get(k) {
+        None => true,
+        Some(v) if v == UNKNOWN => true,
+        Some(v) => vs.iter().any(|x| x.eq_ignore_ascii_case(v)),
+    })
+}
+
+fn excluded(unless: &Conditions, facts: &Facts) -> bool {
+    unless.iter().any(|(k, vs)| {
+        facts
+            .get(k)
+            .is_some_and(|v| vs.iter().any(|x| x.eq_ignore_ascii_case(v)))
+    })
+}
+
+fn decides(when: &Conditions, facts: &Facts) -> bool {
+    when.keys()
+        .all(|k| facts.get(k).is_some_and(|v| v != UNKNOWN))
+}
+
+/// Fills `{fact}` and `{fact|fallback}` placeholders. `{windows_name}` is the Windows version's display name.
+/// Unknown facts take the fallback, or a neutral phrase.
+pub fn fill(template: &str, facts: &Facts) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close_rel) = rest[open..].find('}') else {
+            break;
+        };
+        let close = open + close_rel;
+        let inner = &rest[open + 1..close];
+        // Only `{name}` and `{name|text}` with a plain name are placeholders; anything else (a GUID in a
+        // command, say) is copied as written.
+        let (name, fallback) = match inner.split_once('|') {
+            Some((n, f)) => (n, Some(f)),
+            None => (inner, None),
+        };
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+            out.push_str(&rest[..=open]);
+            rest = &rest[open + 1..];
+            continue;
+        }
+        out.push_str(&rest[..open]);
+        let value = match name {
+            "windows_name" => facts
+                .get("windows")
+                .and_then(facts::windows_name)
+                .map(str::to_string),
+            _ => facts
+                .get(name)
+                .filter(|v| *v != UNKNOWN)
+                .map(str::to_string),
+        };
+        match (value, fallback) {
+            (Some(v), _) => out.push_str(&v),
+            (None, Some(f)) => out.push_str(f),
+            (None, None) => out.push_str(neutral(name)),
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn neutral(name: &str) -> &'static str {
+    match name {
+        "kb" => "the update",
+        "update_title" => "the update",
+        "product_name" => "the program",
+        "windows_name" => "your Windows",
+        "code" => "the error",
+        "action" => "the failing action",
+        "custom_action" => "the custom action",
+        "log_path" => "the log",
+        "dotnet_target" => "the .NET Framework version",
+        _ => "…",
+    }
+}
+
+/// The knowledge base built into the program.
+pub fn kb() -> &'static Kb {
+    static KB: OnceLock<Kb> = OnceLock::new();
+    // The built-in files are checked by tests, so a parse error here is a bug caught before release; an empty
+    // knowledge base still lets the page show findings.
+    KB.get_or_init(|| {
+        Kb::parse(KB_FILES)
+            .unwrap_or_else(|_| Kb::parse(&[]).expect("an empty knowledge base always parses"))
+    })
+}
+
+/// The built-in knowledge base's files, for validation and for printing.
+pub fn builtin_files() -> &'static [(&'static str, &'static str)] {
+    KB_FILES
+}

@@ -1,0 +1,15 @@
+use setup_triage::engine::{Answers, Verdict, diagnose_text};
+
+#[test]
+fn dotnet_update_0x643_pasted() {
+    let d = diagnose_text(
+        "paste",
+        "Security Update for Microsoft .NET Framework 3.5 SP1 (KB979906) failed with Windows Update error 0x643",
+        &Answers::new(),
+    );
+    assert_eq!(d.verdict, Verdict::Failed);
+    assert!(d.codes.contains(&"0x80070643".to_string()), "{:?}", d.codes);
+    assert!(d.codes.contains(&"1603".to_string()), "{:?}", d.codes);
+    assert_eq!(d.facts.get("kb"), Some("KB979906"));
+    assert_eq!(d.guide.steps[0].id, "msi-patch-registration");
+}
