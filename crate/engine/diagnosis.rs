@@ -119,3 +119,12 @@ pub struct Diagnosis {
     /// One entry per input file.
     pub files: Vec<FileSummary>,
 }
+
+impl Diagnosis {
+    /// Applies the person's answers: walks the knowledge base again from the same facts. The findings stay.
+    pub fn answer(&mut self, answers: &super::tree::Answers) {
+        let (questions, guide) = super::tree::guide_for(&self.facts, answers);
+        self.questions = questions;
+        self.guide = guide;
+    }
+}

@@ -420,13 +420,7 @@ fn combine(reports: Vec<FileReport>, answers: &Answers) -> Diagnosis {
     let codes = all_codes(&findings, root_cause.as_ref());
     decide_cause(&mut facts, verdict, root_cause.as_ref(), &findings, &codes);
 
-    let kb = tree::kb();
-    let (guide_id, questions) = kb.walk(&facts, answers);
-    let mut tailored = facts.clone();
-    for (k, v) in &answers.0 {
-        tailored.set(k, v.clone());
-    }
-    let guide = kb.render(&guide_id, &tailored);
+    let (questions, guide) = tree::guide_for(&facts, answers);
     Diagnosis {
         verdict,
         root_cause,

@@ -486,6 +486,18 @@ fn neutral(name: &str) -> &'static str {
     }
 }
 
+/// Walks the built-in knowledge base for these facts and answers: the questions met and the tailored guide.
+/// Answering a question later only needs this, not a new scan of the logs.
+pub fn guide_for(facts: &Facts, answers: &Answers) -> (Vec<Question>, Guide) {
+    let kb = kb();
+    let (guide_id, questions) = kb.walk(facts, answers);
+    let mut tailored = facts.clone();
+    for (k, v) in &answers.0 {
+        tailored.set(k, v.clone());
+    }
+    (questions, kb.render(&guide_id, &tailored))
+}
+
 /// The knowledge base built into the program.
 pub fn kb() -> &'static Kb {
     static KB: OnceLock<Kb> = OnceLock::new();
