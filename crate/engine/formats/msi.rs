@@ -29,6 +29,20 @@ pub struct MsiLog {
     success: bool,
     final_code: Option<u32>,
     summary_line: Option<usize>,
+    /// A `Product: X -- Installation failed.` line (MsiInstaller 11708's text).
+    product_failed: Option<usize>,
+    /// Whether any line speaks of a patch (`PATCH SEQUENCER`, `Couldn't find local patch`).
+    patch: bool,
+    /// A finding that shows a patch's registration broken (the local copy of the patch is missing).
+    patch_registration: Option<usize>,
+    version_nt: Option<u32>,
+    windows_build: Option<u32>,
+    /// Whether a user-facing `Error NNNN.` (1xxx) was seen before the failure.
+    user_error: bool,
+    /// The client side's `Back from server` line: the tail of a log whose server side is elsewhere.
+    client_tail: bool,
+    /// The last `Note: 1: NNNN` candidate: its number, position in `candidates` and line.
+    last_note: Option<(u32, usize, u64)>,
 }
 
 // Line classes, tested in one pass.
@@ -44,6 +58,11 @@ const SUCCESS: usize = 8;
 const TRANSLATED: usize = 9;
 const PRODUCT_PROP: usize = 10;
 const UNEXPECTED: usize = 11;
+const NOTE_ERROR: usize = 12;
+const PRODUCT_FAILED: usize = 13;
+const PATCH: usize = 14;
+const WINDOWS_PROP: usize = 15;
+const CA_DECOY: usize = 16;
 
 fn classes() -> &'static RegexSet {
     static SET: OnceLock<RegexSet> = OnceLock::new();
@@ -51,7 +70,7 @@ fn classes() -> &'static RegexSet {
         re_set(&[
             r"^=== (?:Verbose logging|Logging) started",
             r"^(?:Action start [0-9:]+: |MSI \([cs]\) \([0-9A-Fa-f:!]+\) \[[0-9:]+\]: Doing action: )",
-            r"^(?:Action ended [0-9:]+: .*Return value 3\.|.*返回值 3。)",
+            r"^(?:Action ended [0-9:]+: .*Return value 3\.|.*(?:返回值 3。|傳回值 3。|戻り値 3。|Rückgabewert 3\.|Valeur de retour 3\.|Valeur renvoyée 3\.|Valor devuelto 3\.|Возвращенное значение 3\.|Возвращаемое значение 3\.|Návratová hodnota 3\.|Wartość zwracana 3\.))",
             r"(?:^|-- )Error [0-9]{4}\.",
             r"^DEBUG: Error [0-9]{4}:",
             r"CustomAction \S+ returned actual error code [1-9]|Custom Action failed with code|InstallAssembly ended with return value [1-9]|DDSet_Error|err:msi:",
@@ -61,6 +80,13 @@ fn classes() -> &'static RegexSet {
             r"but will be translated to success",
             r"^Property\([SC]\): ProductName = ",
             r"The installer has encountered an unexpected error installing this package.*error code is [0-9]+",
+            // The internal form of a user-facing error, printed before its text: `Note: 1: 1721 2: InstallVSIX`.
+            r"Note: 1: 1[0-9]{3} ",
+            r"-- (?:Installation|Removal|Configuration) (?:operation )?failed\.",
+            r"PATCH SEQUENCER|Couldn't find local patch|[Pp]atch .*(?:1612|source is not available)|Error 1612\.",
+            r"^Property\([SC]\): (?:VersionNT|WindowsBuild|VersionNT64|MsiNTProductType) = ",
+            // Host chatter that looks like an error and never is one.
+            r"Wow64(?:Disable|Revert)Wow64FsRedirection returned|returned actual error code 259\b",
         ])
     })
 }
@@ -72,6 +98,7 @@ struct Patterns {
     final_code: Regex,
     product: Regex,
     product_prop: Regex,
+    windows_prop: Regex,
     custom_action: Regex,
 }
 
@@ -79,11 +106,12 @@ fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
         action: re(r"(?:Action start [0-9:]+: |Doing action: )([A-Za-z0-9_.]+)"),
-        ended: re(r"(?:Action ended [0-9:]+: |操作结束 [0-9:]+: )([A-Za-z0-9_.]+)"),
-        number: re(r"Error ([0-9]{4})"),
+        ended: re(r"[0-9]{1,2}:[0-9]{2}:[0-9]{2}: ([A-Za-z0-9_.]+)(?:\.|。)"),
+        number: re(r"(?:Error|Note: 1:) ([0-9]{4})"),
         final_code: re(r"(?:returning|error status:|Return value:) ([0-9]+)"),
         product: re(r"Product: (.+?) -- "),
         product_prop: re(r"ProductName = (.+)$"),
+        windows_prop: re(r"^Property\([SC]\): (VersionNT|WindowsBuild) = ([0-9]+)"),
         custom_action: re(
             r"CustomAction (\S+) returned actual error code|Action: ?([A-Za-z0-9_.]+)",
         ),
@@ -91,7 +119,14 @@ fn patterns() -> &'static Patterns {
 }
 
 /// Internal message numbers that real logs print in passing and that never explain a failure.
-const DECOY_MESSAGES: &[u32] = &[1712, 2205, 2228, 2262, 2727, 2826, 2911];
+const DECOY_MESSAGES: &[u32] = &[1402, 1712, 2205, 2228, 2262, 2727, 2826, 2911];
+
+/// Whether a message number never explains a failure: a known decoy, or one of the informational messages
+/// 1700–1729 (installed, configured, removed, "installation failed") other than the real errors among them
+/// (1714 old version not removed, 1718 file rejected by policy, 1719–1723 service and custom-action errors).
+fn is_decoy(n: u32) -> bool {
+    DECOY_MESSAGES.contains(&n) || ((1700..=1729).contains(&n) && !matches!(n, 1714 | 1718..=1723))
+}
 
 fn text_of(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
@@ -114,26 +149,67 @@ impl super::LogReader for MsiLog {
                     .get_or_insert_with(|| text_of(&c[1]).trim().to_string());
             }
         }
+        if hits.matched(WINDOWS_PROP) {
+            if let Some(c) = p.windows_prop.captures(bytes) {
+                let n = text_of(&c[2]).parse::<u32>().ok();
+                if &c[1] == b"VersionNT" {
+                    self.version_nt = self.version_nt.or(n);
+                } else {
+                    self.windows_build = self.windows_build.or(n);
+                }
+            }
+        }
+        if hits.matched(PATCH) {
+            self.patch = true;
+            if self.patch_registration.is_none()
+                && (line.text.contains("Couldn't find local patch") || line.text.contains("1612"))
+            {
+                let summary = "The installer cannot find the local copy of a patch it needs (error 1612): the patch's registration is broken (KB971187).";
+                if let Some(idx) = out.finding(line, Role::Cause, summary) {
+                    out.cause(idx, "patch-registration");
+                    if let Some(a) = &self.current_action {
+                        out.detail(idx, "action", a.clone());
+                    }
+                    self.patch_registration = Some(idx);
+                }
+            }
+        }
+        if hits.matched(PRODUCT_FAILED) && self.product_failed.is_none() {
+            self.product_failed = out.finding(
+                line,
+                Role::Failure,
+                "Windows Installer reports that the installation failed.",
+            );
+        }
+        if line.text.contains("Back from server. Return value: ") {
+            self.client_tail = true;
+        }
         if hits.matched(ACTION_START) {
             if let Some(c) = p.action.captures(bytes) {
-                let name = text_of(&c[1]);
+                let name = text_of(&c[1]).trim_end_matches('.').to_string();
                 if self.current_action.as_deref() != Some(&name) {
                     self.action_start_finding = self.candidates.len();
                 }
                 self.current_action = Some(name);
             }
         }
-        let is_error =
-            hits.matched(ERROR_MESSAGE) || hits.matched(DEBUG_ERROR) || hits.matched(UNEXPECTED);
+        let is_error = hits.matched(ERROR_MESSAGE)
+            || hits.matched(DEBUG_ERROR)
+            || hits.matched(UNEXPECTED)
+            || hits.matched(NOTE_ERROR);
         if self.failed.is_none()
             && (is_error || hits.matched(CA_ERROR) || hits.matched(CA_HOST))
             && !hits.matched(TRANSLATED)
+            && !hits.matched(CA_DECOY)
         {
             let number = p
                 .number
                 .captures(bytes)
                 .and_then(|c| text_of(&c[1]).parse::<u32>().ok());
-            if !number.is_some_and(|n| DECOY_MESSAGES.contains(&n)) {
+            if hits.matched(ERROR_MESSAGE) && number.is_some_and(|n| (1000..2000).contains(&n)) {
+                self.user_error |= !number.is_some_and(|n| is_decoy(n));
+            }
+            if !number.is_some_and(|n| is_decoy(n)) {
                 let summary = summarize(line.text, number);
                 if let Some(idx) = out.finding(line, Role::Cause, summary) {
                     if let Some(n) = number {
@@ -158,7 +234,27 @@ impl super::LogReader for MsiLog {
                     if let Some(c) = cause {
                         out.cause(idx, &c);
                     }
-                    self.candidates.push(idx);
+                    let is_note = hits.matched(NOTE_ERROR) && !hits.matched(ERROR_MESSAGE);
+                    // `Product: X -- Error 1310. Error writing to file…` printed right after its internal form
+                    // `Note: 1: 1310 …` says the same in words: it takes the note's place.
+                    match (self.last_note, number) {
+                        (Some((n, pos, at)), Some(m))
+                            if !is_note
+                                && n == m
+                                && line.text.contains("-- Error")
+                                && line.no.saturating_sub(at) <= 5 =>
+                        {
+                            self.candidates[pos] = idx;
+                            self.last_note = None;
+                        }
+                        _ => {
+                            if is_note {
+                                self.last_note =
+                                    number.map(|n| (n, self.candidates.len(), line.no));
+                            }
+                            self.candidates.push(idx);
+                        }
+                    }
                 }
             }
         }
@@ -166,7 +262,7 @@ impl super::LogReader for MsiLog {
             let action = p
                 .ended
                 .captures(bytes)
-                .map(|c| text_of(&c[1]))
+                .map(|c| text_of(&c[1]).trim_end_matches('.').to_string())
                 .unwrap_or_default();
             if let Some(idx) = out.finding(
                 line,
@@ -214,11 +310,24 @@ impl super::LogReader for MsiLog {
         if let Some(p) = &self.product {
             out.facts.learn("product_name", p.clone());
         }
+        if let Some(w) = windows_from_properties(self.version_nt, self.windows_build) {
+            out.facts.learn("windows", w);
+        }
+        if let Some(b) = self.windows_build {
+            out.facts.learn("windows_build", b.to_string());
+        }
         let failed_code = self.final_code.filter(|n| !matches!(n, 0 | 1641 | 3010));
-        let failed = self.failed.is_some() || failed_code.is_some();
+        let succeeded = self.success || matches!(self.final_code, Some(0 | 1641 | 3010));
+        // A snippet may hold only the error dialog's line or MsiInstaller's "Installation failed".
+        let failed = self.failed.is_some()
+            || failed_code.is_some()
+            || (!succeeded && (self.product_failed.is_some() || self.user_error));
         out.verdict = Some(if failed {
             Verdict::Failed
-        } else if self.success || matches!(self.final_code, Some(0 | 1641 | 3010)) {
+        } else if succeeded {
+            if matches!(self.final_code, Some(1641 | 3010)) {
+                out.facts.learn("restart_pending", "yes");
+            }
             Verdict::Succeeded
         } else {
             Verdict::Inconclusive
@@ -229,9 +338,15 @@ impl super::LogReader for MsiLog {
         if let Some((_, action)) = &self.failed {
             out.facts.learn("action", action.clone());
         }
+        // A patch whose local copy is gone explains a patch failure (1612) better than anything after it.
+        let patch_root = self
+            .patch_registration
+            .filter(|_| self.patch || failed_code == Some(1612));
         // The first candidate inside the failing action's span; else the last one before the failure.
         let in_span = self.candidates.get(self.failed_span_start).copied();
-        let root = in_span.or_else(|| self.candidates.last().copied());
+        let root = patch_root
+            .or(in_span)
+            .or_else(|| self.candidates.last().copied());
         match root {
             Some(idx) => {
                 out.root = Some(idx);
@@ -243,24 +358,56 @@ impl super::LogReader for MsiLog {
                     let ca = ca.value.clone();
                     out.facts.learn("custom_action", ca);
                 }
+                if let Some((_, action)) = &self.failed {
+                    out.detail(idx, "action", action.clone());
+                }
                 if let Some(p) = &self.product {
                     out.detail(idx, "product", p.clone());
                 }
             }
             None => {
-                let idx = self.failed.as_ref().map(|f| f.0).or(self.summary_line);
+                // No cause: the earliest line that marks the failure.
+                let idx = [
+                    self.failed.as_ref().map(|f| f.0),
+                    self.summary_line,
+                    self.product_failed,
+                ]
+                .into_iter()
+                .flatten()
+                .min_by_key(|&i| out.findings.get(i).map(|f| f.line).unwrap_or(u64::MAX));
                 out.root = idx;
                 if let Some(idx) = idx {
                     out.cause(idx, "no-cause-in-log");
+                    if let Some(p) = &self.product {
+                        out.detail(idx, "product", p.clone());
+                    }
                 }
                 if self.verbose == Some(false) {
-                    out.note("This is a non-verbose Windows Installer log: it records that the installation failed but not why. A verbose log (msiexec /l*v) holds the cause.");
+                    out.note("This is a non-verbose Windows Installer log: it records that the installation failed but not why. A verbose log holds the cause: run the installer again with msiexec /i <package>.msi /l*v install.log, or turn on the Windows Installer Logging policy (voicewarmupx) and look in %TEMP% for MSI*.LOG.");
+                } else if self.client_tail && self.failed.is_none() {
+                    out.note("This is the client side's tail of a Windows Installer log: it repeats the code but the cause is in the server side's lines (MSI (s)) above the first 'Return value 3.'; send the whole verbose log (msiexec /l*v).");
                 } else {
-                    out.note("The log shows where the installation failed but no error message before it.");
+                    out.note("The log shows where the installation failed but no error message before it; the whole verbose log (msiexec /l*v) or the custom action's own log may hold the cause.");
                 }
             }
         }
     }
+}
+
+/// The Windows version from the `VersionNT` and `WindowsBuild` properties (`601`, `7601`), where they tell.
+fn windows_from_properties(version_nt: Option<u32>, build: Option<u32>) -> Option<&'static str> {
+    Some(match (version_nt?, build.unwrap_or(0)) {
+        (501, _) => "xp",
+        (502, _) => "server2003",
+        (600, _) => "vista",
+        (601, _) => "7",
+        (602, _) => "8",
+        // Windows Installer reports 603 / 9600 on Windows 8.1, 10 and 11 alike (it is not manifested for later
+        // versions), so 603 says nothing.
+        (1000, b) if b >= 22000 => "11",
+        (1000, _) => "10",
+        _ => return None,
+    })
 }
 
 /// One sentence for an error line: the message number's meaning when the table has it.
