@@ -383,8 +383,11 @@ fn combine(reports: Vec<FileReport>, answers: &Answers) -> Diagnosis {
     let mut findings = Vec::new();
     let mut notes = Vec::new();
     let mut files = Vec::new();
-    let mut root: Option<(u8, usize)> = None; // (rank, index into findings)
     let mut verdict = Verdict::Inconclusive;
+    // Each failed file's root: (rank, index into findings, depth, file name).
+    let mut roots: Vec<(u8, usize, u8, String)> = Vec::new();
+    // Logs that failed files point to (a .NET setup log's component MSI log, a bundle's package log).
+    let named_logs = named_logs(&reports);
 
     for report in reports {
         let base = findings.len();
@@ -397,11 +400,23 @@ fn combine(reports: Vec<FileReport>, answers: &Answers) -> Diagnosis {
         if let (Verdict::Failed, Some(r)) = (file_verdict, report.out.root) {
             if let Some(f) = report.out.findings.get(r) {
                 // A cause beats a mere failure marker; among equals, the deeper log (MSI under .NET setup
-                // under Windows Update) explains more.
-                let rank = (if f.role == Role::Cause { 10 } else { 0 }) + report.format.depth();
-                if root.is_none_or(|(best, _)| rank > best) {
-                    root = Some((rank, base + r));
-                }
+                // under Windows Update) explains more, and a log another file names explains that file.
+                let named = named_logs
+                    .iter()
+                    .any(|n| same_file(n, &report.summary.name));
+                let rank =
+                    (if f.role == Role::Cause && f.cause.as_deref() != Some("no-cause-in-log") {
+                        20
+                    } else {
+                        0
+                    }) + (if named { 10 } else { 0 })
+                        + report.format.depth();
+                roots.push((
+                    rank,
+                    base + r,
+                    report.format.depth(),
+                    report.summary.name.clone(),
+                ));
             }
         }
         facts.absorb(&report.out.facts);
@@ -416,7 +431,16 @@ fn combine(reports: Vec<FileReport>, answers: &Answers) -> Diagnosis {
         });
     }
 
-    let root_cause = root.map(|(_, i)| findings[i].clone());
+    // The first best rank wins (files keep their given order among equals).
+    let best = roots
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, r)| (r.0, std::cmp::Reverse(*i)))
+        .map(|(i, _)| i);
+    if let Some(b) = best {
+        link_roots(&mut findings, &roots, b);
+    }
+    let root_cause = best.map(|b| findings[roots[b].1].clone());
     let codes = all_codes(&findings, root_cause.as_ref());
     decide_cause(&mut facts, verdict, root_cause.as_ref(), &findings, &codes);
 
@@ -431,6 +455,73 @@ fn combine(reports: Vec<FileReport>, answers: &Answers) -> Diagnosis {
         guide,
         notes,
         files,
+    }
+}
+
+/// The log files that failed files name as holding their cause.
+fn named_logs(reports: &[FileReport]) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in reports {
+        if r.summary.verdict != Verdict::Failed {
+            continue;
+        }
+        for f in &r.out.findings {
+            for d in &f.details {
+                if matches!(d.label.as_str(), "component log" | "package log") {
+                    out.push(d.value.clone());
+                }
+            }
+        }
+        if let Some(p) = r.out.facts.get("log_path") {
+            out.push(p.to_string());
+        }
+    }
+    out
+}
+
+/// Whether a path a log names is the file given: same file name, ignoring folders and case (the path is
+/// the machine's, the name the one the person gave; `archive.zip/inner.log` counts by its last part).
+fn same_file(path: &str, name: &str) -> bool {
+    let last = |s: &str| {
+        s.rsplit(['\\', '/'])
+            .next()
+            .unwrap_or(s)
+            .trim()
+            .to_ascii_lowercase()
+    };
+    let (a, b) = (last(path), last(name));
+    !a.is_empty() && a == b
+}
+
+/// Says which file and line each link of the chain came from: the root cause `explains` the failure other
+/// (shallower) files report, and each of those is `explained by` the root cause.
+fn link_roots(findings: &mut [Finding], roots: &[(u8, usize, u8, String)], best: usize) {
+    let (_, root_idx, root_depth, root_file) = roots[best].clone();
+    let Some(root_line) = findings.get(root_idx).map(|f| f.line) else {
+        return;
+    };
+    let mut explains = Vec::new();
+    for (i, (_, idx, depth, file)) in roots.iter().enumerate() {
+        if i == best || *file == root_file || *depth > root_depth {
+            continue;
+        }
+        if let Some(f) = findings.get_mut(*idx) {
+            explains.push(format!("{}:{}", f.file, f.line));
+            if !f.details.iter().any(|d| d.label == "explained by") {
+                f.details.push(Detail {
+                    label: "explained by".into(),
+                    value: format!("{root_file}:{root_line}"),
+                });
+            }
+        }
+    }
+    if let Some(f) = findings.get_mut(root_idx) {
+        for e in explains {
+            f.details.push(Detail {
+                label: "explains".into(),
+                value: e,
+            });
+        }
     }
 }
 
@@ -475,7 +566,12 @@ fn decide_cause(
         facts.learn("cause", cause);
     } else if let Some(c) = root.and_then(|r| kb.cause_for_codes(&r.codes)) {
         facts.learn("cause", c.id.clone());
-    } else if let Some(c) = findings.iter().find_map(|f| f.cause.clone()) {
+    } else if let Some(c) = findings
+        .iter()
+        .filter_map(|f| f.cause.clone())
+        // Another file's "no cause here" says nothing about a root cause found elsewhere.
+        .find(|c| c != "no-cause-in-log" || root.is_none_or(|r| r.role != Role::Cause))
+    {
         facts.learn("cause", c);
     } else if let Some(c) = kb.cause_for_codes(codes) {
         facts.learn("cause", c.id.clone());

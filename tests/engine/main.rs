@@ -1,4 +1,5 @@
 //! Integration tests of the engine through its public API.
 
 mod corpus;
+mod readers;
 mod smoke;

@@ -104,6 +104,9 @@ const FLATTENED_MIN: usize = 160;
 /// Cleans one pasted line: the bytes skipped at its start and the text left, or `None` for a line that is
 /// only pasting furniture (a markdown fence).
 pub fn clean(text: &str) -> Option<(usize, Cow<'_, str>)> {
+    if text.trim_start_matches(['>', ' ', '\t']).starts_with("```") {
+        return None;
+    }
     let first = text.as_bytes().first().copied().unwrap_or(b'x');
     let mut skip = 0;
     let mut t = text;

@@ -19,8 +19,77 @@ pub struct TextLog {
     succeeded: bool,
 }
 
+/// Windows Installer messages people paste without their number, by a phrase of their text that no other
+/// message shares (texts from the Windows Installer error-message reference). Sorted by number.
+pub const DIALOGS: &[(u32, &str)] = &[
+    (
+        1303,
+        r"(?i)The installer has insufficient privileges to access this directory",
+    ),
+    (1310, r"(?i)Error writing to file"),
+    (1311, r"(?i)Could not locate source file cabinet"),
+    (
+        1330,
+        r"(?i)cabinet file .{0,80} has an invalid digital signature",
+    ),
+    (1406, r"(?i)Could not write value .{0,200} to key"),
+    (1500, r"(?i)Another installation is in progress"),
+    (
+        1612,
+        r"(?i)The installation source for this product is not available",
+    ),
+    (1618, r"(?i)Another program is being installed"),
+    (1714, r"(?i)The older version of .{0,200} cannot be removed"),
+    (
+        1719,
+        r"(?i)The Windows Installer Service could not be accessed",
+    ),
+    (
+        1721,
+        r"(?i)A program required for this install to complete could not be run",
+    ),
+    (
+        1722,
+        r"(?i)A program run as part of the setup did not finish as expected",
+    ),
+    (
+        1723,
+        r"(?i)A DLL required for this install to complete could not be run",
+    ),
+    (
+        1920,
+        r"(?i)Service .{0,200} failed to start\. +Verify that you have sufficient privileges to start system services",
+    ),
+    (
+        1925,
+        r"(?i)You do not have sufficient privileges to complete this installation for all users",
+    ),
+    (
+        1935,
+        r"(?i)An error occurred during the installation of assembly",
+    ),
+    (
+        2502,
+        r"(?i)Called InstallFinalize when no install in progress",
+    ),
+    (2503, r"(?i)Called RunScript when not marked in progress"),
+];
+
+fn dialogs() -> &'static RegexSet {
+    static SET: OnceLock<RegexSet> = OnceLock::new();
+    SET.get_or_init(|| re_set(&DIALOGS.iter().map(|d| d.1).collect::<Vec<_>>()))
+}
+
+/// The message number of an error dialog's text, when the text is one people paste without it.
+pub fn dialog_number(text: &[u8]) -> Option<u32> {
+    dialogs().matches(text).iter().next().map(|i| DIALOGS[i].0)
+}
+
 const FAIL: usize = 0;
 const SUCCESS: usize = 1;
+const PRODUCT_FAILED: usize = 2;
+const SXS_MISSING: usize = 3;
+const PREREQUISITE: usize = 4;
 
 fn classes() -> &'static RegexSet {
     static SET: OnceLock<RegexSet> = OnceLock::new();
@@ -28,6 +97,11 @@ fn classes() -> &'static RegexSet {
         re_set(&[
             r"(?i)fail|error|unable|could not|couldn't|cannot|not installed|aborted|rolled back|rollback",
             r"(?i)completed successfully|installed successfully|installation successful|succeeded|success or error status: 0\b",
+            // MsiInstaller 11708/11725's text: it says that, not why.
+            r"-- (?:Installation|Removal|Configuration) (?:operation )?failed\.",
+            // SideBySide 33/59: a dependent assembly (a Visual C++ runtime) is missing, in English or German.
+            r"(?i)(?:dependent assembly|abh.{0,3}ngige Assemblierung).{0,300}(?:could not be found|konnte nicht gefunden werden)",
+            r"is 'Fail'|RunCheck result: Fail|A prerequisite failed for Package",
         ])
     })
 }
@@ -35,7 +109,60 @@ fn classes() -> &'static RegexSet {
 impl super::LogReader for TextLog {
     fn line(&mut self, line: &Line<'_>, out: &mut Output) {
         let hits = classes().matches(line.text.as_bytes());
-        if !hits.matched(FAIL) && !hits.matched(SUCCESS) {
+        let dialog = dialog_number(line.text.as_bytes());
+        if !hits.matched_any() && dialog.is_none() {
+            return;
+        }
+        if self.first_cause.is_none() {
+            let special = if let Some(n) = dialog {
+                Some((
+                    super::super::codes::Code::MsiMessage(n).normalized(),
+                    None,
+                    format!("The text of Windows Installer error {n}, pasted without its number."),
+                ))
+            } else if hits.matched(SXS_MISSING) {
+                Some((
+                    "14001".to_string(),
+                    Some("sxs-missing-assembly"),
+                    "A program could not start: a side-by-side assembly it depends on (usually a Visual C++ runtime) is not installed.".to_string(),
+                ))
+            } else if hits.matched(PREREQUISITE) {
+                Some((
+                    String::new(),
+                    Some("prerequisite-not-met"),
+                    "A prerequisite check failed: setup will not run on this computer as it is."
+                        .to_string(),
+                ))
+            } else {
+                None
+            };
+            if let Some((code, cause, summary)) = special {
+                if let Some(idx) = out.finding(line, Role::Cause, summary) {
+                    if !code.is_empty() && !out.findings[idx].codes.contains(&code) {
+                        out.findings[idx].codes.insert(0, code);
+                    }
+                    let cause = cause.map(str::to_string).or_else(|| {
+                        tree::kb()
+                            .cause_for_codes(&out.findings[idx].codes)
+                            .map(|c| c.id.clone())
+                    });
+                    if let Some(c) = cause {
+                        out.cause(idx, &c);
+                    }
+                    self.first_cause = Some(idx);
+                    self.first_failure.get_or_insert(idx);
+                }
+                return;
+            }
+        }
+        if hits.matched(PRODUCT_FAILED) && self.first_failure.is_none() {
+            if let Some(idx) = out.finding(
+                line,
+                Role::Failure,
+                "Windows Installer reports that the installation failed, without saying why.",
+            ) {
+                self.first_failure = Some(idx);
+            }
             return;
         }
         let found = codes::find_codes(line.text.as_bytes());
@@ -69,6 +196,14 @@ impl super::LogReader for TextLog {
 
     fn finish(&mut self, out: &mut Output) {
         out.root = self.first_cause.or(self.first_failure);
+        if let (None, Some(idx)) = (self.first_cause, out.root) {
+            // A line with a generic code keeps its cause: the knowledge base knows where 0x643 on a .NET
+            // update mostly comes from. A failure with no code at all names no cause.
+            if out.findings[idx].cause.is_none() {
+                out.cause(idx, "no-cause-in-log");
+                out.note("The text says that the installation failed but not why. The installer's own log holds the cause: for an MSI package, a verbose log (msiexec /i <package>.msi /l*v install.log, or the Windows Installer Logging policy, then %TEMP%\\MSI*.LOG).");
+            }
+        }
         out.verdict = Some(if out.root.is_some() {
             Verdict::Failed
         } else if self.succeeded {
