@@ -207,9 +207,9 @@ impl super::LogReader for MsiLog {
                 .captures(bytes)
                 .and_then(|c| text_of(&c[1]).parse::<u32>().ok());
             if hits.matched(ERROR_MESSAGE) && number.is_some_and(|n| (1000..2000).contains(&n)) {
-                self.user_error |= !number.is_some_and(|n| is_decoy(n));
+                self.user_error |= !number.is_some_and(is_decoy);
             }
-            if !number.is_some_and(|n| is_decoy(n)) {
+            if !number.is_some_and(is_decoy) {
                 let summary = summarize(line.text, number);
                 if let Some(idx) = out.finding(line, Role::Cause, summary) {
                     if let Some(n) = number {
