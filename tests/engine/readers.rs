@@ -520,3 +520,28 @@ fn garbage_never_panics() {
     );
     let _ = diagnose(&[("junk", bytes)]);
 }
+
+#[test]
+fn pasted_hard_wrap_splitting_a_code() {
+    // One sentence hard-wrapped at 80 columns, the cut falling inside 0x80070643.
+    let sentence = "Security Update for Microsoft .NET Framework 4.8 (KB5011111) failed, error:: 0x80070643 on Windows 10, again after a restart.";
+    let wrapped: Vec<String> = sentence
+        .as_bytes()
+        .chunks(80)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect();
+    assert!(wrapped[0].ends_with(" 0x8"), "{wrapped:?}");
+    let text = format!("My history says:\n{}\n", wrapped.join("\n"));
+    let d = check(
+        "paste",
+        text.into_bytes(),
+        Expect {
+            format: "text",
+            verdict: Verdict::Failed,
+            line: Some(2),
+            cause: None,
+        },
+    );
+    assert!(d.codes.contains(&"0x80070643".to_string()), "{:?}", d.codes);
+    assert_eq!(d.facts.get("kb"), Some("KB5011111"));
+}

@@ -126,5 +126,5 @@ pub fn reader(format: LogFormat) -> Box<dyn LogReader> {
         LogFormat::Dotnet => Box::new(dotnet::DotnetLog::default()),
         LogFormat::Burn => Box::new(burn::BurnLog::default()),
     };
-    Box::new(paste::Pasted { inner })
+    Box::new(paste::Pasted::new(inner, format == LogFormat::Text))
 }

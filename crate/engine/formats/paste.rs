@@ -8,7 +8,8 @@
 //! Line numbers keep meaning the original pasted line: a line cleaned of its prefix keeps its number and its
 //! offset moves past the prefix; a flattened line split into pieces gives every piece the same line number
 //! (the N-th LF-separated line of the decoded text), with the offset of the piece when the line was not
-//! rewritten (JSON unescaping shortens the text, so pieces then carry the line's own offset).
+//! rewritten (JSON unescaping shortens the text, so pieces then carry the line's own offset). In free text, lines
+//! hard-wrapped at 72–80 columns are joined again and read as the first part's line.
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -21,6 +22,79 @@ use super::LogReader;
 /// A reader that sees pasted lines cleaned.
 pub struct Pasted {
     pub inner: Box<dyn LogReader>,
+    /// Join lines hard-wrapped at 80 columns (for free text only: a real log's line lengths mean nothing).
+    pub unwrap: bool,
+    /// A line held back in case the next one continues it: (line number, offset, text).
+    held: Option<(u64, u64, String)>,
+}
+
+/// Pasting tools and mail wrap at 72 to 80 columns; a line that long may continue on the next one.
+const WRAP_MIN: usize = 72;
+const WRAP_MAX: usize = 80;
+
+impl Pasted {
+    pub fn new(inner: Box<dyn LogReader>, unwrap: bool) -> Pasted {
+        Pasted {
+            inner,
+            unwrap,
+            held: None,
+        }
+    }
+
+    /// Hands a piece on, joining hard-wrapped lines first when asked to. A joined line keeps the number and
+    /// offset of its first part.
+    fn deliver(&mut self, no: u64, offset: u64, text: &str, out: &mut Output) {
+        if !self.unwrap {
+            self.inner.line(&Line { no, offset, text }, out);
+            return;
+        }
+        if let Some((_, _, held)) = self.held.as_mut() {
+            let continues = !text.is_empty()
+                && !text.starts_with([' ', '\t'])
+                && !patterns()
+                    .line_start
+                    .find(text.as_bytes())
+                    .is_some_and(|m| m.start() == 0);
+            let last_len = held.rsplit('\n').next().map_or(0, |l| l.chars().count());
+            if continues && (WRAP_MIN..=WRAP_MAX).contains(&last_len) && held.len() < 4096 {
+                // A wrap inside a word or a code leaves no space; a wrap between words lost its space.
+                held.push('\n');
+                held.push_str(text);
+                return;
+            }
+        }
+        self.flush(out);
+        self.held = Some((no, offset, text.to_string()));
+    }
+
+    fn flush(&mut self, out: &mut Output) {
+        if let Some((no, offset, text)) = self.held.take() {
+            let joined = join_wrapped(&text);
+            self.inner.line(
+                &Line {
+                    no,
+                    offset,
+                    text: &joined,
+                },
+                out,
+            );
+        }
+    }
+}
+
+/// Joins the parts of a hard-wrapped line: a part cut at exactly 80 columns was cut inside a word, a path or a
+/// code (`0x8007` + `0643`) and joins without a space; a shorter part was wrapped at a space, which comes back.
+fn join_wrapped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last_len = 0;
+    for (i, part) in text.split('\n').enumerate() {
+        if i > 0 && last_len < WRAP_MAX && !out.ends_with(' ') {
+            out.push(' ');
+        }
+        out.push_str(part);
+        last_len = part.chars().count();
+    }
+    out
 }
 
 impl LogReader for Pasted {
@@ -38,28 +112,15 @@ impl LogReader for Pasted {
             } else {
                 base + start as u64
             };
-            self.inner.line(
-                &Line {
-                    no: line.no,
-                    offset,
-                    text: piece,
-                },
-                out,
-            );
+            self.deliver(line.no, offset, piece, out);
         }
         if !any {
-            self.inner.line(
-                &Line {
-                    no: line.no,
-                    offset: base,
-                    text: "",
-                },
-                out,
-            );
+            self.deliver(line.no, base, "", out);
         }
     }
 
     fn finish(&mut self, out: &mut Output) {
+        self.flush(out);
         self.inner.finish(out);
     }
 }
@@ -242,6 +303,20 @@ mod tests {
         assert_eq!(
             cleaned(r#"C:\\Windows \"x\""#).as_deref(),
             Some(r#"C:\Windows "x""#)
+        );
+    }
+
+    #[test]
+    fn wrapped_codes_and_paths_join() {
+        let cut = format!("{}0x8007", "x".repeat(74));
+        assert_eq!(
+            join_wrapped(&format!("{cut}\n0643 done")),
+            format!("{cut}0643 done")
+        );
+        let wrapped = format!("{} failed to", "y".repeat(64));
+        assert_eq!(
+            join_wrapped(&format!("{wrapped}\ninstall.")),
+            format!("{wrapped} install.")
         );
     }
 
