@@ -183,6 +183,7 @@ fn msi_custom_action_host_output() {
     );
     assert!(d.codes.contains(&"0x800700d8".to_string()), "{:?}", d.codes);
     assert_eq!(detail(&d, "action"), Some("InstallPlugin"));
+    assert_eq!(d.facts.get("custom_action"), Some("InstallPlugin"));
 }
 
 #[test]
@@ -544,4 +545,29 @@ fn pasted_hard_wrap_splitting_a_code() {
     );
     assert!(d.codes.contains(&"0x80070643".to_string()), "{:?}", d.codes);
     assert_eq!(d.facts.get("kb"), Some("KB5011111"));
+}
+
+#[test]
+fn msi_managed_custom_action_exception() {
+    let text = "=== Verbose logging started: 5/2/2022  9:00:00  Build type: SHIP UNICODE 5.00.10011.00  Calling process: C:\\Windows\\system32\\msiexec.exe ===
+Action start 9:00:01: ConfigureService.
+SFXCA: Extracting custom action to temporary directory: C:\\Windows\\Installer\\MSI1.tmp-\\
+SFXCA: Binding to CLR version v4.0.30319
+Calling custom action Contoso.Actions!Contoso.Actions.Service.Configure
+Exception thrown by custom action:
+System.Reflection.TargetInvocationException: Exception has been thrown by the target of an invocation. ---> System.UnauthorizedAccessException: Access to the path 'C:\\ProgramData\\Contoso\\service.json' is denied.
+CustomAction ConfigureService returned actual error code 1603 (note this may not be 100% accurate if translation happened inside sandbox)
+Action ended 9:00:02: ConfigureService. Return value 3.
+";
+    let d = check(
+        "managed.log",
+        text.as_bytes().to_vec(),
+        Expect {
+            format: "msi",
+            verdict: Verdict::Failed,
+            line: Some(6),
+            cause: None,
+        },
+    );
+    assert_eq!(d.facts.get("custom_action"), Some("ConfigureService"));
 }

@@ -43,6 +43,8 @@ pub struct MsiLog {
     client_tail: bool,
     /// The last `Note: 1: NNNN` candidate: its number, position in `candidates` and line.
     last_note: Option<(u32, usize, u64)>,
+    /// The first custom action that returned an error before the failure.
+    failed_ca: Option<String>,
 }
 
 // Line classes, tested in one pass.
@@ -63,6 +65,7 @@ const PRODUCT_FAILED: usize = 13;
 const PATCH: usize = 14;
 const WINDOWS_PROP: usize = 15;
 const CA_DECOY: usize = 16;
+const MANAGED: usize = 17;
 
 fn classes() -> &'static RegexSet {
     static SET: OnceLock<RegexSet> = OnceLock::new();
@@ -87,6 +90,8 @@ fn classes() -> &'static RegexSet {
             r"^Property\([SC]\): (?:VersionNT|WindowsBuild|VersionNT64|MsiNTProductType) = ",
             // Host chatter that looks like an error and never is one.
             r"Wow64(?:Disable|Revert)Wow64FsRedirection returned|returned actual error code 259\b",
+            // A managed (DTF) custom action's exception, as its host prints it.
+            r"^(?:Exception thrown by custom action:|System\.[A-Za-z.]+Exception: |Unhandled [Ee]xception|CustomActionException)",
         ])
     })
 }
@@ -198,7 +203,10 @@ impl super::LogReader for MsiLog {
             || hits.matched(UNEXPECTED)
             || hits.matched(NOTE_ERROR);
         if self.failed.is_none()
-            && (is_error || hits.matched(CA_ERROR) || hits.matched(CA_HOST))
+            && (is_error
+                || hits.matched(CA_ERROR)
+                || hits.matched(CA_HOST)
+                || hits.matched(MANAGED))
             && !hits.matched(TRANSLATED)
             && !hits.matched(CA_DECOY)
         {
@@ -252,6 +260,18 @@ impl super::LogReader for MsiLog {
                             self.candidates.push(idx);
                         }
                     }
+                }
+            }
+        }
+        if hits.matched(CA_ERROR)
+            && !hits.matched(TRANSLATED)
+            && !hits.matched(CA_DECOY)
+            && self.failed.is_none()
+            && self.failed_ca.is_none()
+        {
+            if let Some(c) = p.custom_action.captures(bytes) {
+                if let Some(m) = c.get(1) {
+                    self.failed_ca = Some(text_of(m.as_bytes()));
                 }
             }
         }
@@ -347,6 +367,10 @@ impl super::LogReader for MsiLog {
         match root {
             Some(idx) => {
                 out.root = Some(idx);
+                // Host output (`WixQuietExec: Error …`) comes before the line naming its custom action.
+                if let Some(ca) = &self.failed_ca {
+                    out.detail(idx, "custom action", ca.clone());
+                }
                 if let Some(ca) = out.findings[idx]
                     .details
                     .iter()
