@@ -388,6 +388,8 @@ fn combine(reports: Vec<FileReport>, answers: &Answers) -> Diagnosis {
     let mut roots: Vec<(u8, usize, u8, String)> = Vec::new();
     // Logs that failed files point to (a .NET setup log's component MSI log, a bundle's package log).
     let named_logs = named_logs(&reports);
+    // Each file's facts, with the index of its first finding.
+    let mut file_facts: Vec<(usize, Facts)> = Vec::new();
 
     for report in reports {
         let base = findings.len();
@@ -419,7 +421,7 @@ fn combine(reports: Vec<FileReport>, answers: &Answers) -> Diagnosis {
                 ));
             }
         }
-        facts.absorb(&report.out.facts);
+        file_facts.push((base, report.out.facts));
         findings.extend(report.out.findings);
         notes.extend(report.out.notes);
         files.push(report.summary);
@@ -439,6 +441,16 @@ fn combine(reports: Vec<FileReport>, answers: &Answers) -> Diagnosis {
         .map(|(i, _)| i);
     if let Some(b) = best {
         link_roots(&mut findings, &roots, b);
+    }
+    // The root cause's file speaks first about the product and the machine; then the files in order.
+    let root_file = best
+        .map(|b| roots[b].1)
+        .and_then(|idx| file_facts.iter().rposition(|(base, _)| *base <= idx));
+    if let Some(i) = root_file {
+        facts.absorb(&file_facts[i].1);
+    }
+    for (_, f) in &file_facts {
+        facts.absorb(f);
     }
     let root_cause = best.map(|b| findings[roots[b].1].clone());
     let codes = all_codes(&findings, root_cause.as_ref());

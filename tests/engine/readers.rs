@@ -571,3 +571,26 @@ Action ended 9:00:02: ConfigureService. Return value 3.
     );
     assert_eq!(d.facts.get("custom_action"), Some("ConfigureService"));
 }
+
+#[test]
+fn burn_bundle_and_its_package_log_chain() {
+    let d = diagnose(&[
+        ("Wingtip_Toys_20240310172619.log", fixture("burn/package_0x643.log")),
+        ("logs.zip/Wingtip_Toys_20240310172619_001_WingtipCore.log", utf16le(&fixture("msi/wixquietexec.log"))),
+        ("wu.txt", b"Installation Failure: Windows failed to install the following update with error 0x80070643: Wingtip Toys.".to_vec()),
+    ]);
+    let root = d.root_cause.as_ref().expect("a root cause");
+    assert_eq!(
+        root.file,
+        "logs.zip/Wingtip_Toys_20240310172619_001_WingtipCore.log"
+    );
+    assert_eq!(root.line, 7);
+    let explains: Vec<&str> = root
+        .details
+        .iter()
+        .filter(|x| x.label == "explains")
+        .map(|x| x.value.as_str())
+        .collect();
+    assert_eq!(explains, ["Wingtip_Toys_20240310172619.log:10", "wu.txt:1"]);
+    insta::assert_snapshot!("burn_chain", summary(&d));
+}
