@@ -594,3 +594,31 @@ fn burn_bundle_and_its_package_log_chain() {
     assert_eq!(explains, ["Wingtip_Toys_20240310172619.log:10", "wu.txt:1"]);
     insta::assert_snapshot!("burn_chain", summary(&d));
 }
+
+#[test]
+fn dotnet_old_hotfix_log() {
+    let d = check(
+        "KB958481.log",
+        fixture("dotnet/hotfix_update_exe.log"),
+        Expect {
+            format: "dotnet",
+            verdict: Verdict::Failed,
+            line: Some(6),
+            cause: None,
+        },
+    );
+    assert!(
+        d.codes.contains(&"0x80070005".to_string()) || d.codes.contains(&"5".to_string()),
+        "{:?}",
+        d.codes
+    );
+}
+
+#[test]
+fn dialog_1618_already_in_progress() {
+    check(
+        "paste",
+        b"Another installation is already in progress. Complete that installation before proceeding with this install.".to_vec(),
+        Expect { format: "text", verdict: Verdict::Failed, line: Some(1), cause: Some("another-install") },
+    );
+}

@@ -55,7 +55,9 @@ fn classes() -> &'static RegexSet {
             r"is 'Fail'|RunCheck result: Fail|A prerequisite failed for Package|Blocking issue|Blocker[s]? (?:found|encountered)|does not meet (?:the )?(?:system )?requirements",
             r"(?i)(?:exited with|exit code was|returned exit code) '?(?:[1-9][0-9]*)'?",
             r"Final Result: Installation completed successfully|SETUP EXIT CODE - 0\b|Setup completed successfully|Installation completed successfully",
-            r"^[0-9]{1,6}\.[0-9]{3}: .*(?i:failed|error)[^\r\n]*(?:0x[0-9a-fA-F]+|error code)",
+            // The old hotfix installer (update.exe): `12.345: DoInstallation:CopyFiles Failed: 0x5`; its own
+            // summary (`Update.exe extended error code`, `return code was masked to 0x643`) is not a cause.
+            r"^[0-9]{1,6}\.[0-9]{3}: (?:[^U].*)?(?i:failed|error)[^\r\n]*(?:0x[0-9a-fA-F]+|error code)",
         ])
     })
 }

@@ -67,7 +67,7 @@ const SIGNATURES: &[(LogFormat, &str)] = &[
     ),
     (
         LogFormat::Dotnet,
-        r"(?m)^\[[0-9]{2}/[0-9]{2}/[0-9]{2},[0-9]{2}:[0-9]{2}:[0-9]{2}\] [^:\r\n]{1,80}: |^\[[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}, ?[0-9]{1,2}:[0-9]{2}:[0-9]{2}\] ?(?:OS Version|Installer version|Environment details|Final Result|Action: |Action complete|Exe \(|MSI \(|Entering Function|Loading localized)|Result of checks for command '|RunCheck result: |A prerequisite failed for Package|(?i:ndp)[0-9]{2,3}[-A-Za-z0-9]*\.exe.{0,200}(?:exited with|Exit code was) '?[0-9]+|^OS Version = .{0,40}\r?\n.{0,80}Installer version",
+        r"(?m)^\[[0-9]{2}/[0-9]{2}/[0-9]{2},[0-9]{2}:[0-9]{2}:[0-9]{2}\] [^:\r\n]{1,80}: |^\[[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}, ?[0-9]{1,2}:[0-9]{2}:[0-9]{2}\] ?(?:OS Version|Installer version|Environment details|Final Result|Action: |Action complete|Exe \(|MSI \(|Entering Function|Loading localized)|Result of checks for command '|RunCheck result: |A prerequisite failed for Package|(?i:ndp)[0-9]{2,3}[-A-Za-z0-9]*\.exe.{0,200}(?:exited with|Exit code was) '?[0-9]+|^[0-9]{1,6}\.[0-9]{3}: (?:={20,}|Update\.exe extended error code|Hotfix)",
     ),
 ];
 

@@ -38,7 +38,10 @@ pub const DIALOGS: &[(u32, &str)] = &[
         1612,
         r"(?i)The installation source for this product is not available",
     ),
-    (1618, r"(?i)Another program is being installed"),
+    (
+        1618,
+        r"(?i)Another installation is already in progress|Another program is being installed",
+    ),
     (1714, r"(?i)The older version of .{0,200} cannot be removed"),
     (
         1719,
