@@ -49,12 +49,14 @@ impl Pasted {
             return;
         }
         if let Some((_, _, held)) = self.held.as_mut() {
+            let p = patterns();
+            // A line that starts like a log line (a known start, a date, a bracket) begins a new line.
             let continues = !text.is_empty()
                 && !text.starts_with([' ', '\t'])
-                && !patterns()
-                    .line_start
+                && !p.new_line.is_match(text.as_bytes())
+                && p.line_start
                     .find(text.as_bytes())
-                    .is_some_and(|m| m.start() == 0);
+                    .is_none_or(|m| m.start() != 0);
             let last_len = held.rsplit('\n').next().map_or(0, |l| l.chars().count());
             if continues && (WRAP_MIN..=WRAP_MAX).contains(&last_len) && held.len() < 4096 {
                 // A wrap inside a word or a code leaves no space; a wrap between words lost its space.
@@ -130,6 +132,8 @@ struct Patterns {
     prefix: Regex,
     /// Where a log line starts inside a flattened line.
     line_start: Regex,
+    /// A line that starts like a log line of any format: a date, a time, a bracket or a tag.
+    new_line: Regex,
 }
 
 fn patterns() -> &'static Patterns {
@@ -156,6 +160,7 @@ fn patterns() -> &'static Patterns {
             r"|[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}[.,][0-9]{3} [0-9]+ \[",
             r")",
         )),
+        new_line: re(r"^(?:[0-9]{1,4}[-/.:][0-9]{1,2}|[\[<(=*#|])"),
     })
 }
 
