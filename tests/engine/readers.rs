@@ -177,11 +177,14 @@ fn msi_custom_action_host_output() {
         Expect {
             format: "msi",
             verdict: Verdict::Failed,
-            line: Some(7),
+            line: Some(10),
             cause: None,
         },
     );
     assert!(d.codes.contains(&"0x800700d8".to_string()), "{:?}", d.codes);
+    // VersionNT 603 / WindowsBuild 9600 is what Windows Installer says on 8.1, 10 and 11 alike.
+    assert_eq!(d.facts.get("windows"), Some("11"));
+    assert_eq!(d.facts.get("windows_build"), Some("22631"));
     assert_eq!(detail(&d, "action"), Some("InstallPlugin"));
     assert_eq!(d.facts.get("custom_action"), Some("InstallPlugin"));
 }
@@ -584,7 +587,7 @@ fn burn_bundle_and_its_package_log_chain() {
         root.file,
         "logs.zip/Wingtip_Toys_20240310172619_001_WingtipCore.log"
     );
-    assert_eq!(root.line, 7);
+    assert_eq!(root.line, 10);
     let explains: Vec<&str> = root
         .details
         .iter()

@@ -37,6 +37,8 @@ pub struct MsiLog {
     patch_registration: Option<usize>,
     version_nt: Option<u32>,
     windows_build: Option<u32>,
+    /// The build in `MsiWin32AssemblySupport`, which is not held back at 9600 like `WindowsBuild`.
+    sxs_build: Option<u32>,
     /// Whether a user-facing `Error NNNN.` (1xxx) was seen before the failure.
     user_error: bool,
     /// The client side's `Back from server` line: the tail of a log whose server side is elsewhere.
@@ -87,7 +89,7 @@ fn classes() -> &'static RegexSet {
             r"Note: 1: 1[0-9]{3} ",
             r"-- (?:Installation|Removal|Configuration) (?:operation )?failed\.",
             r"PATCH SEQUENCER|Couldn't find local patch|[Pp]atch .*(?:1612|source is not available)|Error 1612\.",
-            r"^Property\([SC]\): (?:VersionNT|WindowsBuild|VersionNT64|MsiNTProductType) = ",
+            r"^Property\([SC]\): (?:VersionNT|WindowsBuild|MsiWin32AssemblySupport) = ",
             // Host chatter that looks like an error and never is one.
             r"Wow64(?:Disable|Revert)Wow64FsRedirection returned|returned actual error code 259\b",
             // A managed (DTF) custom action's exception, as its host prints it.
@@ -116,7 +118,9 @@ fn patterns() -> &'static Patterns {
         final_code: re(r"(?:returning|error status:|Return value:) ([0-9]+)"),
         product: re(r"Product: (.+?) -- "),
         product_prop: re(r"ProductName = (.+)$"),
-        windows_prop: re(r"^Property\([SC]\): (VersionNT|WindowsBuild) = ([0-9]+)"),
+        windows_prop: re(
+            r"^Property\([SC]\): (VersionNT|WindowsBuild|MsiWin32AssemblySupport) = ([0-9]+)(?:\.[0-9]+\.([0-9]+))?",
+        ),
         custom_action: re(
             r"CustomAction (\S+) returned actual error code|Action: ?([A-Za-z0-9_.]+)",
         ),
@@ -157,10 +161,15 @@ impl super::LogReader for MsiLog {
         if hits.matched(WINDOWS_PROP) {
             if let Some(c) = p.windows_prop.captures(bytes) {
                 let n = text_of(&c[2]).parse::<u32>().ok();
-                if &c[1] == b"VersionNT" {
-                    self.version_nt = self.version_nt.or(n);
-                } else {
-                    self.windows_build = self.windows_build.or(n);
+                match &c[1] {
+                    b"VersionNT" => self.version_nt = self.version_nt.or(n),
+                    b"WindowsBuild" => self.windows_build = self.windows_build.or(n),
+                    _ => {
+                        // The side-by-side version carries the real build (6.3.19041.x on Windows 10 2004).
+                        self.sxs_build = self
+                            .sxs_build
+                            .or_else(|| c.get(3).and_then(|m| text_of(m.as_bytes()).parse().ok()));
+                    }
                 }
             }
         }
@@ -327,11 +336,22 @@ impl super::LogReader for MsiLog {
         if let Some(p) = &self.product {
             out.facts.learn("product_name", p.clone());
         }
-        if let Some(w) = windows_from_properties(self.version_nt, self.windows_build) {
-            out.facts.learn("windows", w);
-        }
-        if let Some(b) = self.windows_build {
-            out.facts.learn("windows_build", b.to_string());
+        // Windows Installer reports 603 / 9600 on Windows 8.1, 10 and 11 alike; the side-by-side build tells
+        // them apart, and overrides what a version number elsewhere in the log suggested.
+        match self.sxs_build.filter(|&b| b >= 10240) {
+            Some(b) => {
+                out.facts
+                    .set("windows", if b >= 22000 { "11" } else { "10" });
+                out.facts.set("windows_build", b.to_string());
+            }
+            None => {
+                if let Some(w) = windows_from_properties(self.version_nt, self.windows_build) {
+                    out.facts.learn("windows", w);
+                }
+                if let Some(b) = self.windows_build.filter(|_| self.version_nt != Some(603)) {
+                    out.facts.learn("windows_build", b.to_string());
+                }
+            }
         }
         let failed_code = self.final_code.filter(|n| !matches!(n, 0 | 1641 | 3010));
         let succeeded = self.success || matches!(self.final_code, Some(0 | 1641 | 3010));

@@ -200,9 +200,9 @@ impl super::LogReader for TextLog {
     fn finish(&mut self, out: &mut Output) {
         out.root = self.first_cause.or(self.first_failure);
         if let (None, Some(idx)) = (self.first_cause, out.root) {
-            // A line with a generic code keeps its cause: the knowledge base knows where 0x643 on a .NET
-            // update mostly comes from. A failure with no code at all names no cause.
-            if out.findings[idx].cause.is_none() {
+            // A line with a code keeps it as its cause (0x800f0906 says why; and the knowledge base knows
+            // where 0x643 on a .NET update mostly comes from). A failure with no code at all names no cause.
+            if out.findings[idx].cause.is_none() && out.findings[idx].codes.is_empty() {
                 out.cause(idx, "no-cause-in-log");
                 out.note("The text says that the installation failed but not why. The installer's own log holds the cause: for an MSI package, a verbose log (msiexec /i <package>.msi /l*v install.log, or the Windows Installer Logging policy, then %TEMP%\\MSI*.LOG).");
             }
