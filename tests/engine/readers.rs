@@ -625,3 +625,36 @@ fn dialog_1618_already_in_progress() {
         Expect { format: "text", verdict: Verdict::Failed, line: Some(1), cause: Some("another-install") },
     );
 }
+
+/// The same diagnosis whatever the chunk size: every fixture fed whole, in 1-byte and in 4 KB chunks.
+#[test]
+fn chunking_does_not_change_the_diagnosis() {
+    let dir = format!("{}/tests/fixtures", env!("CARGO_MANIFEST_DIR"));
+    let mut seen = 0;
+    for format in ["msi", "dotnet", "burn", "text"] {
+        let Ok(entries) = std::fs::read_dir(format!("{dir}/{format}")) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let bytes = std::fs::read(e.path()).expect("fixture");
+            let bytes = if format == "msi" {
+                utf16le(&bytes)
+            } else {
+                bytes
+            };
+            let run = |size: usize| {
+                let mut d = Diagnoser::new();
+                d.begin("f");
+                for c in bytes.chunks(size) {
+                    d.feed(c);
+                }
+                serde_json::to_string(&d.finish(&Answers::new())).expect("json")
+            };
+            let whole = run(bytes.len().max(1));
+            assert_eq!(whole, run(1), "{:?} in 1-byte chunks", e.path());
+            assert_eq!(whole, run(4096), "{:?} in 4 KB chunks", e.path());
+            seen += 1;
+        }
+    }
+    assert!(seen >= 20, "only {seen} fixtures");
+}
