@@ -658,3 +658,32 @@ fn chunking_does_not_change_the_diagnosis() {
     }
     assert!(seen >= 20, "only {seen} fixtures");
 }
+
+#[test]
+fn msi_return_value_in_other_languages() {
+    for ended in [
+        "Aktion beendet 12:00:09: InstallFinalize. Rückgabewert 3.",
+        "Действие завершено 12:00:09: InstallFinalize. Возвращенное значение 3.",
+        "Action terminée 12:00:09 : InstallFinalize. Valeur de retour 3.",
+    ] {
+        let text = format!(
+            "=== Verbose logging started: 2.3.2021  12:00:00  Build type: SHIP UNICODE 5.00.10011.00  Calling process: C:\\Windows\\system32\\msiexec.exe ===
+MSI (s) (10:20) [12:00:01:000]: Doing action: InstallFinalize
+MSI (s) (10:20) [12:00:08:000]: Product: Contoso -- Error 1920. Service 'Contoso Agent' (ContosoAgent) failed to start.  Verify that you have sufficient privileges to start system services.
+{ended}
+MSI (s) (10:20) [12:00:10:000]: MainEngineThread is returning 1603
+"
+        );
+        let d = check(
+            ended,
+            utf16le(text.as_bytes()),
+            Expect {
+                format: "msi",
+                verdict: Verdict::Failed,
+                line: Some(3),
+                cause: None,
+            },
+        );
+        assert_eq!(d.facts.get("action"), Some("InstallFinalize"), "{ended}");
+    }
+}

@@ -113,7 +113,7 @@ fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
         action: re(r"(?:Action start [0-9:]+: |Doing action: )([A-Za-z0-9_.]+)"),
-        ended: re(r"[0-9]{1,2}:[0-9]{2}:[0-9]{2}: ([A-Za-z0-9_.]+)(?:\.|。)"),
+        ended: re(r"[0-9]{1,2}:[0-9]{2}:[0-9]{2} ?: ([A-Za-z0-9_.]+)(?:\.|。)"),
         number: re(r"(?:Error|Note: 1:) ([0-9]{4})"),
         final_code: re(r"(?:returning|error status:|Return value:) ([0-9]+)"),
         product: re(r"Product: (.+?) -- "),
