@@ -43,7 +43,7 @@ fn cause_lines(text: &str) -> Vec<(u64, u64)> {
     let mut rest = head;
     let mut consumed = 0usize;
     while let Some(i) = rest.find("line") {
-        let before = &head[consumed.saturating_sub(0)..consumed + i];
+        let before = &head[..consumed + i];
         let after = &rest[i + 4..];
         let after = after.strip_prefix('s').unwrap_or(after);
         let step = i + 4;
@@ -52,7 +52,11 @@ fn cause_lines(text: &str) -> Vec<(u64, u64)> {
         let Some(after) = after.strip_prefix(' ') else {
             continue;
         };
-        let tail_before = &before[before.len().saturating_sub(25)..];
+        let mut from = before.len().saturating_sub(25);
+        while !before.is_char_boundary(from) {
+            from -= 1;
+        }
+        let tail_before = &before[from..];
         if tail_before.contains("Return value") {
             continue;
         }
