@@ -53,6 +53,9 @@ impl LogFormat {
     }
 }
 
+/// How much of a file's text decides its format (equal to the scanner's own `DETECT_LEN`, the text it waits for).
+pub const DETECT_LEN: usize = 64 * 1024;
+
 /// Signatures of each format, tested in one pass over the start of a file. When several match, the one
 /// matching earliest in the text wins (a .NET setup log may quote MSI lines further down).
 const SIGNATURES: &[(LogFormat, &str)] = &[
@@ -73,6 +76,13 @@ const SIGNATURES: &[(LogFormat, &str)] = &[
 
 /// Detects the format of a file from the start of its text, seeing through what pasting does to a log.
 pub fn detect(head: &str) -> LogFormat {
+    // Only the first 64 KB count, however much text the first chunks brought: the format must not depend on
+    // where the chunks were cut.
+    let mut end = head.len().min(DETECT_LEN);
+    while !head.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &head[..end];
     let found = detect_raw(head);
     if found != LogFormat::Text {
         return found;
