@@ -252,11 +252,15 @@ impl super::LogReader for MsiLog {
                         out.cause(idx, &c);
                     }
                     let is_note = hits.matched(NOTE_ERROR) && !hits.matched(ERROR_MESSAGE);
-                    // `Error 1310. Error writing to file…` printed right after its internal form `Note: 1: 1310 …`
-                    // says the same in words: it takes the note's place.
+                    // The server's `Product: X -- Error 1310. Error writing to file…` printed right after the
+                    // internal form `Note: 1: 1310 …` says the same in words: it takes the note's place. When the
+                    // words come only much later (after the user closed the dialog), the note stays first.
                     match (self.last_note, number) {
                         (Some((n, pos, at)), Some(m))
-                            if !is_note && n == m && line.no.saturating_sub(at) <= 8 =>
+                            if !is_note
+                                && n == m
+                                && line.text.contains("-- Error")
+                                && line.no.saturating_sub(at) <= 8 =>
                         {
                             self.candidates[pos] = idx;
                             self.last_note = None;
