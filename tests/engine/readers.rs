@@ -687,3 +687,25 @@ MSI (s) (10:20) [12:00:10:000]: MainEngineThread is returning 1603
         assert_eq!(d.facts.get("action"), Some("InstallFinalize"), "{ended}");
     }
 }
+
+#[test]
+fn burn_translated_exit_code_is_success() {
+    // A newer version already installed (0x666) is translated to success; only the bundle's result counts.
+    let text = "[0C70:06C8][2024-01-05T10:00:01]i301: Applying execute package: vcredist_x64, action: Install, path: C:\\ProgramData\\Package Cache\\vc_redist.x64.exe, arguments: '/q'
+[0C70:06C8][2024-01-05T10:00:05]e000: Error 0x80070666: Process returned error: 0x666
+[0C70:06C8][2024-01-05T10:00:05]i366: The exit code for package vcredist_x64 was translated: 0x666 to Success
+[0C70:06C8][2024-01-05T10:00:05]i319: Applied execute package: vcredist_x64, result: 0x0, restart: None
+[0C70:06C8][2024-01-05T10:00:06]i399: Apply complete, result: 0x0, restart: None, ba requested restart:  No
+[0C70:06C8][2024-01-05T10:00:06]i007: Exit code: 0x0, restarting: No
+";
+    check(
+        "bundle.log",
+        text.as_bytes().to_vec(),
+        Expect {
+            format: "burn",
+            verdict: Verdict::Succeeded,
+            line: None,
+            cause: None,
+        },
+    );
+}
