@@ -471,6 +471,15 @@ fn decide_cause(
     if let Some(code) = root.and_then(|r| r.codes.first()).or(codes.first()) {
         facts.learn("code", code.clone());
     }
+    // The HRESULT a root-cause line carries besides its message number (`Error 1935. … HRESULT: 0x8002802F`)
+    // says which fix applies; the generic 1603 forms say nothing.
+    if let Some(h) = root.and_then(|r| {
+        r.codes
+            .iter()
+            .find(|c| c.starts_with("0x") && c.as_str() != "0x80070643")
+    }) {
+        facts.learn("hresult", h.clone());
+    }
     if let Some(cause) = root.and_then(|r| r.cause.clone()) {
         facts.learn("cause", cause);
     } else if let Some(c) = root.and_then(|r| kb.cause_for_codes(&r.codes)) {

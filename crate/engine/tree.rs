@@ -23,6 +23,8 @@ const KB_FILES: &[(&str, &str)] = &[
     ("causes.toml", include_str!("kb/causes.toml")),
     ("tree.toml", include_str!("kb/tree.toml")),
     ("steps.toml", include_str!("kb/steps.toml")),
+    ("updates.toml", include_str!("kb/updates.toml")),
+    ("installer.toml", include_str!("kb/installer.toml")),
 ];
 
 /// Answers the person gave, keyed by fact (`windows = 7`). They override what the logs suggest.
@@ -279,13 +281,28 @@ impl Kb {
     /// Walks from the root to a leaf, answering each node from the answers, then the facts, else taking the
     /// "I don't know" way. Returns the guide's id and the questions met on the way.
     pub fn walk(&self, facts: &Facts, answers: &Answers) -> (String, Vec<Question>) {
+        let (guide, questions, _) = self.trace(facts, answers);
+        (guide, questions)
+    }
+
+    /// As [`Kb::walk`], and also the ids of the nodes passed, root first, leaf last.
+    pub fn trace(&self, facts: &Facts, answers: &Answers) -> (String, Vec<Question>, Vec<String>) {
+        // Derived facts (`windows_family`) follow the answers: a person who says "Windows 7" moves the family too.
+        let mut facts = facts.clone();
+        for (k, v) in &answers.0 {
+            facts.set(k, v.clone());
+        }
+        facts::derive(&mut facts);
+        let facts = &facts;
         let mut questions = Vec::new();
+        let mut path = Vec::new();
         let mut id = ROOT.to_string();
         // The tree is checked for cycles by tests; the bound keeps a broken custom tree from hanging the page.
         for _ in 0..self.nodes.len() + 1 {
             let Some(node) = self.node(&id) else { break };
+            path.push(id.clone());
             if !node.guide.is_empty() {
-                return (node.guide.clone(), questions);
+                return (node.guide.clone(), questions, path);
             }
             let (value, by) = match (answers.get(&node.fact), facts.get(&node.fact)) {
                 (Some(v), _) => (v.to_string(), AnsweredBy::Person),
@@ -321,11 +338,14 @@ impl Kb {
             }
             id = next;
         }
-        (FALLBACK_GUIDE.to_string(), questions)
+        (FALLBACK_GUIDE.to_string(), questions, path)
     }
 
     /// Builds the guide with the given id, tailored to the facts.
     pub fn render(&self, guide_id: &str, facts: &Facts) -> Guide {
+        let mut derived = facts.clone();
+        facts::derive(&mut derived);
+        let facts = &derived;
         let Some(def) = self.guide(guide_id) else {
             return Guide {
                 id: guide_id.to_string(),
@@ -482,6 +502,10 @@ fn neutral(name: &str) -> &'static str {
         "custom_action" => "the custom action",
         "log_path" => "the log",
         "dotnet_target" => "the .NET Framework version",
+        "dotnet_installed" => "see your list",
+        "program" => "the program it ran",
+        "hresult" => "the HRESULT on that line",
+        "product" => "the product",
         _ => "…",
     }
 }
