@@ -764,3 +764,116 @@ fn pasted_dism_netfx3_0x800f081f() {
     );
     assert_eq!(d.guide.id, "netfx3-feature", "{:?} {:?}", d.facts, d.codes);
 }
+
+/// A small verbose MSI log of our own: header, the failing action with `cause_line` just before its
+/// `Return value 3`, and the client-side tail.
+fn msi_log(cause_line: &str, action: &str, code: u32) -> String {
+    format!(
+        "=== Verbose logging started: 5/14/2024  10:02:11  Build type: SHIP UNICODE 5.00.10011.00  Calling process: C:\\Windows\\system32\\msiexec.exe ===\n\
+MSI (c) (3C:20) [10:02:11:120]: Resetting cached policy values\n\
+MSI (s) (A4:B8) [10:02:12:001]: Product: Contoso Agent -- Installation started.\n\
+Action start 10:02:13: {action}.\n\
+MSI (s) (A4:B8) [10:02:14:310]: {cause_line}\n\
+Action ended 10:02:14: {action}. Return value 3.\n\
+Action ended 10:02:14: INSTALL. Return value 3.\n\
+MSI (s) (A4:B8) [10:02:15:000]: Product: Contoso Agent -- Installation operation failed.\n\
+MSI (s) (A4:B8) [10:02:15:000]: Windows Installer installed the product. Product Name: Contoso Agent. Product Version: 2.1.0. Product Language: 1033. Manufacturer: Contoso. Installation success or error status: {code}.\n\
+MSI (c) (3C:20) [10:02:15:100]: MainEngineThread is returning {code}\n\
+=== Verbose logging stopped: 5/14/2024  10:02:15 ===\n"
+    )
+}
+
+#[test]
+fn msi_log_with_1618_takes_the_another_install_guide() {
+    let log = msi_log(
+        "Product: Contoso Agent -- Error 1500. Another installation is in progress. You must complete that installation before continuing this one.",
+        "InstallValidate",
+        1618,
+    );
+    let d = e2e("install.log", &log);
+    assert_eq!(d.verdict, Verdict::Failed);
+    assert_eq!(
+        d.guide.id, "another-install",
+        "{:?} {:?}",
+        d.facts, d.root_cause
+    );
+}
+
+#[test]
+fn msi_log_with_1935_takes_the_assembly_guide_for_its_hresult() {
+    let log = msi_log(
+        "Product: Contoso Agent -- Error 1935. An error occurred during the installation of assembly component {22D75DAD-658C-3109-91F7-4CB1A0729109}. HRESULT: 0x8002802F. assembly interface: IAssemblyCacheItem, function: Commit, assembly name: Contoso.Core,version=\"2.1.0.0\",culture=\"neutral\",publicKeyToken=\"0123456789ABCDEF\"",
+        "InstallFinalize",
+        1603,
+    );
+    let d = e2e("install.log", &log);
+    assert_eq!(d.verdict, Verdict::Failed);
+    assert_eq!(d.facts.get("cause"), Some("assembly"), "{:?}", d.root_cause);
+    assert_eq!(
+        d.facts.get("hresult"),
+        Some("0x8002802f"),
+        "{:?}",
+        d.root_cause
+    );
+    assert_eq!(d.guide.id, "assembly-mscoree");
+}
+
+// ---- The printed tree (setup-triage tree) ----
+
+#[test]
+fn printed_tree_shows_every_node_guide_and_step() {
+    let kb = kb();
+    let text = setup_triage::engine::tree_print::text(kb);
+    for n in &kb.nodes {
+        if n.guide.is_empty() {
+            assert!(
+                text.contains(&format!("{}: ", n.id)),
+                "node {} missing",
+                n.id
+            );
+        }
+    }
+    for g in &kb.guides {
+        assert!(
+            text.contains(&format!("== {}: ", g.id)),
+            "guide {} missing",
+            g.id
+        );
+        for s in &g.steps {
+            assert!(text.contains(&format!("] {s}: ")), "step {s} missing");
+        }
+    }
+    assert!(text.contains("otherwise (unknown, \"I don't know\")"));
+
+    let dot = setup_triage::engine::tree_print::dot(kb);
+    assert!(dot.starts_with("digraph") && dot.trim_end().ends_with('}'));
+    for n in &kb.nodes {
+        assert!(
+            dot.contains(&format!("\n  \"{}\" [shape=", n.id)),
+            "dot lacks node {}",
+            n.id
+        );
+    }
+    let edges = dot.lines().filter(|l| l.contains(" -> ")).count();
+    let expected: usize = kb
+        .nodes
+        .iter()
+        .map(|n| n.choice.len() + usize::from(!n.otherwise.is_empty()))
+        .sum();
+    assert_eq!(edges, expected);
+
+    let mermaid = setup_triage::engine::tree_print::mermaid(kb);
+    assert!(mermaid.starts_with("flowchart LR\n"));
+    assert!(!mermaid.contains("missing"));
+    // Every node is defined once, and every edge ends at a defined node.
+    for i in 0..kb.nodes.len() {
+        let defined = mermaid
+            .lines()
+            .filter(|l| {
+                l.trim_start().starts_with(&format!("n{i}["))
+                    || l.trim_start().starts_with(&format!("n{i}("))
+            })
+            .count();
+        assert_eq!(defined, 1, "n{i}");
+    }
+}
