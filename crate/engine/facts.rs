@@ -191,14 +191,19 @@ pub fn windows_family(id: &str) -> Option<&'static str> {
     })
 }
 
-/// Facts derived from others, computed in this one place: `windows_family` from `windows` (replacing a stale
-/// value, so that an answered Windows version wins).
+/// Facts derived from others, computed in this one place:
+/// - `windows_family` from `windows` (replacing a stale value, so that an answered Windows version wins);
+/// - `product = msi` when a Windows Installer log named its product (`product_name`) and nothing recognised it as
+///   .NET, Office, Defender, WinRE or Windows: some other program's MSI package or patch.
 pub fn derive(facts: &mut Facts) {
     match facts.get("windows").and_then(windows_family) {
         Some(f) => facts.set("windows_family", f),
         None => {
             facts.remove("windows_family");
         }
+    }
+    if facts.get("product").is_none() && facts.get("product_name").is_some() {
+        facts.set("product", "msi");
     }
 }
 

@@ -331,8 +331,9 @@ const PHRASES: &[(&str, &[&str])] = &[
     ("Get-WindowsUpdateLog", &["win10-era"]),
 ];
 
-/// Steps that remove a .NET Framework: never where the .NET versions are part of Windows.
-const DOTNET_REMOVAL: &[&str] = &["dotnet-cleanup-reinstall"];
+/// Steps that remove a .NET Framework, or treat it as a Windows Installer product: never from Windows 8 on,
+/// where every .NET version is part of Windows and its updates are Windows updates.
+const NOT_ON_WIN8: &[&str] = &["dotnet-cleanup-reinstall", "dotnet-patch-registration"];
 
 fn guide_words(g: &Guide) -> Vec<(String, String)> {
     g.steps
@@ -372,8 +373,8 @@ fn misfits(g: &Guide, f: &Facts, labels: &[&str]) -> Vec<String> {
         return out;
     };
     for (step, text) in guide_words(g) {
-        if matches!(family, "win8-era" | "win10-era") && DOTNET_REMOVAL.contains(&step.as_str()) {
-            out.push(format!("{}: .NET removal step {step} on {family}", g.id));
+        if matches!(family, "win8-era" | "win10-era") && NOT_ON_WIN8.contains(&step.as_str()) {
+            out.push(format!("{}: step {step} on {family}", g.id));
         }
         for (phrase, families) in PHRASES {
             if text.contains(phrase) && !families.contains(&family) {
@@ -876,4 +877,24 @@ fn printed_tree_shows_every_node_guide_and_step() {
             .count();
         assert_eq!(defined, 1, "n{i}");
     }
+}
+
+#[test]
+fn other_msi_products_are_derived() {
+    let mut f = facts_of(&[("product_name", "Contoso Agent")]);
+    facts::derive(&mut f);
+    assert_eq!(f.get("product"), Some("msi"));
+    let mut f = facts_of(&[
+        ("product_name", "Microsoft .NET Framework 4.8"),
+        ("product", "dotnet"),
+    ]);
+    facts::derive(&mut f);
+    assert_eq!(f.get("product"), Some("dotnet"));
+    check(
+        &[
+            ("cause", "install-failure"),
+            ("product_name", "Contoso Agent"),
+        ],
+        "msi-update",
+    );
 }
