@@ -489,7 +489,9 @@ fn decide_cause(
     } else if let Some(c) = kb.cause_for_codes(codes) {
         facts.learn("cause", c.id.clone());
     }
+    // A log that ends in success is a success, even when it retried past an error on the way (a Burn download
+    // that failed once): the guide must not send the person to fix what already worked.
     if verdict == Verdict::Succeeded {
-        facts.learn("cause", "succeeded");
+        facts.set("cause", "succeeded");
     }
 }
