@@ -136,12 +136,17 @@ fn cause_codes_are_in_the_code_table() {
                 "cause {} lists {c} not normalised",
                 cause.id
             );
+            // A decimal number may be a return code or a message number; an HRESULT_FROM_WIN32 is known when
+            // its Win32 code is (that is how `explain` decodes it).
             let known = match code {
                 codes::Code::Win32(n) => {
                     codes::info(&codes::Code::Win32(n)).is_some()
                         || codes::info(&codes::Code::MsiMessage(n)).is_some()
                 }
-                other => codes::info(&other).is_some(),
+                other => {
+                    codes::info(&other).is_some()
+                        || other.related().iter().any(|r| codes::info(r).is_some())
+                }
             };
             if !known {
                 unknown.push(format!("{c} ({})", cause.id));
@@ -310,6 +315,22 @@ fn typical_walks() {
     );
     check(&[("cause", "no-cause-in-log")], "capture-log");
     check(&[("cause", "succeeded")], "succeeded");
+    check(&[("cause", "prerequisite-not-met")], "prerequisite-not-met");
+    // Cause ids that readers assign besides causes.toml's.
+    check(&[("cause", "wu-busy")], "another-install");
+    check(&[("cause", "burn-payload-signature")], "burn-payload");
+    check(&[("cause", "burn-payload-missing")], "burn-payload");
+    check(
+        &[("cause", "source-missing"), ("product", "windows")],
+        "component-store",
+    );
+    check(&[("cause", "servicing-installer")], "component-store");
+    check(&[("cause", "winre-partition")], "winre-partition");
+    // An id nobody planned for still reaches the product question, not a dead end.
+    check(
+        &[("cause", "something-new"), ("product", "office")],
+        "office-update",
+    );
 }
 
 // ---- Every path through the tree ----
