@@ -120,43 +120,66 @@ check = "c"
     );
 }
 
-/// Every code a cause lists must be known to the code table, under the kind of code it can be.
+/// Every code the knowledge base mentions (the causes' codes, and the `code`/`hresult` values the tree and the
+/// steps branch on) must be normalised and known to the code table, under the kind of code it can be.
 #[test]
-fn cause_codes_are_in_the_code_table() {
-    let mut unknown = Vec::new();
+fn kb_codes_are_in_the_code_table() {
+    let mut mentioned: Vec<(String, String)> = Vec::new();
     for cause in &kb().causes {
-        for c in &cause.codes {
-            let Some(code) = codes::parse(c) else {
-                unknown.push(format!("{} ({}): not a readable code", c, cause.id));
-                continue;
-            };
-            assert_eq!(
-                code.normalized(),
-                *c,
-                "cause {} lists {c} not normalised",
-                cause.id
-            );
-            // A decimal number may be a return code or a message number; an HRESULT_FROM_WIN32 is known when
-            // its Win32 code is (that is how `explain` decodes it).
-            let known = match code {
-                codes::Code::Win32(n) => {
-                    codes::info(&codes::Code::Win32(n)).is_some()
-                        || codes::info(&codes::Code::MsiMessage(n)).is_some()
-                }
-                other => {
-                    codes::info(&other).is_some()
-                        || other.related().iter().any(|r| codes::info(r).is_some())
-                }
-            };
-            if !known {
-                unknown.push(format!("{c} ({})", cause.id));
+        mentioned.extend(
+            cause
+                .codes
+                .iter()
+                .map(|c| (c.clone(), format!("cause {}", cause.id))),
+        );
+    }
+    for n in &kb().nodes {
+        if n.fact == "code" || n.fact == "hresult" {
+            for c in n.choice.iter().flat_map(|c| &c.values) {
+                mentioned.push((c.clone(), format!("node {}", n.id)));
             }
+        }
+    }
+    for s in &kb().steps {
+        let conds = [&s.when, &s.unless]
+            .into_iter()
+            .chain(s.variant.iter().map(|v| &v.when));
+        for c in conds {
+            for key in ["code", "hresult"] {
+                for v in c.get(key).into_iter().flatten() {
+                    mentioned.push((v.clone(), format!("step {}", s.id)));
+                }
+            }
+        }
+    }
+    let mut unknown = Vec::new();
+    for (c, owner) in &mentioned {
+        let Some(code) = codes::parse(c) else {
+            unknown.push(format!("{c} ({owner}): not a readable code"));
+            continue;
+        };
+        assert_eq!(code.normalized(), *c, "{owner} writes {c} not normalised");
+        // A decimal number may be a return code or a message number; an HRESULT_FROM_WIN32 is known when its
+        // Win32 code is (that is how `explain` decodes it).
+        let known = match code {
+            codes::Code::Win32(n) => {
+                codes::info(&codes::Code::Win32(n)).is_some()
+                    || codes::info(&codes::Code::MsiMessage(n)).is_some()
+            }
+            other => {
+                codes::info(&other).is_some()
+                    || other.related().iter().any(|r| codes::info(r).is_some())
+            }
+        };
+        if !known {
+            unknown.push(format!("{c} ({owner})"));
         }
     }
     assert!(
         unknown.is_empty(),
-        "{} codes of causes.toml are not yet in codes::info (the codes branch adds them):\n  {}",
+        "{} of the {} codes the knowledge base mentions are not yet in codes::info (the codes branch adds them):\n  {}",
         unknown.len(),
+        mentioned.len(),
         unknown.join("\n  ")
     );
 }
