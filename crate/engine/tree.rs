@@ -480,12 +480,20 @@ pub fn fill(template: &str, facts: &Facts) -> String {
                 .filter(|v| *v != UNKNOWN)
                 .map(str::to_string),
         };
-        match (value, fallback) {
-            (Some(v), _) => out.push_str(&v),
-            (None, Some(f)) => out.push_str(f),
-            (None, None) => out.push_str(neutral(name)),
-        }
+        let text = match (value, fallback) {
+            (Some(v), _) => v,
+            (None, Some(f)) => f.to_string(),
+            (None, None) => neutral(name).to_string(),
+        };
         rest = &rest[close + 1..];
+        // An empty fallback (`update {kb|} that`) must not leave a double space or a space before punctuation.
+        if text.is_empty()
+            && out.ends_with(' ')
+            && (rest.is_empty() || rest.starts_with([' ', ',', '.', ')', ':']))
+        {
+            out.pop();
+        }
+        out.push_str(&text);
     }
     out.push_str(rest);
     out

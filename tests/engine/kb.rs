@@ -942,3 +942,44 @@ fn other_msi_products_are_derived() {
         "msi-update",
     );
 }
+
+#[test]
+fn fill_names_the_facts_or_falls_back() {
+    let f = facts_of(&[("kb", "KB979906"), ("windows", "7"), ("code", "unknown")]);
+    let none = Facts::new();
+    for (template, facts, expected) in [
+        (
+            "Install {kb|the update} again",
+            &f,
+            "Install KB979906 again",
+        ),
+        (
+            "Install {kb|the update} again",
+            &none,
+            "Install the update again",
+        ),
+        (
+            "Fix the update {kb|} that fails",
+            &none,
+            "Fix the update that fails",
+        ),
+        ("Fix the update {kb|}.", &none, "Fix the update."),
+        ("On {windows_name}", &f, "On Windows 7"),
+        ("On {windows_name}", &none, "On your Windows"),
+        // A fact known to be unknown takes the fallback too.
+        ("Error {code|0x80070643}", &f, "Error 0x80070643"),
+        // Braces that are not placeholders stay as written (a GUID in a command).
+        (
+            "msiexec /x {C09FB3CD-3D0C-3F2D-899A-6A1D67F2073F}",
+            &none,
+            "msiexec /x {C09FB3CD-3D0C-3F2D-899A-6A1D67F2073F}",
+        ),
+        ("unclosed {kb", &f, "unclosed {kb"),
+    ] {
+        assert_eq!(tree::fill(template, facts), expected, "{template}");
+    }
+    assert_eq!(
+        tree::placeholders("A {kb|x} {C09F-1} {windows_name} {custom_action}"),
+        ["kb", "windows_name", "custom_action"]
+    );
+}
