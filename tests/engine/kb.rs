@@ -983,3 +983,81 @@ fn fill_names_the_facts_or_falls_back() {
         ["kb", "windows_name", "custom_action"]
     );
 }
+
+// ---- The real logs of the shared corpus (read at run time, never copied) ----
+
+fn corpus_dir() -> Option<std::path::PathBuf> {
+    let candidates = [
+        std::env::var_os("SETUP_TRIAGE_CORPUS").map(std::path::PathBuf::from),
+        Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")),
+        Some(std::path::PathBuf::from("/work/shared/corpus")),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|p| p.join("MANIFEST.tsv").is_file())
+}
+
+/// Real logs whose cause the manifest states reach the guide for that cause.
+#[test]
+fn corpus_logs_reach_the_guide_for_their_cause() {
+    let Some(dir) = corpus_dir() else {
+        println!("skipped: no corpus (set SETUP_TRIAGE_CORPUS)");
+        return;
+    };
+    let cases = [
+        (
+            "pasted/issue_nbfc_621_burn_0x80070652_retry_loop.log",
+            "another-install",
+        ),
+        (
+            "pasted/issue_ansible_14386_choco_dism_netfx3_0x800f0906_flattened.log",
+            "netfx3-feature",
+        ),
+        (
+            "pasted/issue_wingetpkgs_57692_box_err1935_assembly_sandbox_truncated.log",
+            "assembly",
+        ),
+        (
+            "pasted/issue_wingetpkgs_373522_manualvalidation_err1722_ps1_exit1.log",
+            "custom-action",
+        ),
+        (
+            "pasted/md_sergueik_wix_vscode_deferred_ca_err1721.log",
+            "custom-action",
+        ),
+        (
+            "msi/merlinsip_err1925_privileges_utf16_1603.log",
+            "file-permissions",
+        ),
+        (
+            "msi/pycapture2_err1310_write_C_root_utf8_converted_1603.log",
+            "file-permissions",
+        ),
+        (
+            "msi/awsokta_v0.27.22_nonverbose_utf16_1603.log",
+            "capture-log",
+        ),
+        (
+            "dotnet/netfx35_xp_dd_dotnetfx35install_1603.log",
+            "dotnet-update",
+        ),
+        ("msi/pycapture2_admin_success_utf16.log", "succeeded"),
+    ];
+    let mut wrong = Vec::new();
+    for (file, guide) in cases {
+        let Ok(bytes) = std::fs::read(dir.join(file)) else {
+            println!("skipped {file}: not in this corpus");
+            continue;
+        };
+        let d = setup_triage::engine::diagnose_files([(file, bytes.as_slice())], &Answers::new());
+        if d.guide.id != guide {
+            wrong.push(format!(
+                "{file}: {} (expected {guide}; cause {:?})",
+                d.guide.id,
+                d.facts.get("cause")
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
