@@ -1,4 +1,4 @@
-//! The command line: `setup-triage diagnose FILE...`, `setup-triage explain CODE`.
+//! The command line: `setup-triage diagnose FILE...`, `setup-triage explain CODE`, `setup-triage tree`.
 
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
@@ -8,10 +8,12 @@ use setup_triage::engine::{self, Answers, Diagnoser, codes, export};
 const USAGE: &str = "\
 usage: setup-triage diagnose [--format text|markdown|json] [--answer FACT=VALUE]... FILE...
        setup-triage explain CODE
+       setup-triage tree [--format text|dot|mermaid]
        setup-triage --help
 
 diagnose   reads logs or pasted text (FILE may be - for standard input) and prints the cause and the guide.
-explain    decodes one error code: 0x80070643, 80070643, 0x643, 1603, -2147023293, \"Error 1935\".";
+explain    decodes one error code: 0x80070643, 80070643, 0x643, 1603, -2147023293, \"Error 1935\".
+tree       prints the whole knowledge base (questions, choices, guides, steps) for review.";
 
 /// Bad usage or an unreadable file: a one-line message and exit code 2.
 struct Fail(String);
@@ -41,6 +43,7 @@ fn run() -> Result<(), Fail> {
     match cmd.as_str() {
         "diagnose" => diagnose(parser),
         "explain" => explain(parser),
+        "tree" => tree(parser),
         other => Err(Fail(format!("unknown command '{other}'; try --help"))),
     }
 }
@@ -172,6 +175,36 @@ fn explain(mut parser: lexopt::Parser) -> Result<(), Fail> {
     if let Some(cause) = engine::tree::kb().cause_for_codes(&[code.normalized()]) {
         out.push_str(&format!("Cause: {}\n  {}\n", cause.title, cause.explain));
     }
+    let _ = io::stdout().lock().write_all(out.as_bytes());
+    Ok(())
+}
+
+fn tree(mut parser: lexopt::Parser) -> Result<(), Fail> {
+    use lexopt::prelude::*;
+    let mut format = "text".to_string();
+    while let Some(arg) = parser.next().map_err(usage)? {
+        match arg {
+            Long("format") | Short('f') => {
+                format = parser.value().map_err(usage)?.string().map_err(usage)?;
+            }
+            Short('h') | Long("help") => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            other => return Err(usage(other.unexpected())),
+        }
+    }
+    let kb = engine::tree::kb();
+    let out = match format.as_str() {
+        "text" => engine::tree_print::text(kb),
+        "dot" => engine::tree_print::dot(kb),
+        "mermaid" => engine::tree_print::mermaid(kb),
+        other => {
+            return Err(Fail(format!(
+                "unknown format '{other}' (text, dot or mermaid)"
+            )));
+        }
+    };
     let _ = io::stdout().lock().write_all(out.as_bytes());
     Ok(())
 }

@@ -94,6 +94,10 @@ pub const KEYS: &[FactKey] = &[
         label: ".NET Framework version the update is for",
     },
     FactKey {
+        key: "hresult",
+        label: "HRESULT on the cause line",
+    },
+    FactKey {
         key: "kb",
         label: "Update (KB number)",
     },
@@ -133,6 +137,10 @@ pub const KEYS: &[FactKey] = &[
         key: "windows_build",
         label: "Windows build",
     },
+    FactKey {
+        key: "windows_family",
+        label: "Windows generation (derived from the version)",
+    },
 ];
 
 /// The label of a fact key, or the key itself when unknown.
@@ -166,6 +174,37 @@ pub const WINDOWS: &[(&str, &str)] = &[
 /// The display name of a canonical Windows version.
 pub fn windows_name(id: &str) -> Option<&'static str> {
     WINDOWS.iter().find(|(k, _)| *k == id).map(|(_, n)| *n)
+}
+
+/// The generation of a canonical Windows version, which decides menu paths and which .NET versions are part of
+/// Windows: `xp-era` (XP, Server 2003: Add or Remove Programs, every .NET is a separate program), `vista-era`
+/// (Vista to 7 and Server 2008 R2: Programs and Features, .NET 2.0/3.0 (3.5.1 on 7) are part of Windows),
+/// `win8-era` (8, 8.1, Server 2012/R2: .NET 4.x is part of Windows, 3.5 a feature) and `win10-era` (10, 11,
+/// Server 2016 and later: as 8, with Settings > Apps).
+pub fn windows_family(id: &str) -> Option<&'static str> {
+    Some(match id {
+        "xp" | "server2003" => "xp-era",
+        "vista" | "server2008" | "7" | "server2008r2" => "vista-era",
+        "8" | "8.1" | "server2012" | "server2012r2" => "win8-era",
+        "10" | "11" | "server2016" | "server2019" | "server2022" | "server2025" => "win10-era",
+        _ => return None,
+    })
+}
+
+/// Facts derived from others, computed in this one place:
+/// - `windows_family` from `windows` (replacing a stale value, so that an answered Windows version wins);
+/// - `product = msi` when a Windows Installer log named its product (`product_name`) and nothing recognised it as
+///   .NET, Office, Defender, WinRE or Windows: some other program's MSI package or patch.
+pub fn derive(facts: &mut Facts) {
+    match facts.get("windows").and_then(windows_family) {
+        Some(f) => facts.set("windows_family", f),
+        None => {
+            facts.remove("windows_family");
+        }
+    }
+    if facts.get("product").is_none() && facts.get("product_name").is_some() {
+        facts.set("product", "msi");
+    }
 }
 
 /// Learns what one line says about the machine and the update. Cheap when the line says nothing: one

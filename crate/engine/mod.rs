@@ -16,6 +16,7 @@
 //! - [`diagnosis`]: the result types, and choosing the root cause among the findings.
 //! - [`tree`]: the knowledge base (a data file compiled in) and the walk that picks a guide.
 //! - [`guide`]: the guide and its steps, tailored to the facts.
+//! - [`tree_print`]: the whole knowledge base as text, Graphviz dot or Mermaid, for reviewers.
 
 pub mod codes;
 pub mod diagnosis;
@@ -26,6 +27,7 @@ pub mod guide;
 pub mod scan;
 pub mod text;
 pub mod tree;
+pub mod tree_print;
 
 pub use diagnosis::{Diagnosis, Finding, Note, Verdict};
 pub use facts::Facts;

@@ -574,6 +574,15 @@ fn decide_cause(
     if let Some(code) = root.and_then(|r| r.codes.first()).or(codes.first()) {
         facts.learn("code", code.clone());
     }
+    // The HRESULT a root-cause line carries besides its message number (`Error 1935. … HRESULT: 0x8002802F`)
+    // says which fix applies; the generic 1603 forms say nothing.
+    if let Some(h) = root.and_then(|r| {
+        r.codes
+            .iter()
+            .find(|c| c.starts_with("0x") && c.as_str() != "0x80070643")
+    }) {
+        facts.learn("hresult", h.clone());
+    }
     if let Some(cause) = root.and_then(|r| r.cause.clone()) {
         facts.learn("cause", cause);
     } else if let Some(c) = root.and_then(|r| kb.cause_for_codes(&r.codes)) {
@@ -588,7 +597,9 @@ fn decide_cause(
     } else if let Some(c) = kb.cause_for_codes(codes) {
         facts.learn("cause", c.id.clone());
     }
+    // A log that ends in success is a success, even when it retried past an error on the way (a Burn download
+    // that failed once): the guide must not send the person to fix what already worked.
     if verdict == Verdict::Succeeded {
-        facts.learn("cause", "succeeded");
+        facts.set("cause", "succeeded");
     }
 }

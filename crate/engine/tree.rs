@@ -23,6 +23,8 @@ const KB_FILES: &[(&str, &str)] = &[
     ("causes.toml", include_str!("kb/causes.toml")),
     ("tree.toml", include_str!("kb/tree.toml")),
     ("steps.toml", include_str!("kb/steps.toml")),
+    ("updates.toml", include_str!("kb/updates.toml")),
+    ("installer.toml", include_str!("kb/installer.toml")),
 ];
 
 /// Answers the person gave, keyed by fact (`windows = 7`). They override what the logs suggest.
@@ -279,13 +281,28 @@ impl Kb {
     /// Walks from the root to a leaf, answering each node from the answers, then the facts, else taking the
     /// "I don't know" way. Returns the guide's id and the questions met on the way.
     pub fn walk(&self, facts: &Facts, answers: &Answers) -> (String, Vec<Question>) {
+        let (guide, questions, _) = self.trace(facts, answers);
+        (guide, questions)
+    }
+
+    /// As [`Kb::walk`], and also the ids of the nodes passed, root first, leaf last.
+    pub fn trace(&self, facts: &Facts, answers: &Answers) -> (String, Vec<Question>, Vec<String>) {
+        // Derived facts (`windows_family`) follow the answers: a person who says "Windows 7" moves the family too.
+        let mut facts = facts.clone();
+        for (k, v) in &answers.0 {
+            facts.set(k, v.clone());
+        }
+        facts::derive(&mut facts);
+        let facts = &facts;
         let mut questions = Vec::new();
+        let mut path = Vec::new();
         let mut id = ROOT.to_string();
         // The tree is checked for cycles by tests; the bound keeps a broken custom tree from hanging the page.
         for _ in 0..self.nodes.len() + 1 {
             let Some(node) = self.node(&id) else { break };
+            path.push(id.clone());
             if !node.guide.is_empty() {
-                return (node.guide.clone(), questions);
+                return (node.guide.clone(), questions, path);
             }
             let (value, by) = match (answers.get(&node.fact), facts.get(&node.fact)) {
                 (Some(v), _) => (v.to_string(), AnsweredBy::Person),
@@ -321,11 +338,14 @@ impl Kb {
             }
             id = next;
         }
-        (FALLBACK_GUIDE.to_string(), questions)
+        (FALLBACK_GUIDE.to_string(), questions, path)
     }
 
     /// Builds the guide with the given id, tailored to the facts.
     pub fn render(&self, guide_id: &str, facts: &Facts) -> Guide {
+        let mut derived = facts.clone();
+        facts::derive(&mut derived);
+        let facts = &derived;
         let Some(def) = self.guide(guide_id) else {
             return Guide {
                 id: guide_id.to_string(),
@@ -356,15 +376,15 @@ impl Kb {
             .iter()
             .filter(|v| applies(&v.when, facts))
             .collect();
-        // When the facts pin the variant down, show just it; otherwise show each that may apply, labelled.
-        let decided = chosen.len() == 1 || chosen.iter().all(|v| decides(&v.when, facts));
+        // A variant whose facts are known is shown as plain text; one that may or may not apply (its facts are
+        // unknown) is labelled, so that "On Windows XP: …" never reads as advice for everyone.
         for v in &chosen {
             let vbody = fill(&v.body, facts);
             if !vbody.is_empty() {
                 if !body.is_empty() {
                     body.push_str("\n\n");
                 }
-                if !decided {
+                if !decides(&v.when, facts) {
                     body.push_str(&v.label);
                     body.push_str(": ");
                 }
@@ -460,12 +480,20 @@ pub fn fill(template: &str, facts: &Facts) -> String {
                 .filter(|v| *v != UNKNOWN)
                 .map(str::to_string),
         };
-        match (value, fallback) {
-            (Some(v), _) => out.push_str(&v),
-            (None, Some(f)) => out.push_str(f),
-            (None, None) => out.push_str(neutral(name)),
-        }
+        let text = match (value, fallback) {
+            (Some(v), _) => v,
+            (None, Some(f)) => f.to_string(),
+            (None, None) => neutral(name).to_string(),
+        };
         rest = &rest[close + 1..];
+        // An empty fallback (`update {kb|} that`) must not leave a double space or a space before punctuation.
+        if text.is_empty()
+            && out.ends_with(' ')
+            && (rest.is_empty() || rest.starts_with([' ', ',', '.', ')', ':']))
+        {
+            out.pop();
+        }
+        out.push_str(&text);
     }
     out.push_str(rest);
     out
@@ -482,6 +510,10 @@ fn neutral(name: &str) -> &'static str {
         "custom_action" => "the custom action",
         "log_path" => "the log",
         "dotnet_target" => "the .NET Framework version",
+        "dotnet_installed" => "see your list",
+        "program" => "the program it ran",
+        "hresult" => "the HRESULT on that line",
+        "product" => "the product",
         _ => "…",
     }
 }
@@ -512,4 +544,242 @@ pub fn kb() -> &'static Kb {
 /// The built-in knowledge base's files, for validation and for printing.
 pub fn builtin_files() -> &'static [(&'static str, &'static str)] {
     KB_FILES
+}
+
+/// The fact names of the `{fact}` and `{fact|fallback}` placeholders in a template, as [`fill`] reads them.
+pub fn placeholders(template: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close_rel) = rest[open..].find('}') else {
+            break;
+        };
+        let inner = &rest[open + 1..open + close_rel];
+        let name = inner.split_once('|').map_or(inner, |(n, _)| n);
+        if !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+            out.push(name);
+            rest = &rest[open + close_rel + 1..];
+        } else {
+            rest = &rest[open + 1..];
+        }
+    }
+    out
+}
+
+impl Kb {
+    /// Every text of a step that is filled with facts, with its variants'.
+    fn step_texts(s: &StepDef) -> Vec<&str> {
+        let mut t = vec![
+            s.title.as_str(),
+            s.body.as_str(),
+            s.undo.as_str(),
+            s.backup.as_str(),
+            s.check.as_str(),
+        ];
+        t.extend(s.commands.iter().map(String::as_str));
+        for v in &s.variant {
+            t.push(v.body.as_str());
+            t.extend(v.commands.iter().map(String::as_str));
+        }
+        t
+    }
+
+    /// Every fact key the knowledge base reads: node facts, conditions, placeholders. Sorted, unique.
+    pub fn fact_keys_used(&self) -> Vec<String> {
+        let mut keys: Vec<String> = Vec::new();
+        for n in &self.nodes {
+            if !n.fact.is_empty() {
+                keys.push(n.fact.clone());
+            }
+        }
+        for s in &self.steps {
+            let conds = [&s.when, &s.unless]
+                .into_iter()
+                .chain(s.variant.iter().map(|v| &v.when));
+            for c in conds {
+                keys.extend(c.keys().cloned());
+            }
+            for t in Self::step_texts(s) {
+                keys.extend(placeholders(t).into_iter().map(str::to_string));
+            }
+        }
+        for g in &self.guides {
+            for t in [&g.title, &g.intro] {
+                keys.extend(placeholders(t).into_iter().map(str::to_string));
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
+    /// Checks the knowledge base's integrity and returns every problem found, one line each (empty when sound):
+    /// unique ids; every reference resolves; every non-leaf node has a fact and an "I don't know" way; questions
+    /// label their choices; no cycles; every node reachable from the root; every guide reached by a leaf and every
+    /// step used; every step cited, with an undo and a check, and a backup when destructive; steps ordered from
+    /// safe to destructive within each guide (a last, safe "get help" step excepted); every fact key known.
+    pub fn validate(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut dup = |kind: &str, ids: Vec<&String>| {
+            let mut seen = std::collections::HashSet::new();
+            for id in ids {
+                if !seen.insert(id) {
+                    problems.push(format!("duplicate {kind} id '{id}'"));
+                }
+            }
+        };
+        dup("source", self.sources.iter().map(|x| &x.id).collect());
+        dup("cause", self.causes.iter().map(|x| &x.id).collect());
+        dup("node", self.nodes.iter().map(|x| &x.id).collect());
+        dup("guide", self.guides.iter().map(|x| &x.id).collect());
+        dup("step", self.steps.iter().map(|x| &x.id).collect());
+
+        for src in &self.sources {
+            if !(src.url.starts_with("https://") || src.url.starts_with("http://")) {
+                problems.push(format!("source '{}' has no web address", src.id));
+            }
+        }
+        for n in &self.nodes {
+            if !n.guide.is_empty() {
+                if self.guide(&n.guide).is_none() {
+                    problems.push(format!("node '{}' names unknown guide '{}'", n.id, n.guide));
+                }
+                if !n.fact.is_empty() || !n.choice.is_empty() || !n.otherwise.is_empty() {
+                    problems.push(format!("leaf '{}' also branches", n.id));
+                }
+                continue;
+            }
+            if n.fact.is_empty() {
+                problems.push(format!("node '{}' has neither a fact nor a guide", n.id));
+            }
+            if n.otherwise.is_empty() {
+                problems.push(format!(
+                    "node '{}' has no \"I don't know\" way (otherwise)",
+                    n.id
+                ));
+            }
+            let targets = n
+                .choice
+                .iter()
+                .map(|c| &c.next)
+                .chain(std::iter::once(&n.otherwise));
+            for t in targets {
+                if !t.is_empty() && self.node(t).is_none() {
+                    problems.push(format!("node '{}' leads to unknown node '{t}'", n.id));
+                }
+            }
+            for c in &n.choice {
+                if c.values.is_empty() {
+                    problems.push(format!("node '{}' has a choice without values", n.id));
+                }
+                if !n.question.is_empty() && c.label.is_empty() {
+                    problems.push(format!("question '{}' has a choice without a label", n.id));
+                }
+            }
+        }
+        // Cycles and reachability: a depth-first walk from the root, colouring nodes.
+        let mut state: HashMap<&str, u8> = HashMap::new(); // 1 = on the stack, 2 = done
+        fn visit<'a>(
+            kb: &'a Kb,
+            id: &'a str,
+            state: &mut HashMap<&'a str, u8>,
+            problems: &mut Vec<String>,
+        ) {
+            match state.get(id) {
+                Some(1) => {
+                    problems.push(format!("cycle through node '{id}'"));
+                    return;
+                }
+                Some(_) => return,
+                None => {}
+            }
+            let Some(n) = kb.node(id) else { return };
+            state.insert(id, 1);
+            for c in &n.choice {
+                visit(kb, &c.next, state, problems);
+            }
+            if !n.otherwise.is_empty() {
+                visit(kb, &n.otherwise, state, problems);
+            }
+            state.insert(id, 2);
+        }
+        if self.node(ROOT).is_none() {
+            problems.push(format!("no '{ROOT}' node"));
+        }
+        visit(self, ROOT, &mut state, &mut problems);
+        for n in &self.nodes {
+            if !state.contains_key(n.id.as_str()) {
+                problems.push(format!("node '{}' is not reachable from the root", n.id));
+            }
+        }
+        for g in &self.guides {
+            let reached = self
+                .nodes
+                .iter()
+                .any(|n| n.guide == g.id && state.contains_key(n.id.as_str()));
+            if !reached {
+                problems.push(format!("guide '{}' is not reached by any leaf", g.id));
+            }
+            if g.steps.is_empty() {
+                problems.push(format!("guide '{}' has no steps", g.id));
+            }
+            let mut last = Risk::Safe;
+            for (i, sid) in g.steps.iter().enumerate() {
+                let Some(s) = self.step(sid) else {
+                    problems.push(format!("guide '{}' names unknown step '{sid}'", g.id));
+                    continue;
+                };
+                let closing_help = i + 1 == g.steps.len() && s.risk == Risk::Safe;
+                if s.risk < last && !closing_help {
+                    problems.push(format!(
+                        "guide '{}': step '{sid}' ({:?}) comes after a riskier step",
+                        g.id, s.risk
+                    ));
+                }
+                last = last.max(s.risk);
+            }
+        }
+        for s in &self.steps {
+            if !self.guides.iter().any(|g| g.steps.contains(&s.id)) {
+                problems.push(format!("step '{}' is in no guide", s.id));
+            }
+            if s.sources.is_empty() {
+                problems.push(format!("step '{}' cites no source", s.id));
+            }
+            for src in &s.sources {
+                if self.source(src).is_none() {
+                    problems.push(format!("step '{}' cites unknown source '{src}'", s.id));
+                }
+            }
+            if s.undo.trim().is_empty() {
+                problems.push(format!(
+                    "step '{}' does not say whether it can be undone",
+                    s.id
+                ));
+            }
+            if s.check.trim().is_empty() {
+                problems.push(format!(
+                    "step '{}' does not say how to check it worked",
+                    s.id
+                ));
+            }
+            if s.risk == Risk::Destructive && s.backup.trim().is_empty() {
+                problems.push(format!(
+                    "destructive step '{}' says nothing to back up",
+                    s.id
+                ));
+            }
+            for v in &s.variant {
+                if v.when.is_empty() {
+                    problems.push(format!("step '{}' has a variant without a condition", s.id));
+                }
+            }
+        }
+        for key in self.fact_keys_used() {
+            if key != "windows_name" && !facts::KEYS.iter().any(|k| k.key == key) {
+                problems.push(format!("fact key '{key}' is not in facts::KEYS"));
+            }
+        }
+        problems
+    }
 }

@@ -11,5 +11,15 @@ fn dotnet_update_0x643_pasted() {
     assert!(d.codes.contains(&"0x80070643".to_string()), "{:?}", d.codes);
     assert!(d.codes.contains(&"1603".to_string()), "{:?}", d.codes);
     assert_eq!(d.facts.get("kb"), Some("KB979906"));
-    assert_eq!(d.guide.steps[0].id, "msi-patch-registration");
+    assert_eq!(d.guide.id, "dotnet-update");
+    // The first step that changes anything repairs the update registration (KB976982 method 1).
+    let first_change = d
+        .guide
+        .steps
+        .iter()
+        .find(|s| s.risk != setup_triage::engine::guide::Risk::Safe);
+    assert_eq!(
+        first_change.map(|s| s.id.as_str()),
+        Some("dotnet-patch-registration")
+    );
 }

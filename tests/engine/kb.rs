@@ -1,0 +1,1063 @@
+//! The knowledge base: its data is sound, every path through the tree ends in a guide that fits the facts on
+//! it, and typical cases render as expected (snapshots).
+
+use std::collections::BTreeMap;
+
+use setup_triage::engine::codes;
+use setup_triage::engine::facts::{self, Facts};
+use setup_triage::engine::guide::{Guide, Risk};
+use setup_triage::engine::tree::{self, Answers, Kb, UNKNOWN};
+use setup_triage::engine::{Verdict, diagnose_text};
+
+fn kb() -> &'static Kb {
+    tree::kb()
+}
+
+fn facts_of(pairs: &[(&str, &str)]) -> Facts {
+    let mut f = Facts::new();
+    for (k, v) in pairs {
+        f.set(k, *v);
+    }
+    f
+}
+
+/// Walks the built-in tree with these facts (no answers) and checks the guide it ends in.
+fn check(pairs: &[(&str, &str)], expected_guide: &str) {
+    let (guide, _) = kb().walk(&facts_of(pairs), &Answers::new());
+    assert_eq!(guide, expected_guide, "facts {pairs:?}");
+}
+
+#[test]
+fn builtin_files_parse() {
+    let parsed = Kb::parse(tree::builtin_files());
+    assert!(parsed.is_ok(), "{:?}", parsed.err());
+    assert!(!kb().nodes.is_empty());
+}
+
+#[test]
+fn builtin_kb_is_valid() {
+    let problems = kb().validate();
+    assert!(
+        problems.is_empty(),
+        "knowledge base problems:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn validation_catches_broken_data() {
+    let broken = r#"
+[[node]]
+id = "root"
+fact = "cause"
+otherwise = "a"
+[[node.choice]]
+values = ["x"]
+next = "nowhere"
+[[node]]
+id = "a"
+fact = "product"
+question = "Q?"
+otherwise = "root"
+[[node.choice]]
+values = ["y"]
+next = "leaf"
+[[node]]
+id = "leaf"
+guide = "g"
+[[node]]
+id = "orphan"
+guide = "g"
+[[guide]]
+id = "g"
+title = "G"
+steps = ["risky", "safe-later", "missing", "safe-end"]
+[[step]]
+id = "risky"
+title = "R"
+risk = "destructive"
+sources = ["nope"]
+check = "c"
+undo = "u"
+body = "{not_a_key}"
+[[step]]
+id = "safe-later"
+title = "S"
+risk = "safe"
+sources = []
+[[step]]
+id = "safe-end"
+title = "E"
+risk = "safe"
+sources = ["nope"]
+undo = "u"
+check = "c"
+"#;
+    let kb = Kb::parse(&[("broken.toml", broken)]).expect("parses");
+    let problems = kb.validate().join("\n");
+    for expected in [
+        "leads to unknown node 'nowhere'",
+        "cycle through node 'root'",
+        "question 'a' has a choice without a label",
+        "node 'orphan' is not reachable",
+        "names unknown step 'missing'",
+        "step 'safe-later' (Safe) comes after a riskier step",
+        "step 'safe-later' cites no source",
+        "cites unknown source 'nope'",
+        "destructive step 'risky' says nothing to back up",
+        "step 'safe-later' does not say how to check",
+        "fact key 'not_a_key' is not in facts::KEYS",
+    ] {
+        assert!(
+            problems.contains(expected),
+            "missing «{expected}» in:\n{problems}"
+        );
+    }
+    // The last step may be a safe "get help" step after a risky one.
+    assert!(
+        !problems.contains("'safe-end' (Safe) comes after"),
+        "{problems}"
+    );
+}
+
+/// Every code the knowledge base mentions (the causes' codes, and the `code`/`hresult` values the tree and the
+/// steps branch on) must be normalised and known to the code table, under the kind of code it can be.
+#[test]
+fn kb_codes_are_in_the_code_table() {
+    let mut mentioned: Vec<(String, String)> = Vec::new();
+    for cause in &kb().causes {
+        mentioned.extend(
+            cause
+                .codes
+                .iter()
+                .map(|c| (c.clone(), format!("cause {}", cause.id))),
+        );
+    }
+    for n in &kb().nodes {
+        if n.fact == "code" || n.fact == "hresult" {
+            for c in n.choice.iter().flat_map(|c| &c.values) {
+                mentioned.push((c.clone(), format!("node {}", n.id)));
+            }
+        }
+    }
+    for s in &kb().steps {
+        let conds = [&s.when, &s.unless]
+            .into_iter()
+            .chain(s.variant.iter().map(|v| &v.when));
+        for c in conds {
+            for key in ["code", "hresult"] {
+                for v in c.get(key).into_iter().flatten() {
+                    mentioned.push((v.clone(), format!("step {}", s.id)));
+                }
+            }
+        }
+    }
+    let mut unknown = Vec::new();
+    for (c, owner) in &mentioned {
+        let Some(code) = codes::parse(c) else {
+            unknown.push(format!("{c} ({owner}): not a readable code"));
+            continue;
+        };
+        assert_eq!(code.normalized(), *c, "{owner} writes {c} not normalised");
+        // A decimal number may be a return code or a message number; an HRESULT_FROM_WIN32 is known when its
+        // Win32 code is (that is how `explain` decodes it).
+        let known = match code {
+            codes::Code::Win32(n) => {
+                codes::info(&codes::Code::Win32(n)).is_some()
+                    || codes::info(&codes::Code::MsiMessage(n)).is_some()
+            }
+            other => {
+                codes::info(&other).is_some()
+                    || other.related().iter().any(|r| codes::info(r).is_some())
+            }
+        };
+        if !known {
+            unknown.push(format!("{c} ({owner})"));
+        }
+    }
+    assert!(
+        unknown.is_empty(),
+        "{} of the {} codes the knowledge base mentions are not yet in codes::info (the codes branch adds them):\n  {}",
+        unknown.len(),
+        mentioned.len(),
+        unknown.join("\n  ")
+    );
+}
+
+#[test]
+fn causes_are_unique_and_generic_last() {
+    let ids: Vec<&str> = kb().causes.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids.last(), Some(&"install-failure"));
+    let mut all: Vec<&String> = kb().causes.iter().flat_map(|c| &c.codes).collect();
+    let n = all.len();
+    all.sort();
+    all.dedup();
+    assert_eq!(
+        all.len(),
+        n,
+        "a code is listed by two causes: only the first would ever win"
+    );
+    for id in [
+        "another-install",
+        "installer-service",
+        "safe-mode",
+        "restart-pending",
+        "temp-permissions",
+        "file-permissions",
+        "assembly",
+        "custom-action",
+        "missing-cache",
+        "patch-registration",
+        "not-applicable",
+        "component-store",
+        "netfx3-feature",
+        "wu-network",
+        "access-denied",
+        "burn-payload",
+        "service-failed",
+        "disk-full",
+        "no-cause-in-log",
+        "etl-undecoded",
+        "install-failure",
+        "succeeded",
+    ] {
+        assert!(kb().cause(id).is_some(), "cause {id} missing");
+    }
+}
+
+#[test]
+fn fact_keys_sorted_and_cover_the_kb() {
+    let keys: Vec<&str> = facts::KEYS.iter().map(|k| k.key).collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(keys, sorted);
+    for k in kb().fact_keys_used() {
+        assert!(k == "windows_name" || keys.contains(&k.as_str()), "{k}");
+    }
+}
+
+#[test]
+fn windows_family_is_derived_in_one_place() {
+    for (id, _) in facts::WINDOWS {
+        assert!(facts::windows_family(id).is_some(), "{id} has no family");
+    }
+    let cases = [
+        ("xp", "xp-era"),
+        ("server2003", "xp-era"),
+        ("vista", "vista-era"),
+        ("7", "vista-era"),
+        ("server2008r2", "vista-era"),
+        ("8", "win8-era"),
+        ("server2012r2", "win8-era"),
+        ("10", "win10-era"),
+        ("11", "win10-era"),
+        ("server2025", "win10-era"),
+    ];
+    for (w, fam) in cases {
+        let mut f = facts_of(&[("windows", w)]);
+        facts::derive(&mut f);
+        assert_eq!(f.get("windows_family"), Some(fam), "{w}");
+    }
+    // A stale family goes when the version is unknown.
+    let mut f = facts_of(&[("windows", "unknown"), ("windows_family", "xp-era")]);
+    facts::derive(&mut f);
+    assert_eq!(f.get("windows_family"), None);
+    // An answer moves the family with it: Windows 7 from the logs, 10 from the person → no Cleanup Tool.
+    let logs = facts_of(&[
+        ("cause", "install-failure"),
+        ("product", "dotnet"),
+        ("windows", "7"),
+    ]);
+    let mut answers = Answers::new();
+    answers.set("windows", "10");
+    let (questions, guide) = tree::guide_for(&logs, &answers);
+    assert!(
+        !questions.iter().any(|q| q.fact == "dotnet_installed"),
+        "{questions:?}"
+    );
+    assert!(
+        !guide
+            .steps
+            .iter()
+            .any(|s| s.id == "dotnet-cleanup-reinstall")
+    );
+}
+
+#[test]
+fn typical_walks() {
+    check(&[], "unknown-cause");
+    check(&[("cause", "install-failure")], "unknown-cause");
+    check(
+        &[("cause", "install-failure"), ("product", "dotnet")],
+        "dotnet-update",
+    );
+    check(&[("product", "defender")], "defender-definitions");
+    check(&[("product", "office")], "office-update");
+    check(
+        &[("product", "winre"), ("kb", "KB5034441")],
+        "winre-partition",
+    );
+    check(
+        &[("product", "winre"), ("kb", "KB5057589")],
+        "winre-false-error",
+    );
+    check(&[("product", "windows")], "windows-update");
+    check(&[("product", "msi")], "msi-update");
+    check(&[("cause", "another-install")], "another-install");
+    check(
+        &[("cause", "assembly"), ("hresult", "0x8002802f")],
+        "assembly-mscoree",
+    );
+    check(
+        &[("cause", "assembly"), ("hresult", "0x80131047")],
+        "assembly-authoring",
+    );
+    check(&[("cause", "assembly")], "assembly");
+    check(&[("cause", "component-store")], "component-store");
+    check(
+        &[
+            ("cause", "component-store"),
+            ("product", "dotnet"),
+            ("windows", "10"),
+        ],
+        "netfx3-feature",
+    );
+    check(
+        &[
+            ("cause", "component-store"),
+            ("product", "dotnet"),
+            ("windows", "7"),
+        ],
+        "dotnet-update",
+    );
+    check(&[("cause", "netfx3-feature")], "netfx3-feature");
+    check(
+        &[("cause", "netfx3-feature"), ("windows", "xp")],
+        "dotnet-update",
+    );
+    check(&[("cause", "no-cause-in-log")], "capture-log");
+    check(&[("cause", "succeeded")], "succeeded");
+    check(&[("cause", "prerequisite-not-met")], "prerequisite-not-met");
+    // Cause ids that readers assign besides causes.toml's.
+    check(&[("cause", "wu-busy")], "another-install");
+    check(&[("cause", "burn-payload-signature")], "burn-payload");
+    check(&[("cause", "burn-payload-missing")], "burn-payload");
+    check(
+        &[("cause", "source-missing"), ("product", "windows")],
+        "component-store",
+    );
+    check(&[("cause", "servicing-installer")], "component-store");
+    check(&[("cause", "winre-partition")], "winre-partition");
+    // An id nobody planned for still reaches the product question, not a dead end.
+    check(
+        &[("cause", "something-new"), ("product", "office")],
+        "office-update",
+    );
+}
+
+// ---- Every path through the tree ----
+
+/// A phrase that belongs to some Windows generations only (menu paths, commands).
+const PHRASES: &[(&str, &[&str])] = &[
+    ("Add or Remove Programs", &["xp-era"]),
+    ("Programs and Features", &["vista-era", "win8-era"]),
+    ("Settings > ", &["win10-era"]),
+    ("Control Panel > Windows Update", &["vista-era", "win8-era"]),
+    ("Review your update history", &["xp-era"]),
+    ("msiexec /fpecmsu", &["xp-era"]),
+    ("proxycfg", &["xp-era"]),
+    ("/FeatureName:NetFx3", &["win8-era", "win10-era"]),
+    (
+        "DISM.exe /Online /Cleanup-image /Restorehealth",
+        &["win8-era", "win10-era"],
+    ),
+    ("Get-WindowsUpdateLog", &["win10-era"]),
+];
+
+/// Steps that remove a .NET Framework, or treat it as a Windows Installer product: never from Windows 8 on,
+/// where every .NET version is part of Windows and its updates are Windows updates.
+const NOT_ON_WIN8: &[&str] = &["dotnet-cleanup-reinstall", "dotnet-patch-registration"];
+
+fn guide_words(g: &Guide) -> Vec<(String, String)> {
+    g.steps
+        .iter()
+        .map(|s| {
+            let mut t = vec![
+                s.title.clone(),
+                s.body.clone(),
+                s.undo.clone(),
+                s.backup.clone(),
+                s.check.clone(),
+            ];
+            t.extend(s.commands.iter().cloned());
+            (s.id.clone(), t.join("\n"))
+        })
+        .collect()
+}
+
+/// Checks that a rendered guide fits the facts it was rendered for; returns the problems.
+fn misfits(g: &Guide, f: &Facts, labels: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    if g.steps.is_empty() {
+        out.push(format!("guide {} has no step", g.id));
+    }
+    let mut last = Risk::Safe;
+    for (i, s) in g.steps.iter().enumerate() {
+        let closing = i + 1 == g.steps.len() && s.risk == Risk::Safe;
+        if s.risk < last && !closing {
+            out.push(format!(
+                "{}: step {} is less risky than one before it",
+                g.id, s.id
+            ));
+        }
+        last = last.max(s.risk);
+    }
+    let Some(family) = f.get("windows").and_then(facts::windows_family) else {
+        return out;
+    };
+    for (step, text) in guide_words(g) {
+        if matches!(family, "win8-era" | "win10-era") && NOT_ON_WIN8.contains(&step.as_str()) {
+            out.push(format!("{}: step {step} on {family}", g.id));
+        }
+        for (phrase, families) in PHRASES {
+            if text.contains(phrase) && !families.contains(&family) {
+                out.push(format!("{}: step {step} says «{phrase}» on {family}", g.id));
+            }
+        }
+        // The Windows version is known, so no per-Windows variant should show its label.
+        for label in labels {
+            if text.contains(&format!("{label}: ")) {
+                out.push(format!(
+                    "{}: step {step} shows the label «{label}» on {family}",
+                    g.id
+                ));
+            }
+        }
+    }
+    out
+}
+
+struct Path {
+    facts: Facts,
+    nodes: Vec<String>,
+    guide: String,
+}
+
+/// Every path from `id`: each choice's every value, and "unknown", for each node on the way. A derived fact
+/// (`windows_family`) is never chosen freely: its node branches on the Windows versions that give it.
+fn paths(kb: &Kb, id: &str, f: Facts, nodes: Vec<String>, out: &mut Vec<Path>) {
+    let Some(n) = kb.node(id) else {
+        panic!("no node {id}")
+    };
+    let mut nodes = nodes;
+    nodes.push(id.to_string());
+    if !n.guide.is_empty() {
+        out.push(Path {
+            facts: f,
+            nodes,
+            guide: n.guide.clone(),
+        });
+        return;
+    }
+    let follow = |value: &str| {
+        n.choice
+            .iter()
+            .find(|c| c.values.iter().any(|v| v.eq_ignore_ascii_case(value)))
+            .map_or(n.otherwise.as_str(), |c| c.next.as_str())
+    };
+    let (key, values): (&str, Vec<String>) = if n.fact == "windows_family" {
+        (
+            "windows",
+            facts::WINDOWS.iter().map(|w| w.0.to_string()).collect(),
+        )
+    } else {
+        (
+            n.fact.as_str(),
+            n.choice.iter().flat_map(|c| c.values.clone()).collect(),
+        )
+    };
+    if f.get(key).is_some() {
+        let mut d = f.clone();
+        facts::derive(&mut d);
+        let v = d.get(&n.fact).unwrap_or(UNKNOWN).to_string();
+        paths(kb, follow(&v), f, nodes, out);
+        return;
+    }
+    for v in values.iter().map(String::as_str).chain([UNKNOWN]) {
+        let mut g = f.clone();
+        g.set(key, v);
+        let mut d = g.clone();
+        facts::derive(&mut d);
+        let next = follow(d.get(&n.fact).unwrap_or(UNKNOWN));
+        paths(kb, next, g, nodes.clone(), out);
+    }
+}
+
+#[test]
+fn every_path_ends_in_a_guide_that_fits() {
+    let kb = kb();
+    let mut all = Vec::new();
+    paths(kb, tree::ROOT, Facts::new(), Vec::new(), &mut all);
+    let labels: Vec<&str> = kb
+        .steps
+        .iter()
+        .flat_map(|s| &s.variant)
+        .filter(|v| v.when.len() == 1 && v.when.contains_key("windows_family"))
+        .map(|v| v.label.as_str())
+        .collect();
+    let mut problems = Vec::new();
+    let mut guides_seen = std::collections::BTreeSet::new();
+    let mut renders = 0;
+    for p in &all {
+        // The engine's own walk agrees with the enumeration.
+        let (guide, _, trace) = kb.trace(&p.facts, &Answers::new());
+        assert_eq!(guide, p.guide, "facts {:?}", p.facts);
+        assert_eq!(trace, p.nodes, "facts {:?}", p.facts);
+        guides_seen.insert(guide.clone());
+        // Facts the path did not ask about may still come from logs: the guide must fit any Windows version
+        // that leads the same way.
+        let windows: Vec<&str> = if p.facts.get("windows").is_some() {
+            vec![p.facts.get("windows").unwrap_or(UNKNOWN)]
+        } else {
+            facts::WINDOWS
+                .iter()
+                .map(|w| w.0)
+                .chain([UNKNOWN])
+                .collect()
+        };
+        for w in windows {
+            let mut f = p.facts.clone();
+            f.set("windows", w);
+            if kb.walk(&f, &Answers::new()).0 != p.guide {
+                continue;
+            }
+            let g = kb.render(&p.guide, &f);
+            renders += 1;
+            problems.extend(
+                misfits(&g, &f, &labels)
+                    .into_iter()
+                    .map(|m| format!("{m} (path {})", p.nodes.join(" > "))),
+            );
+        }
+    }
+    println!("walked {} paths, rendered {renders} guides", all.len());
+    problems.sort();
+    problems.dedup();
+    assert!(
+        problems.is_empty(),
+        "{} misfits:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    let unseen: Vec<&str> = kb
+        .guides
+        .iter()
+        .map(|g| g.id.as_str())
+        .filter(|g| !guides_seen.contains(*g))
+        .collect();
+    assert!(unseen.is_empty(), "guides no path reaches: {unseen:?}");
+}
+
+#[test]
+fn unknown_answers_still_lead_somewhere_useful() {
+    // Nobody knows anything: the fallback guide, which says how to find out.
+    let (questions, guide) = tree::guide_for(&Facts::new(), &Answers::new());
+    assert_eq!(guide.id, "unknown-cause");
+    assert!(guide.steps.len() >= 3);
+    assert!(
+        questions
+            .iter()
+            .all(|q| q.answered_by == tree::AnsweredBy::Open)
+    );
+    // .NET with every question unanswered still gets the full .NET guide, with every variant labelled.
+    let (_, g) = tree::guide_for(&facts_of(&[("product", "dotnet")]), &Answers::new());
+    assert_eq!(g.id, "dotnet-update");
+    let repair = g
+        .steps
+        .iter()
+        .find(|s| s.id == "dotnet-repair")
+        .expect("repair step");
+    assert!(
+        repair.body.contains("On Windows XP and Server 2003: "),
+        "{}",
+        repair.body
+    );
+    assert!(
+        repair.body.contains("On Windows 8 and later: "),
+        "{}",
+        repair.body
+    );
+}
+
+#[test]
+fn questions_only_where_no_fact_answers() {
+    let f = facts_of(&[
+        ("cause", "install-failure"),
+        ("product", "dotnet"),
+        ("windows", "10"),
+        ("dotnet_target", "4"),
+    ]);
+    let (questions, _) = tree::guide_for(&f, &Answers::new());
+    assert!(
+        questions
+            .iter()
+            .all(|q| q.answered_by == tree::AnsweredBy::Facts),
+        "{questions:?}"
+    );
+    // Windows 10: which .NET versions are installed does not matter, so it is not asked.
+    assert!(!questions.iter().any(|q| q.fact == "dotnet_installed"));
+    let f = facts_of(&[
+        ("cause", "install-failure"),
+        ("product", "dotnet"),
+        ("windows", "xp"),
+    ]);
+    let (questions, _) = tree::guide_for(&f, &Answers::new());
+    let open: Vec<&str> = questions
+        .iter()
+        .filter(|q| q.answered_by == tree::AnsweredBy::Open)
+        .map(|q| q.fact.as_str())
+        .collect();
+    assert_eq!(open, ["dotnet_target", "dotnet_installed"]);
+}
+
+// ---- Snapshots of typical guides ----
+
+fn guide_snapshot(g: &Guide) -> String {
+    let mut s = format!("# {} [{}]\n\n{}\n", g.title, g.id, g.intro);
+    for (i, st) in g.steps.iter().enumerate() {
+        s.push_str(&format!(
+            "\n## {}. {} ({:?})\n{}\n",
+            i + 1,
+            st.title,
+            st.risk,
+            st.body
+        ));
+        for c in &st.commands {
+            s.push_str(&format!("    > {c}\n"));
+        }
+        for (k, v) in [
+            ("backup", &st.backup),
+            ("undo", &st.undo),
+            ("check", &st.check),
+        ] {
+            if !v.is_empty() {
+                s.push_str(&format!("{k}: {v}\n"));
+            }
+        }
+        s.push_str(&format!(
+            "sources: {}\n",
+            st.source_links
+                .iter()
+                .map(|l| l.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    s
+}
+
+fn snapshot_case(name: &str, pairs: &[(&str, &str)]) {
+    let f = facts_of(pairs);
+    let (_, g) = tree::guide_for(&f, &Answers::new());
+    insta::assert_snapshot!(name, guide_snapshot(&g));
+}
+
+#[test]
+fn snapshots_of_typical_guides() {
+    let cases: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::from([
+        (
+            "dotnet_xp_35",
+            vec![
+                ("cause", "install-failure"),
+                ("product", "dotnet"),
+                ("windows", "xp"),
+                ("dotnet_target", "3.5"),
+                ("kb", "KB979906"),
+            ],
+        ),
+        (
+            "dotnet_win7_4",
+            vec![
+                ("cause", "install-failure"),
+                ("product", "dotnet"),
+                ("windows", "7"),
+                ("dotnet_target", "4"),
+                ("kb", "KB4556399"),
+            ],
+        ),
+        (
+            "dotnet_win10",
+            vec![
+                ("cause", "install-failure"),
+                ("product", "dotnet"),
+                ("windows", "10"),
+                ("dotnet_target", "4"),
+                ("kb", "KB5011048"),
+            ],
+        ),
+        (
+            "netfx3_0x800f0906_server2012r2",
+            vec![
+                ("cause", "netfx3-feature"),
+                ("windows", "server2012r2"),
+                ("code", "0x800f0906"),
+            ],
+        ),
+        (
+            "defender",
+            vec![
+                ("cause", "install-failure"),
+                ("product", "defender"),
+                ("kb", "KB2267602"),
+                ("code", "0x80070643"),
+                ("windows", "11"),
+            ],
+        ),
+        (
+            "winre_kb5034441",
+            vec![
+                ("cause", "install-failure"),
+                ("product", "winre"),
+                ("kb", "KB5034441"),
+                ("windows", "10"),
+            ],
+        ),
+        (
+            "another_install_msi",
+            vec![
+                ("cause", "another-install"),
+                ("code", "1618"),
+                ("product_name", "Contoso Agent"),
+            ],
+        ),
+        (
+            "assembly_mscoree_win7",
+            vec![
+                ("cause", "assembly"),
+                ("hresult", "0x8002802f"),
+                ("windows", "7"),
+                ("dotnet_target", "4"),
+            ],
+        ),
+        (
+            "custom_action",
+            vec![
+                ("cause", "custom-action"),
+                ("code", "1722"),
+                ("custom_action", "RegisterDriver"),
+                ("program", "drvinst.exe"),
+                ("log_path", "C:\\Users\\me\\Desktop\\install.log"),
+            ],
+        ),
+        (
+            "wu_network_proxy_win7",
+            vec![
+                ("cause", "wu-network"),
+                ("code", "0x8024401b"),
+                ("windows", "7"),
+            ],
+        ),
+        ("unknown_nothing_known", vec![]),
+    ]);
+    for (name, pairs) in &cases {
+        snapshot_case(name, pairs);
+    }
+}
+
+// ---- End to end: pasted text and logs reach the right guide ----
+
+fn e2e(name: &str, text: &str) -> setup_triage::engine::Diagnosis {
+    diagnose_text(name, text, &Answers::new())
+}
+
+#[test]
+fn pasted_dotnet_update_error() {
+    let d = e2e(
+        "paste",
+        "Security Update for Microsoft .NET Framework 4.8 for Windows 7 (KB4556399) failed: Error 0x80070643",
+    );
+    assert_eq!(d.verdict, Verdict::Failed);
+    assert_eq!(d.guide.id, "dotnet-update");
+    assert!(d.guide.title.contains("KB4556399"), "{}", d.guide.title);
+}
+
+#[test]
+fn pasted_defender_definition_update_error() {
+    let d = e2e(
+        "paste",
+        "Security Intelligence Update for Microsoft Defender Antivirus - KB2267602 (Version 1.403.1234.0) - Error 0x80070643",
+    );
+    assert_eq!(d.guide.id, "defender-definitions", "{:?}", d.facts);
+}
+
+#[test]
+fn pasted_kb5034441_error() {
+    let d = e2e(
+        "paste",
+        "2024-01 Security Update for Windows 10 Version 22H2 for x64-based Systems (KB5034441) - Error 0x80070643",
+    );
+    assert_eq!(d.guide.id, "winre-partition", "{:?}", d.facts);
+    assert!(d.guide.steps.iter().any(|s| s.id == "winre-leave-it"));
+}
+
+#[test]
+fn pasted_dism_netfx3_0x800f081f() {
+    let d = e2e(
+        "paste",
+        "C:\\Windows\\system32>DISM /Online /Enable-Feature /FeatureName:NetFx3 /All\nError: 0x800f081f\nThe source files could not be found.",
+    );
+    assert_eq!(d.guide.id, "netfx3-feature", "{:?} {:?}", d.facts, d.codes);
+}
+
+/// A small verbose MSI log of our own: header, the failing action with `cause_line` just before its
+/// `Return value 3`, and the client-side tail.
+fn msi_log(cause_line: &str, action: &str, code: u32) -> String {
+    format!(
+        "=== Verbose logging started: 5/14/2024  10:02:11  Build type: SHIP UNICODE 5.00.10011.00  Calling process: C:\\Windows\\system32\\msiexec.exe ===\n\
+MSI (c) (3C:20) [10:02:11:120]: Resetting cached policy values\n\
+MSI (s) (A4:B8) [10:02:12:001]: Product: Contoso Agent -- Installation started.\n\
+Action start 10:02:13: {action}.\n\
+MSI (s) (A4:B8) [10:02:14:310]: {cause_line}\n\
+Action ended 10:02:14: {action}. Return value 3.\n\
+Action ended 10:02:14: INSTALL. Return value 3.\n\
+MSI (s) (A4:B8) [10:02:15:000]: Product: Contoso Agent -- Installation operation failed.\n\
+MSI (s) (A4:B8) [10:02:15:000]: Windows Installer installed the product. Product Name: Contoso Agent. Product Version: 2.1.0. Product Language: 1033. Manufacturer: Contoso. Installation success or error status: {code}.\n\
+MSI (c) (3C:20) [10:02:15:100]: MainEngineThread is returning {code}\n\
+=== Verbose logging stopped: 5/14/2024  10:02:15 ===\n"
+    )
+}
+
+#[test]
+fn msi_log_with_1618_takes_the_another_install_guide() {
+    let log = msi_log(
+        "Product: Contoso Agent -- Error 1500. Another installation is in progress. You must complete that installation before continuing this one.",
+        "InstallValidate",
+        1618,
+    );
+    let d = e2e("install.log", &log);
+    assert_eq!(d.verdict, Verdict::Failed);
+    assert_eq!(
+        d.guide.id, "another-install",
+        "{:?} {:?}",
+        d.facts, d.root_cause
+    );
+}
+
+#[test]
+fn msi_log_with_1935_takes_the_assembly_guide_for_its_hresult() {
+    let log = msi_log(
+        "Product: Contoso Agent -- Error 1935. An error occurred during the installation of assembly component {22D75DAD-658C-3109-91F7-4CB1A0729109}. HRESULT: 0x8002802F. assembly interface: IAssemblyCacheItem, function: Commit, assembly name: Contoso.Core,version=\"2.1.0.0\",culture=\"neutral\",publicKeyToken=\"0123456789ABCDEF\"",
+        "InstallFinalize",
+        1603,
+    );
+    let d = e2e("install.log", &log);
+    assert_eq!(d.verdict, Verdict::Failed);
+    assert_eq!(d.facts.get("cause"), Some("assembly"), "{:?}", d.root_cause);
+    assert_eq!(
+        d.facts.get("hresult"),
+        Some("0x8002802f"),
+        "{:?}",
+        d.root_cause
+    );
+    assert_eq!(d.guide.id, "assembly-mscoree");
+}
+
+// ---- The printed tree (setup-triage tree) ----
+
+#[test]
+fn printed_tree_shows_every_node_guide_and_step() {
+    let kb = kb();
+    let text = setup_triage::engine::tree_print::text(kb);
+    for n in &kb.nodes {
+        if n.guide.is_empty() {
+            assert!(
+                text.contains(&format!("{}: ", n.id)),
+                "node {} missing",
+                n.id
+            );
+        }
+    }
+    for g in &kb.guides {
+        assert!(
+            text.contains(&format!("== {}: ", g.id)),
+            "guide {} missing",
+            g.id
+        );
+        for s in &g.steps {
+            assert!(text.contains(&format!("] {s}: ")), "step {s} missing");
+        }
+    }
+    assert!(text.contains("otherwise (unknown, \"I don't know\")"));
+
+    let dot = setup_triage::engine::tree_print::dot(kb);
+    assert!(dot.starts_with("digraph") && dot.trim_end().ends_with('}'));
+    for n in &kb.nodes {
+        assert!(
+            dot.contains(&format!("\n  \"{}\" [shape=", n.id)),
+            "dot lacks node {}",
+            n.id
+        );
+    }
+    let edges = dot.lines().filter(|l| l.contains(" -> ")).count();
+    let expected: usize = kb
+        .nodes
+        .iter()
+        .map(|n| n.choice.len() + usize::from(!n.otherwise.is_empty()))
+        .sum();
+    assert_eq!(edges, expected);
+
+    let mermaid = setup_triage::engine::tree_print::mermaid(kb);
+    assert!(mermaid.starts_with("flowchart LR\n"));
+    assert!(!mermaid.contains("| missing"), "an edge leads nowhere");
+    // Every node is defined once, and every edge ends at a defined node.
+    for i in 0..kb.nodes.len() {
+        let defined = mermaid
+            .lines()
+            .filter(|l| {
+                l.trim_start().starts_with(&format!("n{i}["))
+                    || l.trim_start().starts_with(&format!("n{i}("))
+            })
+            .count();
+        assert_eq!(defined, 1, "n{i}");
+    }
+}
+
+#[test]
+fn other_msi_products_are_derived() {
+    let mut f = facts_of(&[("product_name", "Contoso Agent")]);
+    facts::derive(&mut f);
+    assert_eq!(f.get("product"), Some("msi"));
+    let mut f = facts_of(&[
+        ("product_name", "Microsoft .NET Framework 4.8"),
+        ("product", "dotnet"),
+    ]);
+    facts::derive(&mut f);
+    assert_eq!(f.get("product"), Some("dotnet"));
+    check(
+        &[
+            ("cause", "install-failure"),
+            ("product_name", "Contoso Agent"),
+        ],
+        "msi-update",
+    );
+}
+
+#[test]
+fn fill_names_the_facts_or_falls_back() {
+    let f = facts_of(&[("kb", "KB979906"), ("windows", "7"), ("code", "unknown")]);
+    let none = Facts::new();
+    for (template, facts, expected) in [
+        (
+            "Install {kb|the update} again",
+            &f,
+            "Install KB979906 again",
+        ),
+        (
+            "Install {kb|the update} again",
+            &none,
+            "Install the update again",
+        ),
+        (
+            "Fix the update {kb|} that fails",
+            &none,
+            "Fix the update that fails",
+        ),
+        ("Fix the update {kb|}.", &none, "Fix the update."),
+        ("On {windows_name}", &f, "On Windows 7"),
+        ("On {windows_name}", &none, "On your Windows"),
+        // A fact known to be unknown takes the fallback too.
+        ("Error {code|0x80070643}", &f, "Error 0x80070643"),
+        // Braces that are not placeholders stay as written (a GUID in a command).
+        (
+            "msiexec /x {C09FB3CD-3D0C-3F2D-899A-6A1D67F2073F}",
+            &none,
+            "msiexec /x {C09FB3CD-3D0C-3F2D-899A-6A1D67F2073F}",
+        ),
+        ("unclosed {kb", &f, "unclosed {kb"),
+    ] {
+        assert_eq!(tree::fill(template, facts), expected, "{template}");
+    }
+    assert_eq!(
+        tree::placeholders("A {kb|x} {C09F-1} {windows_name} {custom_action}"),
+        ["kb", "windows_name", "custom_action"]
+    );
+}
+
+// ---- The real logs of the shared corpus (read at run time, never copied) ----
+
+fn corpus_dir() -> Option<std::path::PathBuf> {
+    let candidates = [
+        std::env::var_os("SETUP_TRIAGE_CORPUS").map(std::path::PathBuf::from),
+        Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")),
+        Some(std::path::PathBuf::from("/work/shared/corpus")),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|p| p.join("MANIFEST.tsv").is_file())
+}
+
+/// Real logs whose cause the manifest states reach the guide for that cause.
+#[test]
+fn corpus_logs_reach_the_guide_for_their_cause() {
+    let Some(dir) = corpus_dir() else {
+        println!("skipped: no corpus (set SETUP_TRIAGE_CORPUS)");
+        return;
+    };
+    let cases = [
+        (
+            "pasted/issue_nbfc_621_burn_0x80070652_retry_loop.log",
+            "another-install",
+        ),
+        (
+            "pasted/issue_ansible_14386_choco_dism_netfx3_0x800f0906_flattened.log",
+            "netfx3-feature",
+        ),
+        (
+            "pasted/issue_wingetpkgs_57692_box_err1935_assembly_sandbox_truncated.log",
+            "assembly",
+        ),
+        (
+            "pasted/issue_wingetpkgs_373522_manualvalidation_err1722_ps1_exit1.log",
+            "custom-action",
+        ),
+        (
+            "pasted/md_sergueik_wix_vscode_deferred_ca_err1721.log",
+            "custom-action",
+        ),
+        (
+            "msi/merlinsip_err1925_privileges_utf16_1603.log",
+            "file-permissions",
+        ),
+        (
+            "msi/pycapture2_err1310_write_C_root_utf8_converted_1603.log",
+            "file-permissions",
+        ),
+        (
+            "msi/awsokta_v0.27.22_nonverbose_utf16_1603.log",
+            "capture-log",
+        ),
+        (
+            "dotnet/netfx35_xp_dd_dotnetfx35install_1603.log",
+            "dotnet-update",
+        ),
+        ("msi/pycapture2_admin_success_utf16.log", "succeeded"),
+    ];
+    let mut wrong = Vec::new();
+    for (file, guide) in cases {
+        let Ok(bytes) = std::fs::read(dir.join(file)) else {
+            println!("skipped {file}: not in this corpus");
+            continue;
+        };
+        let d = setup_triage::engine::diagnose_files([(file, bytes.as_slice())], &Answers::new());
+        if d.guide.id != guide {
+            wrong.push(format!(
+                "{file}: {} (expected {guide}; cause {:?})",
+                d.guide.id,
+                d.facts.get("cause")
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
