@@ -146,34 +146,63 @@ fn explain(mut parser: lexopt::Parser) -> Result<(), Fail> {
     let mut words = Vec::new();
     while let Some(arg) = parser.next().map_err(usage)? {
         match arg {
+            // A negative decimal (`-2147023293`) reads as an option to lexopt: take it as the code.
+            lexopt::Arg::Short(c) if c.is_ascii_digit() => {
+                let rest = parser
+                    .optional_value()
+                    .map(|v| v.string().unwrap_or_default())
+                    .unwrap_or_default();
+                words.push(format!("-{c}{rest}"));
+            }
             lexopt::Arg::Value(v) => words.push(v.string().map_err(usage)?),
+            lexopt::Arg::Short('h') | lexopt::Arg::Long("help") => {
+                println!("{USAGE}");
+                return Ok(());
+            }
             other => return Err(usage(other.unexpected())),
         }
     }
     let text = words.join(" ");
+    if text.trim().is_empty() {
+        return Err(Fail(
+            "explain needs a CODE, such as 0x80070643 or 1603".into(),
+        ));
+    }
     let Some(code) = codes::parse(&text) else {
-        return Err(Fail(format!("'{text}' is not an error code I can read")));
+        return Err(Fail(format!(
+            "'{text}' is not an error code I can read (try 0x80070643, 80070643, 0x643, 1603, -2147023293 or \"Error 1935\")"
+        )));
     };
     let mut out = String::new();
-    for c in std::iter::once(code).chain(code.related()) {
-        let e = codes::explain(&c);
-        out.push_str(&format!("{}  ({})\n", e.code, e.kind));
-        if let Some(n) = e.name {
-            out.push_str(&format!("  name:     {n}\n"));
-        }
-        out.push_str(&format!(
-            "  meaning:  {}\n",
-            e.meaning.unwrap_or("not in the table")
-        ));
-        if let Some(f) = e.facility {
-            out.push_str(&format!("  facility: {f}\n"));
-        }
-        if let Some(s) = e.source {
-            out.push_str(&format!("  source:   {s}\n"));
+    let mut shown = Vec::new();
+    explain_one(&mut out, &code);
+    shown.push(code);
+    for c in code.related() {
+        if !shown.contains(&c) {
+            out.push('\n');
+            explain_one(&mut out, &c);
+            shown.push(c);
         }
     }
+    // The same number may be a Win32 code and an Installer message number: `Error 1722` in an MSI log is
+    // a failed custom action, not RPC_S_SERVER_UNAVAILABLE. A bare decimal shows both readings.
+    let bare_decimal = text.trim().bytes().all(|b| b.is_ascii_digit());
+    if let Some(other) = codes::other_reading(&code)
+        .filter(|_| bare_decimal || matches!(code, codes::Code::MsiMessage(_)))
+    {
+        let n = code.number();
+        out.push_str(&match other {
+            codes::Code::MsiMessage(_) => format!(
+                "\n{n} can also be read as a Windows Installer message number: in an MSI log, `Error {n}.` is this message.\n"
+            ),
+            _ => format!(
+                "\n{n} can also be read as a Win32 code, which is what it means outside an `Error {n}.` message:\n"
+            ),
+        });
+        explain_one(&mut out, &other);
+    }
     if let Some(cause) = engine::tree::kb().cause_for_codes(&[code.normalized()]) {
-        out.push_str(&format!("Cause: {}\n  {}\n", cause.title, cause.explain));
+        out.push_str(&format!("\nCause: {}\n  {}\n", cause.title, cause.explain));
     }
     let _ = io::stdout().lock().write_all(out.as_bytes());
     Ok(())
@@ -207,4 +236,37 @@ fn tree(mut parser: lexopt::Parser) -> Result<(), Fail> {
     };
     let _ = io::stdout().lock().write_all(out.as_bytes());
     Ok(())
+}
+
+/// One code's block: name, meaning, facility, wrapped code, related forms, source.
+fn explain_one(out: &mut String, code: &codes::Code) {
+    let e = codes::explain(code);
+    out.push_str(&format!("{}  ({})\n", e.code, e.kind));
+    if let Some(n) = e.name {
+        out.push_str(&format!("  name:     {n}\n"));
+    }
+    match e.meaning {
+        Some(m) => out.push_str(&format!("  meaning:  {m}\n")),
+        None => out.push_str("  meaning:  not in the table\n"),
+    }
+    if e.success {
+        out.push_str("  result:   success\n");
+    }
+    if let Some(d) = e.decoded {
+        out.push_str(&format!("  fields:   {d}\n"));
+    }
+    if let Some(f) = e.facility {
+        out.push_str(&format!("  facility: {f}\n"));
+    }
+    if let Some(w) = e.wraps {
+        out.push_str(&format!(
+            "  wraps:    Win32 code {w} (HRESULT_FROM_WIN32)\n"
+        ));
+    }
+    if !e.related.is_empty() {
+        out.push_str(&format!("  related:  {}\n", e.related.join(", ")));
+    }
+    if let Some(s) = e.source {
+        out.push_str(&format!("  source:   {s}\n"));
+    }
 }
