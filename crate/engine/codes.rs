@@ -182,7 +182,7 @@ fn finders() -> &'static Finders {
     F.get_or_init(|| Finders {
         // One cheap pass says whether any detailed pass can match: every pattern below needs one of these.
         any: re(
-            r"(?i)0x[0-9a-f]|8[0-9a-f]{7}|-[12][0-9]{9}|error|fehler|erreur|ошибка|错误|feil|return|exit|status|code|result",
+            r"(?i)0x[0-9a-f]|8[0-9a-f]{7}|-[12][0-9]{9}|error|fehler|erreur|Ошибка|ошибка|ОШИБКА|错误|feil|return|exit|status|code|result",
         ),
         hex: re(r"(?i)\b0x([0-9a-f]{1,8})\b"),
         // Windows Update and CBS write HRESULTs without 0x: `[80070002]`, `resultMapped=80242014`,
@@ -195,7 +195,7 @@ fn finders() -> &'static Finders {
             r"(?:\b(?:Error|ERROR|Fehler|FEHLER|Erreur|ERREUR|Errore|Feil|Fout)|Ошибка|错误)[ ]?[: ]?[ ]?([12][0-9]{3})(?:[.:]|。| -|$)",
         ),
         return_code: re(
-            r"(?i)(return value:|returning|error status:|completed with status:|error code:?|exit code:?|exit code is|exited with|returned|return code:?|system error)[ \t'=(:-]*([0-9]{1,5})\b",
+            r"(?i)(return value:|returning|error status:|completed with status:|error code:?|exit code:?|exit code is|exit code was|exited with|returned|return code:?|system error|with error:?|failed with)[ \t'=(:-]*([0-9]{1,5})\b",
         ),
     })
 }
@@ -532,7 +532,9 @@ pub const WIN32: &[(u32, CodeInfo)] = table! {
     2 => "ERROR_FILE_NOT_FOUND", "The system cannot find the file specified: files are missing, often from an incomplete earlier update; CBS.log names the file or key.", src::SYSTEM;
     3 => "ERROR_PATH_NOT_FOUND", "The system cannot find the path specified (the servicing stack could not reach a folder).", src::SYSTEM;
     5 => "ERROR_ACCESS_DENIED", "Access is denied: permissions or antivirus locks kept the installer or servicing stack from a file, folder or registry key.", src::SYSTEM;
+    6 => "ERROR_INVALID_HANDLE", "The handle is invalid.", src::SYSTEM;
     13 => "ERROR_INVALID_DATA", "The data is invalid (for an update, usually a corrupt download to fetch again).", src::MSI_CODES;
+    14 => "ERROR_OUTOFMEMORY", "Not enough memory resources are available to complete this operation.", src::SYSTEM;
     32 => "ERROR_SHARING_VIOLATION", "The file is being used by another process, typically a non-Microsoft filter driver such as antivirus.", src::WU_COMMON;
     50 => "ERROR_NOT_SUPPORTED", "The request is not supported (frequent and mostly harmless in WindowsUpdate.log).", src::SYSTEM;
     87 => "ERROR_INVALID_PARAMETER", "One of the parameters was invalid.", src::MSI_CODES;
