@@ -216,14 +216,82 @@ fn closes_bare(b: Option<u8>) -> bool {
     )
 }
 
-/// Whether a word saying "this is an error" stands shortly before `at`: a short hex such as `0x5` is a
-/// Win32 code after `error`, `failed with`, `returned`, `result`, and only a number elsewhere.
-fn error_context_before(text: &[u8], at: usize) -> bool {
-    let from = at.saturating_sub(40);
-    let window = text[from..at].to_ascii_lowercase();
-    ["error", "fail", "return", "result", "code", "status"]
+/// Whether a word saying "this is an error" stands right before `at`, with only separators between:
+/// `error 0x5`, `failed with 0x1a90`, `returned 0x643`, `GLE = 0x3`, `Exit code: 0x643`.
+fn error_word_before(text: &[u8], at: usize) -> bool {
+    let head = &text[at.saturating_sub(40)..at];
+    let end = head
         .iter()
-        .any(|w| memchr::memmem::find(&window, w.as_bytes()).is_some())
+        .rposition(|b| {
+            !matches!(
+                b,
+                b' ' | b'\t' | b':' | b'=' | b'(' | b'[' | b'\'' | b'"' | b','
+            )
+        })
+        .map_or(0, |i| i + 1);
+    let head = head[..end].to_ascii_lowercase();
+    [
+        "error",
+        "fail",
+        "failed",
+        "failed with",
+        "with",
+        "returned",
+        "returning",
+        "return",
+        "result",
+        "code",
+        "status",
+        "hr",
+        "gle",
+        "value",
+        "exit code",
+    ]
+    .iter()
+    .any(|w| {
+        head.ends_with(w.as_bytes())
+            && (head.len() == w.len() || !head[head.len() - w.len() - 1].is_ascii_alphanumeric())
+    })
+}
+
+/// Whether a word saying "this is not a code" stands right before `at`: `Flags: 0X80010010`,
+/// `stack @0xff83d799`, `handle 0x80000004`.
+fn not_code_before(text: &[u8], at: usize) -> bool {
+    let head = &text[at.saturating_sub(24)..at];
+    if head.last() == Some(&b'@') {
+        return true;
+    }
+    let end = head
+        .iter()
+        .rposition(|b| !matches!(b, b' ' | b'\t' | b':' | b'=' | b'(' | b'['))
+        .map_or(0, |i| i + 1);
+    let head = head[..end].to_ascii_lowercase();
+    [
+        "flags",
+        "flag",
+        "attributes",
+        "mask",
+        "handle",
+        "address",
+        "options",
+        "offset",
+        "size",
+    ]
+    .iter()
+    .any(|w| head.ends_with(w.as_bytes()))
+}
+
+/// Whether the line before `at` speaks of an error at all (`InstallReturnValue: …, 0x643`), for short hex
+/// values the table knows. Lines about handles and events (`session event 0x644`) do not.
+fn error_line_before(text: &[u8], at: usize) -> bool {
+    let line_start = text[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let head = text[line_start.max(at.saturating_sub(300))..at].to_ascii_lowercase();
+    ["error", "fail", "returnvalue", "returned", "exit code"]
+        .iter()
+        .any(|w| memchr::memmem::find(&head, w.as_bytes()).is_some())
 }
 
 fn utf8_u32(bytes: &[u8], radix: u32) -> Option<u32> {
@@ -252,7 +320,7 @@ pub fn find_codes(text: &[u8]) -> Vec<CodeMatch> {
         let Some(v) = utf8_u32(digits.as_bytes(), 16) else {
             continue;
         };
-        if v == 0 || v == u32::MAX {
+        if v == 0 || v == u32::MAX || not_code_before(text, m.start()) {
             continue;
         }
         let code = from_hex(v);
@@ -260,10 +328,13 @@ pub fn find_codes(text: &[u8]) -> Vec<CodeMatch> {
             // A failure HRESULT, or a success one the table knows (0x00240005); other 8-digit values with
             // the high bit clear are addresses and flags.
             Code::HResult(h) => h & 0x8000_0000 != 0 || info(&code).is_some(),
-            // `0x643` is 1603; `0x10` is a flag unless an error word stands before it.
+            // `0x643` is 1603 where the line speaks of failure; `0x10` or `event 0x644` is a flag or a
+            // handle unless an error word stands right before it.
             _ => {
-                (info(&code).is_some() && (v >= 0x100 || digits.len() == 8))
-                    || error_context_before(text, m.start())
+                error_word_before(text, m.start())
+                    || (info(&code).is_some()
+                        && v >= 0x100
+                        && (digits.len() == 8 || error_line_before(text, m.start())))
             }
         };
         if keep {
@@ -272,7 +343,10 @@ pub fn find_codes(text: &[u8]) -> Vec<CodeMatch> {
     }
     for m in f.bare_hex.find_iter(text) {
         let before = m.start().checked_sub(1).and_then(|i| text.get(i)).copied();
-        if !opens_bare(before) || !closes_bare(text.get(m.end()).copied()) {
+        if !opens_bare(before)
+            || !closes_bare(text.get(m.end()).copied())
+            || not_code_before(text, m.start())
+        {
             continue;
         }
         let Some(v) = utf8_u32(m.as_bytes(), 16) else {
@@ -298,7 +372,10 @@ pub fn find_codes(text: &[u8]) -> Vec<CodeMatch> {
         let Some(code) = std::str::from_utf8(m.as_bytes()).ok().and_then(parse) else {
             continue;
         };
-        if info(&code).is_some() || known_facility(code.number()) {
+        // Registry roots print as negative decimals too (`Root=-2147483646` is HKEY_LOCAL_MACHINE,
+        // 0x80000002): facility 0 counts only for codes the table knows.
+        let n = code.number();
+        if info(&code).is_some() || (known_facility(n) && facility(n) != 0) {
             add(m.start(), m.end(), code);
         }
     }

@@ -394,6 +394,14 @@ fn hex_forms() {
         &["6800"],
     );
     check("WU_S_REBOOT_REQUIRED 0x00240005", &["0x00240005"]);
+    check(
+        "EnumeratePathEx: FindFirstFile failed for [C:\\x\\*]; GLE = 0x3[gle=0x00000003]",
+        &["3"],
+    );
+    check(
+        "Error 0xfffd0000: Command line returned an error.",
+        &["0xfffd0000"],
+    );
 }
 
 #[test]
@@ -573,6 +581,26 @@ fn not_codes() {
     check("dwFlags=0x10 options=0x3", &[]);
     check("gpt attributes =0x8000000000000001", &[]);
     check("loaded at 0x7ffe0000", &[]);
+    check(
+        "Search ClientId = TrustedInstaller MCR, Flags: 0X80010010",
+        &[],
+    );
+    check(
+        "WcpInitialize called (stack @0x7fed806eb5d @0xff83d799 @0x7fefa006ade)",
+        &[],
+    );
+    check(
+        "Created NT transaction (seq 1) result 0x00000000, handle @0xb8",
+        &[],
+    );
+    check(
+        "DISM Manager: PID=4836 TID=16728 Create session event 0x658 for current DISM session",
+        &[],
+    );
+    check(
+        "Executing op: RegOpenKey(Root=-2147483646,Key=Software\\Microsoft)",
+        &[],
+    );
     // S_OK and the all-ones value.
     check("[HRESULT = 0x00000000 - S_OK]", &[]);
     check("handle 0xFFFFFFFF", &[]);
