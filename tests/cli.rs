@@ -1,0 +1,200 @@
+//! The command line, run as a program: exit codes and what `explain` prints.
+
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_setup-triage"))
+        .args(args)
+        .output()
+        .expect("the setup-triage binary runs")
+}
+
+/// `setup-triage explain CODE` exits 0 and prints every line in `expected`.
+#[track_caller]
+fn check_explain(code: &str, expected: &[&str]) {
+    let out = run(&["explain", code]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "explain {code}: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for want in expected {
+        assert!(
+            stdout.contains(want),
+            "explain {code}: missing {want:?} in\n{stdout}"
+        );
+    }
+}
+
+/// `setup-triage ARGS` exits 2 with a one-line message on standard error.
+#[track_caller]
+fn check_fails(args: &[&str], message_part: &str) {
+    let out = run(args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert_eq!(
+        stderr.trim_end().lines().count(),
+        1,
+        "{args:?}: not one line: {stderr}"
+    );
+    assert!(stderr.contains(message_part), "{args:?}: {stderr}");
+    assert!(out.stdout.is_empty(), "{args:?} printed to stdout");
+}
+
+#[test]
+fn explain_short_hex_is_1603_and_its_hresult() {
+    check_explain(
+        "0x643",
+        &[
+            "1603  (Win32 / Windows Installer return code)",
+            "name:     ERROR_INSTALL_FAILURE",
+            "related:  0x80070643",
+            "0x80070643  (HRESULT)",
+            "wraps:    Win32 code 1603",
+            "source:   Windows Installer error codes (learn.microsoft.com)",
+        ],
+    );
+}
+
+#[test]
+fn explain_every_form_of_1603() {
+    for form in [
+        "1603",
+        "80070643",
+        "0x80070643",
+        "0X80070643",
+        "-2147023293",
+        "0x00000643",
+    ] {
+        check_explain(
+            form,
+            &[
+                "0x80070643  (HRESULT)",
+                "1603  (Win32 / Windows Installer return code)",
+                "ERROR_INSTALL_FAILURE",
+                "facility: 7 FACILITY_WIN32",
+            ],
+        );
+    }
+}
+
+#[test]
+fn explain_message_number() {
+    check_explain(
+        "Error 1935",
+        &[
+            "1935  (Windows Installer message number)",
+            "assembly install error",
+            "Windows Installer error messages (learn.microsoft.com)",
+            // The other reading, marked as such.
+            "can also be read as a Win32 code",
+            "ERROR_AUTHENTICATION_FIREWALL_FAILED",
+        ],
+    );
+}
+
+#[test]
+fn explain_1722_shows_both_readings() {
+    check_explain(
+        "1722",
+        &[
+            "RPC_S_SERVER_UNAVAILABLE",
+            "can also be read as a Windows Installer message number",
+            "1722  (Windows Installer message number)",
+            "custom action program failed",
+        ],
+    );
+    // A hex form is unambiguous: no message reading.
+    let out = run(&["explain", "0x6ba"]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("message number"));
+}
+
+#[test]
+fn explain_cbs_code() {
+    check_explain(
+        "0x800f081f",
+        &[
+            "0x800f081f  (HRESULT)",
+            "CBS_E_SOURCE_MISSING",
+            "facility: 15 FACILITY_SETUPAPI",
+            "DISM",
+        ],
+    );
+}
+
+#[test]
+fn explain_success_codes() {
+    check_explain(
+        "3010",
+        &["ERROR_SUCCESS_REBOOT_REQUIRED", "result:   success"],
+    );
+    check_explain(
+        "0x80242014",
+        &["WU_E_UH_POSTREBOOTSTILLPENDING", "result:   success"],
+    );
+}
+
+#[test]
+fn explain_unknown_code_decodes_the_facility() {
+    check_explain(
+        "0x8024ffee",
+        &[
+            "0x8024ffee  (HRESULT)",
+            "meaning:  not in the table",
+            "fields:   failure, facility 36, code 0xffee",
+            "facility: 36 FACILITY_WINDOWSUPDATE",
+        ],
+    );
+    check_explain(
+        "0x80079999",
+        &["not in the table", "wraps:    Win32 code 39321"],
+    );
+}
+
+#[test]
+fn explain_garbage_exits_2() {
+    check_fails(&["explain", "hello"], "not an error code");
+    check_fails(&["explain", "0x123456789"], "not an error code");
+    check_fails(&["explain"], "explain needs a CODE");
+    check_fails(&["explain", "--bogus"], "try --help");
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    check_fails(&[], "missing command");
+    check_fails(&["frobnicate"], "unknown command");
+    check_fails(&["diagnose"], "at least one FILE");
+    check_fails(&["diagnose", "/nonexistent/setup.log"], "cannot read");
+}
+
+#[test]
+fn diagnose_json_keeps_both_forms_of_the_code() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_setup-triage"))
+        .args(["diagnose", "--format", "json", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"Security Update for Microsoft .NET Framework 3.5 SP1 (KB979906) failed with Windows Update error 0x643\n")
+        .expect("writes");
+    let out = child.wait_with_output().expect("finishes");
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let codes: Vec<&str> = v["codes"]
+        .as_array()
+        .expect("codes")
+        .iter()
+        .filter_map(|c| c.as_str())
+        .collect();
+    assert!(
+        codes.contains(&"0x80070643") && codes.contains(&"1603"),
+        "{codes:?}"
+    );
+}
