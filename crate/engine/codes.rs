@@ -147,7 +147,7 @@ pub fn parse(s: &str) -> Option<Code> {
 /// A negative decimal is an HRESULT printed as a signed 32-bit number (`-2147023293` = `0x80070643`).
 /// Small negatives (-1, -5) are not HRESULTs.
 fn from_negative(v: i64) -> Option<Code> {
-    (v >= i64::from(i32::MIN) && v < -0xFFFF).then(|| Code::HResult(v as i32 as u32))
+    (v >= i64::from(i32::MIN) && v < -0xFFFF).then_some(Code::HResult(v as i32 as u32))
 }
 
 /// A hex value is an HRESULT when its top bits say so, else a Win32 code written in hex (`0x643`,

@@ -5,3 +5,4 @@ mod corpus;
 mod kb;
 mod readers;
 mod smoke;
+mod zz_explore;
