@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 
 use regex::bytes::Regex;
 
-use super::scan::re;
+use super::scan::{re, re_set};
 
 /// A code found in text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -168,8 +168,22 @@ pub struct CodeMatch {
     pub code: Code,
 }
 
+/// The finders' patterns, one per written form. [`Finders::any`] runs them all in one pass; only those that
+/// hit run again for their positions and captures.
+const HEX: &str = r"(?i)\b0x([0-9a-f]{1,8})\b";
+/// Windows Update and CBS write HRESULTs without 0x: `[80070002]`, `resultMapped=80242014`,
+/// `hr=800f081f`. The delimiters around it are checked by hand (GUIDs hold such runs too).
+const BARE_HEX: &str = r"(?i)\b8[0-9a-f]{7}\b";
+const NEGATIVE: &str = r"-[12][0-9]{9}\b";
+/// Case-sensitive on purpose: `Error 1935.` opens an Installer message; `failed with error 1603.` is a
+/// return code.
+const MESSAGE: &str = r"(?:\b(?:Error|ERROR|Fehler|FEHLER|Erreur|ERREUR|Errore|Feil|Fout)|Ошибка|错误)[ ]?[: ]?[ ]?([12][0-9]{3})(?:[.:]|。| -|$)";
+/// Decimal return codes, only after words that say so; `Return value 3.` (no colon) is an action result.
+const RETURN_CODE: &str = r"(?i)(return value:|returning|error status:|completed with status:|error code:?|exit code:?|exit code is|exit code was|exited with|returned|return code:?|system error|with error:?|failed with)[ \t'=(:-]*([0-9]{1,5})\b";
+
 struct Finders {
-    any: Regex,
+    /// All patterns in one pass: the cheap test that most lines fail.
+    any: regex::bytes::RegexSet,
     hex: Regex,
     bare_hex: Regex,
     negative: Regex,
@@ -180,23 +194,12 @@ struct Finders {
 fn finders() -> &'static Finders {
     static F: OnceLock<Finders> = OnceLock::new();
     F.get_or_init(|| Finders {
-        // One cheap pass says whether any detailed pass can match: every pattern below needs one of these.
-        any: re(
-            r"(?i)0x[0-9a-f]|8[0-9a-f]{7}|-[12][0-9]{9}|error|fehler|erreur|Ошибка|ошибка|ОШИБКА|错误|feil|return|exit|status|code|result",
-        ),
-        hex: re(r"(?i)\b0x([0-9a-f]{1,8})\b"),
-        // Windows Update and CBS write HRESULTs without 0x: `[80070002]`, `resultMapped=80242014`,
-        // `hr=800f081f`. The delimiters around it are checked by hand (GUIDs hold such runs too).
-        bare_hex: re(r"(?i)\b8[0-9a-f]{7}\b"),
-        negative: re(r"-[12][0-9]{9}\b"),
-        // Case-sensitive on purpose: `Error 1935.` opens an Installer message; `failed with error 1603.`
-        // is a return code.
-        message: re(
-            r"(?:\b(?:Error|ERROR|Fehler|FEHLER|Erreur|ERREUR|Errore|Feil|Fout)|Ошибка|错误)[ ]?[: ]?[ ]?([12][0-9]{3})(?:[.:]|。| -|$)",
-        ),
-        return_code: re(
-            r"(?i)(return value:|returning|error status:|completed with status:|error code:?|exit code:?|exit code is|exit code was|exited with|returned|return code:?|system error|with error:?|failed with)[ \t'=(:-]*([0-9]{1,5})\b",
-        ),
+        any: re_set(&[HEX, BARE_HEX, NEGATIVE, MESSAGE, RETURN_CODE]),
+        hex: re(HEX),
+        bare_hex: re(BARE_HEX),
+        negative: re(NEGATIVE),
+        message: re(MESSAGE),
+        return_code: re(RETURN_CODE),
     })
 }
 
@@ -302,7 +305,8 @@ fn utf8_u32(bytes: &[u8], radix: u32) -> Option<u32> {
 pub fn find_codes(text: &[u8]) -> Vec<CodeMatch> {
     let f = finders();
     let mut out: Vec<CodeMatch> = Vec::new();
-    if !f.any.is_match(text) {
+    let hits = f.any.matches(text);
+    if !hits.matched_any() {
         return out;
     }
     let mut add = |start: usize, end: usize, code: Code| {
@@ -313,7 +317,12 @@ pub fn find_codes(text: &[u8]) -> Vec<CodeMatch> {
             out.push(CodeMatch { start, end, code });
         }
     };
-    for c in f.hex.captures_iter(text) {
+    for c in hits
+        .matched(0)
+        .then(|| f.hex.captures_iter(text))
+        .into_iter()
+        .flatten()
+    {
         let (Some(m), Some(digits)) = (c.get(0), c.get(1)) else {
             continue;
         };
@@ -341,7 +350,12 @@ pub fn find_codes(text: &[u8]) -> Vec<CodeMatch> {
             add(m.start(), m.end(), code);
         }
     }
-    for m in f.bare_hex.find_iter(text) {
+    for m in hits
+        .matched(1)
+        .then(|| f.bare_hex.find_iter(text))
+        .into_iter()
+        .flatten()
+    {
         let before = m.start().checked_sub(1).and_then(|i| text.get(i)).copied();
         if !opens_bare(before)
             || !closes_bare(text.get(m.end()).copied())
@@ -363,7 +377,12 @@ pub fn find_codes(text: &[u8]) -> Vec<CodeMatch> {
             add(m.start(), m.end(), code);
         }
     }
-    for m in f.negative.find_iter(text) {
+    for m in hits
+        .matched(2)
+        .then(|| f.negative.find_iter(text))
+        .into_iter()
+        .flatten()
+    {
         let before = m.start().checked_sub(1).and_then(|i| text.get(i)).copied();
         if before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
         {
@@ -379,13 +398,23 @@ pub fn find_codes(text: &[u8]) -> Vec<CodeMatch> {
             add(m.start(), m.end(), code);
         }
     }
-    for c in f.message.captures_iter(text) {
+    for c in hits
+        .matched(3)
+        .then(|| f.message.captures_iter(text))
+        .into_iter()
+        .flatten()
+    {
         let Some(m) = c.get(1) else { continue };
         if let Some(n) = utf8_u32(m.as_bytes(), 10) {
             add(m.start(), m.end(), Code::MsiMessage(n));
         }
     }
-    for c in f.return_code.captures_iter(text) {
+    for c in hits
+        .matched(4)
+        .then(|| f.return_code.captures_iter(text))
+        .into_iter()
+        .flatten()
+    {
         let (Some(phrase), Some(m)) = (c.get(1), c.get(2)) else {
             continue;
         };
