@@ -5,4 +5,3 @@ mod corpus;
 mod kb;
 mod readers;
 mod smoke;
-mod zz_explore;
