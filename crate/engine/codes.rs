@@ -287,11 +287,13 @@ fn not_code_before(text: &[u8], at: usize) -> bool {
 /// Whether the line before `at` speaks of an error at all (`InstallReturnValue: …, 0x643`), for short hex
 /// values the table knows. Lines about handles and events (`session event 0x644`) do not.
 fn error_line_before(text: &[u8], at: usize) -> bool {
-    let line_start = text[..at]
+    // A bounded look back: a long text without line ends must not make every match scan to its start.
+    let window = &text[at.saturating_sub(300)..at];
+    let line_start = window
         .iter()
         .rposition(|&b| b == b'\n')
         .map_or(0, |i| i + 1);
-    let head = text[line_start.max(at.saturating_sub(300))..at].to_ascii_lowercase();
+    let head = window[line_start..].to_ascii_lowercase();
     ["error", "fail", "returnvalue", "returned", "exit code"]
         .iter()
         .any(|w| memchr::memmem::find(&head, w.as_bytes()).is_some())
@@ -304,19 +306,13 @@ fn utf8_u32(bytes: &[u8], radix: u32) -> Option<u32> {
 /// Finds every code in a line (or any text), in order of position, without repeats of the same code.
 pub fn find_codes(text: &[u8]) -> Vec<CodeMatch> {
     let f = finders();
-    let mut out: Vec<CodeMatch> = Vec::new();
     let hits = f.any.matches(text);
     if !hits.matched_any() {
-        return out;
+        return Vec::new();
     }
-    let mut add = |start: usize, end: usize, code: Code| {
-        if !out
-            .iter()
-            .any(|m| m.code == code || (m.start < end && start < m.end))
-        {
-            out.push(CodeMatch { start, end, code });
-        }
-    };
+    // Candidates from every pass, with the pass's rank: where two overlap (`with Error 1603.` reads as a
+    // message and as a return code), the earlier pass wins.
+    let mut found: Vec<(usize, u8, usize, Code)> = Vec::new();
     for c in hits
         .matched(0)
         .then(|| f.hex.captures_iter(text))
@@ -347,7 +343,7 @@ pub fn find_codes(text: &[u8]) -> Vec<CodeMatch> {
             }
         };
         if keep {
-            add(m.start(), m.end(), code);
+            found.push((m.start(), 0, m.end(), code));
         }
     }
     for m in hits
@@ -374,7 +370,7 @@ pub fn find_codes(text: &[u8]) -> Vec<CodeMatch> {
             known_facility(v)
         };
         if keep {
-            add(m.start(), m.end(), code);
+            found.push((m.start(), 1, m.end(), code));
         }
     }
     for m in hits
@@ -395,7 +391,7 @@ pub fn find_codes(text: &[u8]) -> Vec<CodeMatch> {
         // 0x80000002): facility 0 counts only for codes the table knows.
         let n = code.number();
         if info(&code).is_some() || (known_facility(n) && facility(n) != 0) {
-            add(m.start(), m.end(), code);
+            found.push((m.start(), 2, m.end(), code));
         }
     }
     for c in hits
@@ -404,9 +400,16 @@ pub fn find_codes(text: &[u8]) -> Vec<CodeMatch> {
         .into_iter()
         .flatten()
     {
-        let Some(m) = c.get(1) else { continue };
+        let (Some(whole), Some(m)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        // `failed with Error 1603.` reports a return code, not the Installer's message 1603.
+        let before = text[whole.start().saturating_sub(5)..whole.start()].to_ascii_lowercase();
+        if before.ends_with(b"with ") || before.ends_with(b"code ") {
+            continue;
+        }
         if let Some(n) = utf8_u32(m.as_bytes(), 10) {
-            add(m.start(), m.end(), Code::MsiMessage(n));
+            found.push((m.start(), 3, m.end(), Code::MsiMessage(n)));
         }
     }
     for c in hits
@@ -430,10 +433,23 @@ pub fn find_codes(text: &[u8]) -> Vec<CodeMatch> {
             .starts_with(b"error code")
             || phrase.as_bytes().eq_ignore_ascii_case(b"system error");
         if n != 0 && info(&code).is_some() && (n >= 1000 || small_ok) {
-            add(m.start(), m.end(), code);
+            found.push((m.start(), 4, m.end(), code));
         }
     }
-    out.sort_by_key(|m| m.start);
+    found.sort_unstable_by_key(|f| (f.0, f.1));
+    // Keep the first occurrence of each code, and no match that overlaps one kept before it.
+    let mut out: Vec<CodeMatch> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut last_end = 0;
+    for (start, _, end, code) in found {
+        if start < last_end {
+            continue;
+        }
+        last_end = end;
+        if seen.insert(code) {
+            out.push(CodeMatch { start, end, code });
+        }
+    }
     out
 }
 

@@ -480,6 +480,7 @@ fn return_codes_in_context() {
         &["1612"],
     );
     check("Install failed with error 1618.", &["1618"]);
+    check("Install failed with Error 1603.", &["1603"]);
     check(
         "Error 1310. Error writing to file: C:\\x.dll. System error 5. Verify that you have access",
         &["msg 1310", "5"],
@@ -619,6 +620,16 @@ fn each_code_once_and_in_order() {
     let found = find_codes(text.as_bytes());
     let spans: Vec<&str> = found.iter().map(|m| &text[m.start..m.end]).collect();
     assert_eq!(spans, ["1603", "80070002", "0x800f081f"]);
+    // The first occurrence is the one kept, whichever form found it.
+    let text = "returning 1603, shown as 0x643";
+    let found = find_codes(text.as_bytes());
+    assert_eq!(found.len(), 1);
+    assert_eq!(&text[found[0].start..found[0].end], "1603");
+    // Many lines at once.
+    check(
+        "[80070002]\nMSI (c) (94:A0) [15:44:13:123]: Back from server. Return value: 1603\nError 1935. x\n",
+        &["0x80070002", "1603", "msg 1935"],
+    );
 }
 
 proptest! {
