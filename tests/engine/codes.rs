@@ -681,3 +681,100 @@ proptest! {
         prop_assert_eq!(parse(&format!("{}", h as i32)), Some(c).filter(|_| (h as i32) < -0xFFFF));
     }
 }
+
+// ---- the real logs -------------------------------------------------------------------------------
+
+/// The shared corpus of real logs, if present (see HELPERS.md: SETUP_TRIAGE_CORPUS, then beside the repo).
+fn corpus_dir() -> Option<std::path::PathBuf> {
+    let candidates = [
+        std::env::var_os("SETUP_TRIAGE_CORPUS").map(std::path::PathBuf::from),
+        Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")),
+        Some(std::path::PathBuf::from("/work/shared/corpus")),
+    ];
+    candidates.into_iter().flatten().find(|p| p.is_dir())
+}
+
+fn corpus_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.file_name().is_some_and(|n| n != "MANIFEST.tsv") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// CBS and DISM write the symbolic name beside the code (`[HRESULT = 0x800f0805 - CBS_E_INVALID_PACKAGE]`):
+/// where the table knows the code, its name must be the one Windows itself prints.
+#[test]
+fn table_names_match_the_names_windows_writes() {
+    let Some(dir) = corpus_dir() else {
+        eprintln!("skipped: no corpus (set SETUP_TRIAGE_CORPUS)");
+        return;
+    };
+    let named = regex::bytes::Regex::new(r"HRESULT = 0x([0-9a-fA-F]{8}) - ([A-Z][A-Z0-9_]+)")
+        .expect("pattern");
+    let (mut checked, mut unknown) = (0, std::collections::BTreeSet::new());
+    for path in corpus_files(&dir) {
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let (text, _, _) = setup_triage::engine::text::decode_all(&bytes);
+        for c in named.captures_iter(text.as_bytes()) {
+            let hex = std::str::from_utf8(&c[1]).unwrap_or_default();
+            let name = std::str::from_utf8(&c[2]).unwrap_or_default();
+            let Some(code) = parse(&format!("0x{hex}")) else {
+                continue;
+            };
+            // S_OK is no error; 0x0000xxxx forms parse as Win32 codes, whose names Windows prints alike.
+            if code.number() == 0 {
+                continue;
+            }
+            match info(&code) {
+                Some(i) => {
+                    assert_eq!(i.name, name, "{code} in {}", path.display());
+                    checked += 1;
+                }
+                None => {
+                    unknown.insert(format!("{code} {name}"));
+                }
+            }
+        }
+    }
+    eprintln!("corpus: {checked} named codes agree with the table; not in the table: {unknown:?}");
+    assert!(
+        checked > 0,
+        "the corpus should hold CBS lines with named codes"
+    );
+}
+
+/// Finding codes over every real log: no panic, every match inside its line.
+#[test]
+fn find_codes_on_the_corpus() {
+    let Some(dir) = corpus_dir() else {
+        eprintln!("skipped: no corpus (set SETUP_TRIAGE_CORPUS)");
+        return;
+    };
+    let (mut lines, mut matches) = (0usize, 0usize);
+    for path in corpus_files(&dir) {
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let (text, _, _) = setup_triage::engine::text::decode_all(&bytes);
+        for line in text.split('\n') {
+            lines += 1;
+            for m in find_codes(line.as_bytes()) {
+                assert!(m.start < m.end && m.end <= line.len());
+                matches += 1;
+            }
+        }
+    }
+    eprintln!("corpus: {matches} codes found on {lines} lines");
+}
