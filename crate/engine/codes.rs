@@ -247,7 +247,7 @@ fn error_word_before(text: &[u8], at: usize) -> bool {
         "status",
         "hr",
         "gle",
-        "value",
+        "return value",
         "exit code",
     ]
     .iter()
