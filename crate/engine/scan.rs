@@ -550,12 +550,18 @@ fn all_codes(findings: &[Finding], root: Option<&Finding>) -> Vec<String> {
         if f.role == Role::Context || f.role == Role::Success {
             continue;
         }
+        // A normalised string has lost its kind: "1935" may be message 1935 (no HRESULT form) or Win32
+        // 1935. The line itself says which, so the kind comes from finding the codes in it again.
+        let on_line = codes::find_codes(f.text.as_bytes());
         for c in &f.codes {
             push(c.clone());
-            if let Some(code) = codes::parse(c) {
-                for r in code.related() {
-                    push(r.normalized());
-                }
+            let code = on_line
+                .iter()
+                .map(|m| m.code)
+                .find(|k| k.normalized() == *c)
+                .or_else(|| codes::parse(c));
+            for r in code.iter().flat_map(|k| k.related()) {
+                push(r.normalized());
             }
         }
     }
