@@ -452,8 +452,13 @@ const PATTERNS: &[Pattern] = &[
     },
     // 6: an account: `User: DOMAIN\alice`, `Account Name: alice`, `run as CORP\bob`.
     Pattern {
-        regex: r"(?i)\b(?:(?:User|User ?Name|Account|Account ?Name|Logon ?User|Benutzer|Konto)[ \t]*[:=]|run as|logged on as)[ \t]*(?:([A-Za-z0-9][A-Za-z0-9._-]{0,62}|NT AUTHORITY|NT SERVICE)\\)?([A-Za-z0-9][A-Za-z0-9._$-]{0,62})\b",
-        groups: &[(1, K::DomainName), (2, K::UserName)],
+        regex: r"(?i)\b(?:(?:User|User ?Name|Account|Account ?Name|Logon ?User|Benutzer|Konto)[ \t]*[:=][ \t]*(?:([A-Za-z0-9][A-Za-z0-9._-]{0,62}|NT AUTHORITY|NT SERVICE)\\)?([A-Za-z0-9][A-Za-z0-9._$-]{0,62})|(?:run as|logged on as)[ \t]+([A-Za-z0-9][A-Za-z0-9._-]{0,62})\\([A-Za-z0-9][A-Za-z0-9._$-]{0,62}))\b",
+        groups: &[
+            (1, K::DomainName),
+            (2, K::UserName),
+            (3, K::DomainName),
+            (4, K::UserName),
+        ],
     },
     // 7: the FRST header: `Ran by alice (administrator) on PCNAME (maker) (date)`.
     Pattern {
@@ -522,10 +527,30 @@ fn compiled() -> &'static Compiled {
     })
 }
 
-/// Every value the patterns find in a text, in input offsets, possibly overlapping.
+/// Every value the patterns find in a text, in input offsets, possibly overlapping. Works line by line:
+/// one pass of the set per line, captures only on the lines it hits.
 fn structural_hits(bytes: &[u8]) -> Vec<Hit> {
-    let c = compiled();
     let mut hits = Vec::new();
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
+        if end >= start {
+            let before = hits.len();
+            line_hits(&bytes[start..end], &mut hits);
+            for h in &mut hits[before..] {
+                h.start += start;
+                h.end += start;
+            }
+        }
+        start = end + 1;
+    }
+    hits
+}
+
+fn line_hits(bytes: &[u8], hits: &mut Vec<Hit>) {
+    let c = compiled();
+    if bytes.is_empty() {
+        return;
+    }
     for i in c.set.matches(bytes).iter() {
         let (Some(regex), Some(p)) = (c.each.get(i), PATTERNS.get(i)) else {
             continue;
@@ -539,7 +564,7 @@ fn structural_hits(bytes: &[u8]) -> Vec<Hit> {
                 let Some(kind) = kind else { continue };
                 for g in [5, 6] {
                     if let Some(m) = caps.get(g) {
-                        push_value(&mut hits, bytes, m.start(), m.end(), kind);
+                        push_value(hits, bytes, m.start(), m.end(), kind);
                     }
                 }
                 continue;
@@ -551,16 +576,15 @@ fn structural_hits(bytes: &[u8]) -> Vec<Hit> {
                     12 if !ipv4_in_context(bytes, start, end) => continue,
                     13 if !is_ipv6(&bytes[start..end]) => continue,
                     8 if is_ipv4(&bytes[start..end]) => {
-                        push_value(&mut hits, bytes, start, end, K::IpAddress);
+                        push_value(hits, bytes, start, end, K::IpAddress);
                         continue;
                     }
                     _ => {}
                 }
-                push_value(&mut hits, bytes, start, end, kind);
+                push_value(hits, bytes, start, end, kind);
             }
         }
     }
-    hits
 }
 
 /// Adds a hit unless the value is a well-known, non-personal one. Trailing spaces are left out.
@@ -613,7 +637,15 @@ fn ipv4_in_context(bytes: &[u8], start: usize, end: usize) -> bool {
     let before = &bytes[start.saturating_sub(24)..start];
     let before = before.to_ascii_lowercase();
     let has = |w: &[u8]| memchr::memmem::find(&before, w).is_some();
-    if has(b"version") || has(b"ver ") || has(b"ver.") || has(b"build") || before.ends_with(b"v") {
+    let has_word = |w: &[u8]| {
+        memchr::memmem::find_iter(&before, w).any(|at| {
+            (at == 0 || !before[at - 1].is_ascii_alphabetic())
+                && before
+                    .get(at + w.len())
+                    .is_none_or(|c| !c.is_ascii_alphabetic())
+        })
+    };
+    if has_word(b"version") || has_word(b"ver") || has_word(b"build") || has_word(b"v") {
         return false;
     }
     let after = &bytes[end..bytes.len().min(end + 2)];

@@ -4,4 +4,6 @@ mod codes;
 mod corpus;
 mod kb;
 mod readers;
+mod redact;
+mod share;
 mod smoke;

@@ -1,0 +1,321 @@
+//! Redaction: each kind is replaced, marked, and what the guide needs (codes, KB numbers, GUIDs, versions,
+//! the structure of paths) survives.
+
+use setup_triage::engine::redact::{RedactionKind as K, Redactor, redact};
+use setup_triage::engine::scan::re;
+
+/// Redacts `input` on its own and compares the text and the kinds marked, in order.
+fn check(input: &str, expected: &str, kinds: &[K]) {
+    let r = redact(input);
+    assert_eq!(r.text, expected, "input: {input}");
+    let got: Vec<K> = r.redactions.iter().map(|x| x.kind).collect();
+    assert_eq!(got, kinds, "input: {input}");
+    // Every mark covers its replacement in the output.
+    for x in &r.redactions {
+        assert_eq!(&r.text[x.start..x.end], x.replacement, "{input}");
+    }
+}
+
+#[test]
+fn user_names_in_paths() {
+    check(
+        r"Error 1310. Error writing to file: C:\Users\alice\AppData\Local\Temp\x.dll",
+        r"Error 1310. Error writing to file: C:\Users\USER1\AppData\Local\Temp\x.dll",
+        &[K::UserName],
+    );
+    check(
+        r"C:\Documents and Settings\bob smith\Local Settings\Temp\dd_NDP35.txt",
+        r"C:\Documents and Settings\USER1\Local Settings\Temp\dd_NDP35.txt",
+        &[K::UserName],
+    );
+    check(
+        "/Users/carol/Library/Logs",
+        "/Users/USER1/Library/Logs",
+        &[K::UserName],
+    );
+    check(
+        r#"failed to install assembly L"C:\\users\\sette\\Temp\\msi6.tmp""#,
+        r#"failed to install assembly L"C:\\users\\USER1\\Temp\\msi6.tmp""#,
+        &[K::UserName],
+    );
+    check(
+        "HidOverGattReg=C%3A%5CUsers%5Cdave%5CAppData",
+        "HidOverGattReg=C%3A%5CUsers%5CUSER1%5CAppData",
+        &[K::UserName],
+    );
+    // Well-known profiles are not personal.
+    check(r"C:\Users\Public\Desktop", r"C:\Users\Public\Desktop", &[]);
+    check(
+        r"C:\Documents and Settings\All Users\Application Data",
+        r"C:\Documents and Settings\All Users\Application Data",
+        &[],
+    );
+}
+
+#[test]
+fn a_learned_name_is_replaced_everywhere() {
+    check(
+        r"Log: C:\Users\alice\x.log; the profile of Alice is broken; alice.",
+        r"Log: C:\Users\USER1\x.log; the profile of USER1 is broken; USER1.",
+        &[K::UserName, K::UserName, K::UserName],
+    );
+    // Not inside other words.
+    check(
+        r"C:\Users\ann\x.log annual planning",
+        r"C:\Users\USER1\x.log annual planning",
+        &[K::UserName],
+    );
+    // Across texts, with one redactor: learned from the input, applied to the evidence line.
+    let mut r = Redactor::new();
+    r.learn(r"MSI (c) (34:7C): Command Line: CURRENTDIRECTORY=C:\Users\karll\Desktop");
+    assert_eq!(
+        r.redact_str("Product: Redball -- profile karll could not be read"),
+        "Product: Redball -- profile USER1 could not be read"
+    );
+    // Generic names are replaced where found, not everywhere.
+    check(
+        r"C:\Users\User\x.log: User Account Control",
+        r"C:\Users\USER1\x.log: User Account Control",
+        &[K::UserName],
+    );
+}
+
+#[test]
+fn two_users_stay_two() {
+    check(
+        r"C:\Users\alice\a C:\Users\bob\b C:\Users\alice\c",
+        r"C:\Users\USER1\a C:\Users\USER2\b C:\Users\USER1\c",
+        &[K::UserName, K::UserName, K::UserName],
+    );
+}
+
+#[test]
+fn computer_and_domain_names() {
+    check(
+        r#"Command ["\\ITShare\Software\NDP462.exe" /q] exited with '5101'."#,
+        r#"Command ["\\PC1\Software\NDP462.exe" /q] exited with '5101'."#,
+        &[K::ComputerName],
+    );
+    check(
+        "Computer:\tWKS-DEV-05",
+        "Computer:\tPC1",
+        &[K::ComputerName],
+    );
+    check(
+        "Property(S): ComputerName = SIDSACER",
+        "Property(S): ComputerName = PC1",
+        &[K::ComputerName],
+    );
+    check(
+        r"User: CORP\jdoe",
+        r"User: DOMAIN1\USER1",
+        &[K::DomainName, K::UserName],
+    );
+    check(
+        r"User: NT AUTHORITY\SYSTEM",
+        r"User: NT AUTHORITY\SYSTEM",
+        &[],
+    );
+    check(
+        "Ran by Thomas (administrator) on DESKTOP-SVBOKH0 (ASUS) (06-03-2025)",
+        "Ran by USER1 (administrator) on PC1 (ASUS) (06-03-2025)",
+        &[K::UserName, K::ComputerName],
+    );
+    check(
+        "installing on LAPTOP-7Q2RRT9A now",
+        "installing on PC1 now",
+        &[K::ComputerName],
+    );
+}
+
+#[test]
+fn msi_properties() {
+    check(
+        r#"Switching to server: USERNAME="foxadmin" COMPANYNAME="20th Century Fox" ROOTDRIVE="C:\""#,
+        r#"Switching to server: USERNAME="USER1" COMPANYNAME="ORG1" ROOTDRIVE="C:\""#,
+        &[K::UserName, K::Organization],
+    );
+    check(
+        "Property(C): LogonUser = daveku",
+        "Property(C): LogonUser = USER1",
+        &[K::UserName],
+    );
+    check(
+        "PROPERTY CHANGE: Adding USERNAME property. Its value is 'Jane Roe'.",
+        "PROPERTY CHANGE: Adding USERNAME property. Its value is 'USER1'.",
+        &[K::UserName],
+    );
+    check(
+        "Property(S): USERDOMAIN = CONTOSO",
+        "Property(S): USERDOMAIN = DOMAIN1",
+        &[K::DomainName],
+    );
+}
+
+#[test]
+fn sids_emails_addresses_serials() {
+    check(
+        "Property(C): UserSID = S-1-5-21-2842705977-3757629606-899479170-1001",
+        "Property(C): UserSID = SID1",
+        &[K::Sid],
+    );
+    check("running as S-1-5-18", "running as S-1-5-18", &[]);
+    check(
+        "USERNAME=karl.l@hotmail.com",
+        "USERNAME=USER1",
+        &[K::UserName],
+    );
+    check(
+        "mail me at a.b@example.org.",
+        "mail me at EMAIL1.",
+        &[K::Email],
+    );
+    check(
+        "WSUS server http://192.168.10.20:8530 unreachable",
+        "WSUS server http://IP1:8530 unreachable",
+        &[K::IpAddress],
+    );
+    check(
+        "client IP 10.0.0.5 refused",
+        "client IP IP1 refused",
+        &[K::IpAddress],
+    );
+    check(
+        "link-local fe80::1c2b:3d4e:5f60:7a8b%12 and 2001:db8:0:0:0:0:0:1",
+        "link-local IP1%12 and IP2",
+        &[K::IpAddress, K::IpAddress],
+    );
+    check(
+        "Key: ABCDE-12345-FGHIJ-67890-KLMNO",
+        "Key: SERIAL1",
+        &[K::Serial],
+    );
+    check(
+        "Serial Number: 5CG1234XYZ",
+        "Serial Number: SERIAL1",
+        &[K::Serial],
+    );
+}
+
+#[test]
+fn what_the_guide_needs_survives() {
+    for keep in [
+        "Security Update for Microsoft .NET Framework 3.5 SP1 (KB979906) failed with error 0x80070643",
+        "MSI (s) (7C:58) [13:00:03:462]: Product: X -- Error 1935. HRESULT: 0x80070005. assembly interface: {8B80949A-E983-4B1C-B44A-1A0AF668922E}",
+        r"1: 1402 2: UNKNOWN\Components\0F926B03EF390EC49A06BEA78B5D6766 3: 2",
+        "Microsoft-Windows-Foo-Package~31bf3856ad364e35~amd64~~10.0.19041.1",
+        "File version 10.0.1.3 of msi.dll; AppVer=10.0.18362.449; v4.8.03761; 6.1.7601.17514",
+        r"C:\Windows\SoftwareDistribution\Download\02c8b30e1937711e690a74528dc11b7a",
+        "Action ended 10:22:31: InstallFinalize. Return value 3.",
+        r"C:\Program Files (x86)\Segment\ and C:\ProgramData\Package Cache\",
+    ] {
+        check(keep, keep, &[]);
+    }
+}
+
+#[test]
+fn never_panics_and_marks_line_up() {
+    use proptest::prelude::*;
+    proptest!(|(s in r"(\PC|\\|:|[A-Fa-f0-9.@-]){0,200}")| {
+        let r = redact(&s);
+        for x in &r.redactions {
+            prop_assert!(x.end <= r.text.len() && r.text.is_char_boundary(x.start));
+            prop_assert_eq!(&r.text[x.start..x.end], x.replacement.as_str());
+        }
+    });
+    // Profile-path-shaped noise in any script.
+    proptest!(|(name in r"\PC{1,20}", tail in r"\PC{0,40}")| {
+        let s = format!(r"C:\Users\{name}\{tail}");
+        let r = redact(&s);
+        for x in &r.redactions {
+            prop_assert_eq!(&r.text[x.start..x.end], x.replacement.as_str());
+        }
+    });
+}
+
+/// The corpus's folder, or `None` (the test then says it skipped).
+fn corpus() -> Option<std::path::PathBuf> {
+    let candidates = [
+        std::env::var_os("SETUP_TRIAGE_CORPUS").map(std::path::PathBuf::from),
+        Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")),
+        Some(std::path::PathBuf::from("/work/shared/corpus")),
+    ];
+    candidates.into_iter().flatten().find(|p| p.is_dir())
+}
+
+/// In every real log, no profile path keeps its user name, and each e-mail and account SID goes.
+#[test]
+fn corpus_profile_paths_lose_their_names() {
+    let Some(dir) = corpus() else {
+        eprintln!("skipped: no corpus (set SETUP_TRIAGE_CORPUS)");
+        return;
+    };
+    let leftover = re(r"(?i)[\\/](?:Users|Documents and Settings)[\\/]+([^\\/:*?<>|\r\n\t]+)[\\/]");
+    let sid = re(r"S-1-5-21-[0-9]+-[0-9]+-[0-9]+");
+    let mut files = 0;
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            // CBS and Windows Update logs are large and hold few profile paths: the other kinds suffice.
+            if p.components()
+                .any(|c| c.as_os_str() == "cbs" || c.as_os_str() == "wu")
+            {
+                continue;
+            }
+            let bytes = std::fs::read(&p).unwrap();
+            let (text, _, _) = setup_triage::engine::text::decode_all(&bytes);
+            let r = redact(&text);
+            files += 1;
+            if std::env::var_os("SHOW_REDACTIONS").is_some() {
+                for x in &r.redactions {
+                    let a = r.text[..x.start].rfind('\n').map_or(0, |i| i + 1);
+                    let b = r.text[x.end..]
+                        .find('\n')
+                        .map_or(r.text.len(), |i| x.end + i);
+                    let line = &r.text[a..b];
+                    eprintln!("{:?}\t{}", x.kind, &line[..line.len().min(160)]);
+                }
+            }
+            for c in leftover.captures_iter(r.text.as_bytes()) {
+                let name = String::from_utf8_lossy(&c[1]).to_ascii_lowercase();
+                assert!(
+                    name.starts_with("user")
+                        || [
+                            "public",
+                            "default",
+                            "default user",
+                            "all users",
+                            "defaultuser0",
+                            "administrator"
+                        ]
+                        .contains(&name.as_str()),
+                    "{}: a user name survived: {}",
+                    p.display(),
+                    String::from_utf8_lossy(&c[0])
+                );
+            }
+            assert!(
+                !sid.is_match(r.text.as_bytes()),
+                "{}: a SID survived",
+                p.display()
+            );
+        }
+    }
+    eprintln!("checked {files} corpus files");
+}
+
+#[test]
+fn prose_is_not_an_account() {
+    let t = "A program run as part of the setup did not finish as expected.";
+    check(t, t, &[]);
+    check(
+        r"service run as CORP\svc-build",
+        r"service run as DOMAIN1\USER1",
+        &[K::DomainName, K::UserName],
+    );
+}

@@ -1,0 +1,261 @@
+//! Share links: every case the knowledge base can produce round-trips; damaged links fail clearly; no
+//! input decodes to a panic; a typical link is short enough for a forum post.
+
+use setup_triage::engine::share::{self, Case, LinkError, Progress};
+use setup_triage::engine::tree::{self, UNKNOWN};
+use setup_triage::engine::{Answers, Diagnosis, diagnose_text};
+
+const BASE: &str = "https://example.org/setup-triage/";
+
+const DOTNET_PASTE: &str = "Security Update for Microsoft .NET Framework 3.5 SP1 (KB979906) failed with Windows Update error 0x643";
+
+/// Encodes and decodes a case, expecting it back unchanged, and returns the link.
+fn check(case: &Case) -> String {
+    let link = share::link(BASE, case);
+    assert_eq!(share::decode(&link).as_ref(), Ok(case), "{link}");
+    link
+}
+
+/// Every set of answers that leads from the root to a leaf: each choice's values, and "I don't know".
+fn all_paths() -> Vec<Answers> {
+    fn walk(id: &str, answers: Answers, depth: usize, out: &mut Vec<Answers>) {
+        let kb = tree::kb();
+        let Some(node) = kb.node(id) else { return };
+        if !node.guide.is_empty() || depth > 64 {
+            out.push(answers);
+            return;
+        }
+        for choice in &node.choice {
+            for v in &choice.values {
+                let mut a = answers.clone();
+                a.set(&node.fact, v);
+                walk(&choice.next, a, depth + 1, out);
+            }
+        }
+        let mut a = answers;
+        a.set(&node.fact, UNKNOWN);
+        walk(&node.otherwise, a, depth + 1, out);
+    }
+    let mut out = Vec::new();
+    walk(tree::ROOT, Answers::new(), 0, &mut out);
+    out
+}
+
+fn same_guide(a: &Diagnosis, b: &Diagnosis) {
+    assert_eq!(a.guide, b.guide);
+    assert_eq!(a.questions, b.questions);
+}
+
+#[test]
+fn every_path_through_the_knowledge_base_round_trips() {
+    let paths = all_paths();
+    assert!(paths.len() > 10, "only {} paths", paths.len());
+    let evidence = format!(r"C:\Users\alice\Downloads\NDP.log: {DOTNET_PASTE}");
+    for answers in &paths {
+        for input in ["", evidence.as_str()] {
+            let d = diagnose_text("paste", input, answers);
+            let steps = d.guide.steps.len();
+            for progress in [
+                Progress::default(),
+                Progress {
+                    current: steps.saturating_sub(1),
+                    done: vec![0],
+                    failed: (1..steps).take(1).collect(),
+                },
+            ] {
+                let case = Case::from_diagnosis(&d, answers, &progress);
+                let link = check(&case);
+                assert!(!link.to_ascii_lowercase().contains("alice"), "{link}");
+                let back = share::decode(&link).unwrap().to_diagnosis();
+                same_guide(&back, &d);
+                assert_eq!(back.verdict, d.verdict);
+                assert_eq!(back.root_cause.is_some(), d.root_cause.is_some());
+            }
+        }
+    }
+}
+
+#[test]
+fn a_typical_dotnet_case_fits_a_forum_post() {
+    let mut answers = Answers::new();
+    answers.set("windows", "7");
+    let d = diagnose_text("paste", DOTNET_PASTE, &answers);
+    let progress = Progress {
+        current: 2,
+        done: vec![0, 1],
+        failed: vec![],
+    };
+    let case = Case::from_diagnosis(&d, &answers, &progress);
+    let link = check(&case);
+    eprintln!("{} characters: {link}", link.len());
+    assert!(link.len() < 300, "{} characters: {link}", link.len());
+    assert!(link.starts_with("https://example.org/setup-triage/#c=1."));
+    // Only characters a URL fragment (and a forum's auto-linker) takes as they are.
+    let fragment = link.split_once('#').unwrap().1;
+    assert!(
+        fragment
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.=&".contains(&b)),
+        "{fragment}"
+    );
+    // The evidence line travels, the rest of the case too.
+    let back = share::decode(&link).unwrap();
+    assert_eq!(back.evidence.as_ref().unwrap().text, DOTNET_PASTE);
+    assert_eq!(back.progress.current, 2);
+}
+
+#[test]
+fn a_real_dotnet_log_fits_too() {
+    let d = diagnose_text(
+        r"C:\Users\bob\AppData\Local\Temp\dd_dotnetfx35install.txt",
+        "[09/24/10,22:41:18] Microsoft .NET Framework 2.0a: ***ERRORLOG EVENT*** : Error: Installation failed for component Microsoft .NET Framework 2.0a. MSI returned error code 1603",
+        &Answers::new(),
+    );
+    let case = Case::from_diagnosis(&d, &Answers::new(), &Progress::default());
+    let link = check(&case);
+    eprintln!("{} characters: {link}", link.len());
+    assert!(link.len() < 400, "{} characters: {link}", link.len());
+    assert_eq!(case.evidence.unwrap().file, "dd_dotnetfx35install.txt");
+}
+
+#[test]
+fn deep_link_to_a_step() {
+    let d = diagnose_text("paste", DOTNET_PASTE, &Answers::new());
+    let case = Case::from_diagnosis(&d, &Answers::new(), &Progress::default());
+    let link = share::link_to_step(BASE, &case, 2);
+    assert!(link.ends_with("&s=3"), "{link}");
+    assert_eq!(share::decode(&link).unwrap().progress.current, 2);
+    // A bare fragment works too, and the value alone.
+    let fragment = format!("#{}", link.split_once('#').unwrap().1);
+    assert_eq!(share::decode(&fragment).unwrap().progress.current, 2);
+    assert_eq!(share::decode(&share::encode(&case)).as_ref(), Ok(&case));
+    // A step number that is not one is ignored.
+    let odd = format!("{}&s=zero", share::link(BASE, &case));
+    assert_eq!(share::decode(&odd).unwrap().progress.current, 0);
+}
+
+#[test]
+fn forum_punctuation_after_the_link_is_ignored() {
+    let d = diagnose_text("paste", DOTNET_PASTE, &Answers::new());
+    let case = Case::from_diagnosis(&d, &Answers::new(), &Progress::default());
+    let link = share::link(BASE, &case);
+    for tail in [".", ")", "),", "\n"] {
+        assert_eq!(
+            share::decode(&format!("{link}{tail}")).as_ref(),
+            Ok(&case),
+            "{tail:?}"
+        );
+    }
+}
+
+#[test]
+fn damaged_links_say_so() {
+    let d = diagnose_text("paste", DOTNET_PASTE, &Answers::new());
+    let case = Case::from_diagnosis(&d, &Answers::new(), &Progress::default());
+    let link = share::link(BASE, &case);
+    // Cut anywhere in the payload.
+    let payload_start = link.find("#c=1.").unwrap() + 5;
+    for end in payload_start..link.len() {
+        assert!(
+            matches!(share::decode(&link[..end]), Err(LinkError::Damaged(_))),
+            "cut at {end}"
+        );
+    }
+    // One character changed.
+    let mut changed = link.clone().into_bytes();
+    let i = payload_start + 10;
+    changed[i] = if changed[i] == b'A' { b'B' } else { b'A' };
+    let changed = String::from_utf8(changed).unwrap();
+    assert!(matches!(
+        share::decode(&changed),
+        Err(LinkError::Damaged(_))
+    ));
+    // Not ours, or from the future.
+    assert_eq!(
+        share::decode("https://example.org/#top"),
+        Err(LinkError::NoCase)
+    );
+    assert_eq!(share::decode("#c=2.AAAA"), Err(LinkError::FutureVersion(2)));
+    assert!(
+        share::decode("#c=2.AAAA")
+            .unwrap_err()
+            .to_string()
+            .contains("newer version")
+    );
+    assert!(matches!(
+        share::decode("#c=x.AAAA"),
+        Err(LinkError::Damaged(_))
+    ));
+    assert_eq!(
+        share::decode(&format!("#c=1.{}", "A".repeat(share::MAX_LINK))),
+        Err(LinkError::TooLong)
+    );
+}
+
+#[test]
+fn a_case_whose_guide_changed_still_opens_with_a_note() {
+    let d = diagnose_text("paste", DOTNET_PASTE, &Answers::new());
+    let mut case = Case::from_diagnosis(&d, &Answers::new(), &Progress::default());
+    case.guide = "a-guide-since-renamed".into();
+    let back = share::decode(&share::link(BASE, &case))
+        .unwrap()
+        .to_diagnosis();
+    assert_eq!(back.guide.id, d.guide.id);
+    assert!(
+        back.notes
+            .iter()
+            .any(|n| n.message.contains("a-guide-since-renamed")),
+        "{:?}",
+        back.notes
+    );
+}
+
+#[test]
+fn unknown_fact_keys_travel_by_name() {
+    let mut answers = Answers::new();
+    answers.set("a_fact_added_later", "some value");
+    let d = diagnose_text("paste", "", &answers);
+    let case = Case::from_diagnosis(&d, &answers, &Progress::default());
+    check(&case);
+}
+
+#[test]
+fn decoding_anything_never_panics() {
+    use proptest::prelude::*;
+    proptest!(|(s in r"\PC{0,300}")| {
+        let _ = share::decode(&s);
+        let _ = share::decode(&format!("#c=1.{s}"));
+    });
+    // Valid payloads with bytes flipped, cut or appended: an error or a case, never a panic.
+    let d = diagnose_text("paste", DOTNET_PASTE, &Answers::new());
+    let good = share::encode(&Case::from_diagnosis(
+        &d,
+        &Answers::new(),
+        &Progress::default(),
+    ));
+    proptest!(|(i in 2usize..200, c in "[A-Za-z0-9_-]", cut in 0usize..200)| {
+        let mut s = good.clone().into_bytes();
+        let i = i.min(s.len() - 1);
+        s[i] = c.as_bytes()[0];
+        let s = String::from_utf8(s).unwrap();
+        let _ = share::decode(&s);
+        let _ = share::decode(&s[..cut.min(s.len())]);
+    });
+    // Random records under a valid checksum: the structure is checked, not only the checksum.
+    proptest!(|(body in proptest::collection::vec(any::<u8>(), 0..300))| {
+        let _ = share::decode(&format!("1.{}", with_checksum(&body)));
+    });
+}
+
+/// base64url of `body` followed by its Fletcher-16 checksum, as the codec writes it.
+fn with_checksum(body: &[u8]) -> String {
+    use base64::Engine as _;
+    let (mut a, mut b) = (0u16, 0u16);
+    for &x in body {
+        a = (a + u16::from(x)) % 255;
+        b = (b + a) % 255;
+    }
+    let mut v = body.to_vec();
+    v.extend_from_slice(&((b << 8) | a).to_be_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v)
+}
