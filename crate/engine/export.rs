@@ -1,11 +1,77 @@
-//! The diagnosis as text for people: plain text (terminal, e-mail) and Markdown (GitHub, Discourse, Reddit).
+//! The diagnosis as text for people: plain text (terminal, e-mail), Markdown (GitHub, Discourse, Reddit) and
+//! BBCode (phpBB, vBulletin, XenForo, SMF and most other forums).
+//!
+//! [`export`] is the front door for copying a guide elsewhere: it redacts (see [`super::redact`]) and ends
+//! with the share link. The forum formats and the link are redacted unless the caller says not to; plain text
+//! is for the person's own use and keeps the input's words.
 
 use std::fmt::Write;
+
+use serde::{Deserialize, Serialize};
 
 use super::diagnosis::{Diagnosis, Finding, Verdict};
 use super::facts;
 use super::guide::Guide;
-use super::tree::AnsweredBy;
+use super::redact::Redactor;
+use super::share::{self, Case, Progress};
+use super::tree::{AnsweredBy, Answers};
+
+/// A format to copy a guide in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Text,
+    Markdown,
+    #[serde(rename = "bbcode")]
+    BBCode,
+}
+
+impl Format {
+    /// Whether this format is meant for others to read (and so redacted by default).
+    pub fn is_for_forums(self) -> bool {
+        matches!(self, Format::Markdown | Format::BBCode)
+    }
+}
+
+/// The words of the share link in the exports.
+pub const LINK_LABEL: &str = "Open this guide in setup-triage";
+
+/// A guide to copy: in `format`, ending with the share link when `base_url` is given.
+///
+/// With a `redactor` (one that may have learned names from the whole input), the link is redacted, and so is
+/// the text of the forum formats; plain text keeps the input's words. Without one (`--no-redact`), nothing
+/// is redacted.
+pub fn export(
+    d: &Diagnosis,
+    answers: &Answers,
+    progress: &Progress,
+    format: Format,
+    base_url: Option<&str>,
+    mut redactor: Option<&mut Redactor>,
+) -> String {
+    if let Some(r) = redactor.as_deref_mut() {
+        r.learn_diagnosis(d);
+    }
+    let shown = match (format.is_for_forums(), redactor.as_deref_mut()) {
+        (true, Some(r)) => r.redact_diagnosis(d),
+        _ => d.clone(),
+    };
+    let mut out = match format {
+        Format::Text => text(&shown),
+        Format::Markdown => markdown(&shown),
+        Format::BBCode => bbcode(&shown),
+    };
+    if let Some(base) = base_url {
+        let case = Case::build(d, answers, progress, redactor);
+        let link = share::link(base, &case);
+        let _ = match format {
+            Format::Text => writeln!(out, "Share link: {link}"),
+            Format::Markdown => writeln!(out, "[{LINK_LABEL}]({link})"),
+            Format::BBCode => writeln!(out, "[url={link}]{LINK_LABEL}[/url]"),
+        };
+    }
+    out
+}
 
 fn verdict_words(v: Verdict) -> &'static str {
     match v {
@@ -104,7 +170,7 @@ fn guide_text(s: &mut String, g: &Guide) {
     }
 }
 
-/// Markdown, for GitHub, Discourse and Reddit.
+/// Markdown, for GitHub, Discourse and Reddit: a heading per step, commands in code blocks, sources as links.
 pub fn markdown(d: &Diagnosis) -> String {
     let mut s = String::new();
     let g = &d.guide;
@@ -113,36 +179,44 @@ pub fn markdown(d: &Diagnosis) -> String {
         evidence_md(&mut s, f);
     }
     if !g.intro.is_empty() {
-        let _ = writeln!(s, "{}\n", md_escape(&g.intro));
+        let _ = writeln!(s, "{}\n", md_block(&g.intro));
     }
     for (i, step) in g.steps.iter().enumerate() {
         let _ = writeln!(s, "### Step {}. {}\n", i + 1, md_escape(&step.title));
         let _ = writeln!(s, "*{}*\n", step.risk.label());
         for para in step.body.split("\n\n") {
-            let _ = writeln!(s, "{}\n", md_escape(para.trim()));
+            if !para.trim().is_empty() {
+                let _ = writeln!(s, "{}\n", md_block(para.trim()));
+            }
         }
         if !step.backup.is_empty() {
             let _ = writeln!(s, "**Before you start:** {}\n", md_escape(&step.backup));
         }
         if !step.commands.is_empty() {
-            let _ = writeln!(s, "```bat");
+            let fence = md_fence(&step.commands.join("\n"));
+            let _ = writeln!(s, "{fence}bat");
             for c in &step.commands {
                 let _ = writeln!(s, "{c}");
             }
-            let _ = writeln!(s, "```\n");
+            let _ = writeln!(s, "{fence}\n");
+        }
+        if !step.undo.is_empty() {
+            let _ = writeln!(s, "**Undo:** {}\n", md_escape(&step.undo));
         }
         if !step.check.is_empty() {
             let _ = writeln!(s, "**Did it work?** {}\n", md_escape(&step.check));
         }
-        let _ = writeln!(s, "Sources:\n");
-        for src in &step.source_links {
-            if src.url.is_empty() {
-                let _ = writeln!(s, "- {}", md_escape(&src.title));
-            } else {
-                let _ = writeln!(s, "- [{}]({})", md_escape(&src.title), src.url);
+        if !step.source_links.is_empty() {
+            let _ = writeln!(s, "Sources:\n");
+            for src in &step.source_links {
+                if src.url.is_empty() {
+                    let _ = writeln!(s, "- {}", md_escape(&src.title));
+                } else {
+                    let _ = writeln!(s, "- [{}]({})", md_escape(&src.title), md_url(&src.url));
+                }
             }
+            let _ = writeln!(s);
         }
-        let _ = writeln!(s);
     }
     s
 }
@@ -154,8 +228,24 @@ fn evidence_md(s: &mut String, f: &Finding) {
         f.file.replace('`', "'"),
         f.line
     );
-    let _ = writeln!(s, "```\n{}\n```\n", f.text.replace("```", "'''"));
+    let fence = md_fence(&f.text);
+    let _ = writeln!(s, "{fence}\n{}\n{fence}\n", f.text);
     let _ = writeln!(s, "{}\n", md_escape(&f.summary));
+}
+
+/// A code fence longer than any run of backticks in the text, so the text cannot close it.
+fn md_fence(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
+}
+
+/// A link destination: in angle brackets when it holds characters that would end a bare one.
+fn md_url(url: &str) -> String {
+    if url.contains([' ', '(', ')', '<', '>']) {
+        format!("<{}>", url.replace('<', "%3C").replace('>', "%3E"))
+    } else {
+        url.to_string()
+    }
 }
 
 /// Escapes the characters Markdown would take as formatting.
@@ -164,11 +254,117 @@ pub fn md_escape(t: &str) -> String {
     for c in t.chars() {
         if matches!(
             c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|'
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '&'
         ) {
             out.push('\\');
         }
         out.push(c);
     }
     out
+}
+
+/// Escapes a paragraph, including what would start a list, a heading or a quote at the start of a line.
+fn md_block(t: &str) -> String {
+    t.lines()
+        .map(|line| {
+            let e = md_escape(line);
+            let trimmed = e.trim_start();
+            let indent = &e[..e.len() - trimmed.len()];
+            let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+            if trimmed.starts_with(['-', '+', '=']) {
+                format!("{indent}\\{trimmed}")
+            } else if digits > 0 && trimmed[digits..].starts_with(['.', ')']) {
+                format!("{indent}{}\\{}", &trimmed[..digits], &trimmed[digits..])
+            } else {
+                e
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// BBCode, for forums: the steps as a numbered list (`[list=1]`), commands in `[code]`, sources as `[url]`,
+/// the evidence in a `[quote]`. Only tags every common dialect knows.
+pub fn bbcode(d: &Diagnosis) -> String {
+    let mut s = String::new();
+    let g = &d.guide;
+    let _ = writeln!(s, "[b]{}[/b]\n", bb_text(&g.title));
+    if let Some(f) = &d.root_cause {
+        let _ = writeln!(
+            s,
+            "[quote]Cause found in {}, line {}:\n[code]{}[/code]\n{}[/quote]\n",
+            bb_text(&f.file),
+            f.line,
+            bb_code(&f.text),
+            bb_text(&f.summary)
+        );
+    }
+    if !g.intro.is_empty() {
+        let _ = writeln!(s, "{}\n", bb_text(&g.intro));
+    }
+    let _ = writeln!(s, "[list=1]");
+    for step in &g.steps {
+        let _ = writeln!(
+            s,
+            "[*][b]{}[/b] [i]({})[/i]",
+            bb_text(&step.title),
+            step.risk.label()
+        );
+        for para in step.body.split("\n\n") {
+            if !para.trim().is_empty() {
+                let _ = writeln!(s, "{}\n", bb_text(para.trim()));
+            }
+        }
+        if !step.backup.is_empty() {
+            let _ = writeln!(s, "[b]Before you start:[/b] {}\n", bb_text(&step.backup));
+        }
+        if !step.commands.is_empty() {
+            let _ = writeln!(s, "[code]{}[/code]", bb_code(&step.commands.join("\n")));
+        }
+        if !step.undo.is_empty() {
+            let _ = writeln!(s, "[b]Undo:[/b] {}\n", bb_text(&step.undo));
+        }
+        if !step.check.is_empty() {
+            let _ = writeln!(s, "[b]Did it work?[/b] {}\n", bb_text(&step.check));
+        }
+        if !step.source_links.is_empty() {
+            let links: Vec<String> = step
+                .source_links
+                .iter()
+                .map(|src| {
+                    if src.url.is_empty() {
+                        bb_text(&src.title)
+                    } else {
+                        format!("[url={}]{}[/url]", bb_url(&src.url), bb_text(&src.title))
+                    }
+                })
+                .collect();
+            let _ = writeln!(s, "Sources: {}\n", links.join(", "));
+        }
+    }
+    let _ = writeln!(s, "[/list]\n");
+    s
+}
+
+/// Text outside code: square brackets become round ones, since no escape works across forum dialects and a
+/// bracketed word could be taken for a tag.
+fn bb_text(t: &str) -> String {
+    t.replace('[', "(").replace(']', ")")
+}
+
+/// Text inside `[code]`: forums show it as written, except a closing tag.
+fn bb_code(t: &str) -> String {
+    let mut out = t.to_string();
+    for close in ["[/code]", "[/CODE]", "[/Code]"] {
+        out = out.replace(close, "[/ code]");
+    }
+    out
+}
+
+/// A URL inside `[url=…]`: the characters that would end the tag are percent-encoded.
+fn bb_url(u: &str) -> String {
+    u.replace('[', "%5B")
+        .replace(']', "%5D")
+        .replace(' ', "%20")
+        .replace('"', "%22")
 }

@@ -2,6 +2,7 @@
 
 mod codes;
 mod corpus;
+mod forum;
 mod kb;
 mod readers;
 mod redact;
