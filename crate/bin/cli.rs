@@ -1,19 +1,39 @@
-//! The command line: `setup-triage diagnose FILE...`, `setup-triage explain CODE`, `setup-triage tree`.
+//! The command line: `setup-triage diagnose FILE...`, `setup-triage share FILE...`, `setup-triage explain CODE`,
+//! `setup-triage tree`.
 
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
+use setup_triage::engine::export::Format as Export;
+use setup_triage::engine::redact::Redactor;
+use setup_triage::engine::share::{self, Case, Progress};
+use setup_triage::engine::text::Decoder;
 use setup_triage::engine::{self, Answers, Diagnoser, codes, export};
 
 const USAGE: &str = "\
-usage: setup-triage diagnose [--format text|markdown|json] [--answer FACT=VALUE]... FILE...
+usage: setup-triage diagnose [--format text|markdown|bbcode|json] [--answer FACT=VALUE]... [--base-url URL]
+                             [--no-redact] FILE...
+       setup-triage share [--answer FACT=VALUE]... [--base-url URL] [--step N] [--no-redact] FILE...
        setup-triage explain CODE
        setup-triage tree [--format text|dot|mermaid]
        setup-triage --help
 
 diagnose   reads logs or pasted text (FILE may be - for standard input) and prints the cause and the guide.
+           markdown and bbcode are for forums: redacted (user, computer and domain names, SIDs, e-mail and IP
+           addresses, serials) and ending with the share link. text and json are for you: not redacted, and
+           text ends with the (redacted) share link only when --base-url is given.
+share      prints the share link: the guide, reopened from the link, without the log (only the redacted
+           evidence line travels). --step N links to step N.
 explain    decodes one error code: 0x80070643, 80070643, 0x643, 1603, -2147023293, \"Error 1935\".
-tree       prints the whole knowledge base (questions, choices, guides, steps) for review.";
+tree       prints the whole knowledge base (questions, choices, guides, steps) for review.
+
+--base-url URL  where the page is hosted; the link is URL#c=... (default: https://setup-triage.invalid/,
+                a placeholder: put your page's address, or open the part from # on in any copy of the page).
+--no-redact     keeps names and addresses in the markdown and bbcode exports and in the link.";
+
+/// The base URL of links when `--base-url` is not given: a reserved name that cannot resolve, so nobody
+/// mistakes it for a real page.
+const DEFAULT_BASE_URL: &str = "https://setup-triage.invalid/";
 
 /// Bad usage or an unreadable file: a one-line message and exit code 2.
 struct Fail(String);
@@ -42,6 +62,7 @@ fn run() -> Result<(), Fail> {
     };
     match cmd.as_str() {
         "diagnose" => diagnose(parser),
+        "share" => share_link(parser),
         "explain" => explain(parser),
         "tree" => tree(parser),
         other => Err(Fail(format!("unknown command '{other}'; try --help"))),
@@ -56,6 +77,7 @@ fn usage(e: impl std::fmt::Display) -> Fail {
 enum Format {
     Text,
     Markdown,
+    BBCode,
     Json,
 }
 
@@ -64,8 +86,14 @@ fn diagnose(mut parser: lexopt::Parser) -> Result<(), Fail> {
     let mut format = Format::Text;
     let mut answers = Answers::new();
     let mut files: Vec<String> = Vec::new();
+    let mut base_url: Option<String> = None;
+    let mut redact = true;
     while let Some(arg) = parser.next().map_err(usage)? {
         match arg {
+            Long("base-url") => {
+                base_url = Some(parser.value().map_err(usage)?.string().map_err(usage)?)
+            }
+            Long("no-redact") => redact = false,
             Long("format") | Short('f') => {
                 format = match parser
                     .value()
@@ -76,10 +104,11 @@ fn diagnose(mut parser: lexopt::Parser) -> Result<(), Fail> {
                 {
                     "text" => Format::Text,
                     "markdown" | "md" => Format::Markdown,
+                    "bbcode" => Format::BBCode,
                     "json" => Format::Json,
                     other => {
                         return Err(Fail(format!(
-                            "unknown format '{other}' (text, markdown or json)"
+                            "unknown format '{other}' (text, markdown, bbcode or json)"
                         )));
                     }
                 }
@@ -104,14 +133,42 @@ fn diagnose(mut parser: lexopt::Parser) -> Result<(), Fail> {
             "diagnose needs at least one FILE (or - for standard input)".into(),
         ));
     }
+    // Names are learned from the whole input only when something redacted is printed.
+    let needs_redactor =
+        redact && (matches!(format, Format::Markdown | Format::BBCode) || base_url.is_some());
+    let mut redactor = needs_redactor.then(Redactor::new);
     let mut d = Diagnoser::new();
     for name in &files {
-        read_into(&mut d, name)?;
+        read_into(&mut d, name, redactor.as_mut())?;
     }
     let diagnosis = d.finish(&answers);
+    let progress = Progress::default();
+    let forum_base = base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
     let out = match format {
-        Format::Text => export::text(&diagnosis),
-        Format::Markdown => export::markdown(&diagnosis),
+        Format::Text => export::export(
+            &diagnosis,
+            &answers,
+            &progress,
+            Export::Text,
+            base_url.as_deref(),
+            redactor.as_mut(),
+        ),
+        Format::Markdown => export::export(
+            &diagnosis,
+            &answers,
+            &progress,
+            Export::Markdown,
+            Some(forum_base),
+            redactor.as_mut(),
+        ),
+        Format::BBCode => export::export(
+            &diagnosis,
+            &answers,
+            &progress,
+            Export::BBCode,
+            Some(forum_base),
+            redactor.as_mut(),
+        ),
         Format::Json => {
             serde_json::to_string_pretty(&diagnosis).map_err(|e| Fail(e.to_string()))? + "\n"
         }
@@ -120,8 +177,112 @@ fn diagnose(mut parser: lexopt::Parser) -> Result<(), Fail> {
     Ok(())
 }
 
+/// `setup-triage share`: diagnoses the files and prints the share link.
+fn share_link(mut parser: lexopt::Parser) -> Result<(), Fail> {
+    use lexopt::prelude::*;
+    let mut answers = Answers::new();
+    let mut files: Vec<String> = Vec::new();
+    let mut base_url = DEFAULT_BASE_URL.to_string();
+    let mut redact = true;
+    let mut step: Option<usize> = None;
+    while let Some(arg) = parser.next().map_err(usage)? {
+        match arg {
+            Long("base-url") => {
+                base_url = parser.value().map_err(usage)?.string().map_err(usage)?
+            }
+            Long("no-redact") => redact = false,
+            Long("step") | Short('s') => {
+                let v = parser.value().map_err(usage)?.string().map_err(usage)?;
+                step = Some(
+                    v.parse::<usize>()
+                        .ok()
+                        .filter(|n| (1..=share::MAX_STEPS).contains(n))
+                        .ok_or_else(|| {
+                            Fail(format!("--step wants a step number from 1, got '{v}'"))
+                        })?,
+                );
+            }
+            Long("answer") | Short('a') => {
+                let v = parser.value().map_err(usage)?.string().map_err(usage)?;
+                let Some((k, val)) = v.split_once('=') else {
+                    return Err(Fail(format!("--answer wants FACT=VALUE, got '{v}'")));
+                };
+                answers.set(k.trim(), val.trim());
+            }
+            Value(v) => files.push(v.string().map_err(usage)?),
+            Short('h') | Long("help") => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            other => return Err(usage(other.unexpected())),
+        }
+    }
+    if files.is_empty() {
+        return Err(Fail(
+            "share needs at least one FILE (or - for standard input)".into(),
+        ));
+    }
+    let mut redactor = redact.then(Redactor::new);
+    let mut d = Diagnoser::new();
+    for name in &files {
+        read_into(&mut d, name, redactor.as_mut())?;
+    }
+    let diagnosis = d.finish(&answers);
+    if let Some(r) = redactor.as_mut() {
+        r.learn_diagnosis(&diagnosis);
+    }
+    let mut progress = Progress::default();
+    if let Some(n) = step {
+        progress.current = n - 1;
+    }
+    let case = Case::build(&diagnosis, &answers, &progress, redactor.as_mut());
+    let link = match step {
+        Some(n) => share::link_to_step(&base_url, &case, n - 1),
+        None => share::link(&base_url, &case),
+    };
+    let _ = writeln!(io::stdout().lock(), "{link}");
+    Ok(())
+}
+
+/// Learns names from decoded text as it arrives, a whole line at a time (a name is never cut in two).
+struct LineLearner<'a> {
+    redactor: &'a mut Redactor,
+    decoder: Decoder,
+    pending: String,
+}
+
+impl LineLearner<'_> {
+    fn feed(&mut self, chunk: &[u8]) {
+        self.decoder.decode(chunk, &mut self.pending);
+        if let Some(cut) = self.pending.rfind('\n') {
+            self.redactor.learn(&self.pending[..cut]);
+            self.pending.drain(..=cut);
+        }
+        // A "line" this long is not text; keep memory bounded.
+        if self.pending.len() > 1 << 20 {
+            self.redactor.learn(&self.pending);
+            self.pending.clear();
+        }
+    }
+
+    fn finish(mut self) {
+        self.decoder.finish(&mut self.pending);
+        self.redactor.learn(&self.pending);
+    }
+}
+
 /// Reads one file (or standard input) in pieces into the diagnoser, so a large log is never held whole.
-fn read_into(d: &mut Diagnoser, name: &str) -> Result<(), Fail> {
+/// With a redactor, it also learns the names the whole file holds.
+fn read_into(d: &mut Diagnoser, name: &str, redactor: Option<&mut Redactor>) -> Result<(), Fail> {
+    let mut learner = redactor.map(|redactor| LineLearner {
+        redactor,
+        decoder: Decoder::new(),
+        pending: String::new(),
+    });
+    if let Some(l) = learner.as_mut() {
+        // The name given may itself be a path with a user name in it.
+        l.redactor.learn(name);
+    }
     let mut reader: Box<dyn Read> = if name == "-" {
         Box::new(io::stdin().lock())
     } else {
@@ -132,12 +293,20 @@ fn read_into(d: &mut Diagnoser, name: &str) -> Result<(), Fail> {
     loop {
         match reader.read(&mut buf) {
             Ok(0) => break,
-            Ok(n) => d.feed(&buf[..n]),
+            Ok(n) => {
+                d.feed(&buf[..n]);
+                if let Some(l) = learner.as_mut() {
+                    l.feed(&buf[..n]);
+                }
+            }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(Fail(format!("cannot read {name}: {e}"))),
         }
     }
     d.end();
+    if let Some(l) = learner {
+        l.finish();
+    }
     Ok(())
 }
 
