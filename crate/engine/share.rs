@@ -55,7 +55,7 @@ use serde::{Deserialize, Serialize};
 
 use super::diagnosis::{Diagnosis, Finding, Note, Role, Verdict};
 use super::facts::Facts;
-use super::redact::Redactor;
+use super::redact::{Redacted, Redactor};
 use super::tree::{self, Answers};
 
 /// The link format this code writes, and the newest it reads.
@@ -256,6 +256,78 @@ impl Case {
         let mut bare = self.clone();
         bare.progress = Progress::default();
         encode(&bare)
+    }
+}
+
+/// What sharing a case will send, for the page to show before the person copies the link: the link, the
+/// case, and the evidence line and facts with each replacement marked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preview {
+    pub link: String,
+    pub case: Case,
+    /// The evidence line as shared, with its replacements marked (byte ranges into `text`).
+    pub evidence: Option<Redacted>,
+    /// The file name as shared, marked.
+    pub file: Option<Redacted>,
+    /// Each fact as shared, marked.
+    pub facts: Vec<SharedFact>,
+}
+
+/// One fact as shared.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedFact {
+    pub key: String,
+    pub label: String,
+    pub value: Redacted,
+}
+
+/// The preview of sharing a diagnosis: redacted unless `redact` is false (then nothing is marked). `base`
+/// is the page's address (empty for a bare `#c=…` fragment).
+pub fn preview(
+    d: &Diagnosis,
+    answers: &Answers,
+    progress: &Progress,
+    base: &str,
+    redact: bool,
+) -> Preview {
+    let mut r = Redactor::new();
+    r.learn_diagnosis(d);
+    let mut mark = |s: &str| {
+        if redact {
+            r.redact(s)
+        } else {
+            Redacted {
+                text: s.to_string(),
+                redactions: Vec::new(),
+            }
+        }
+    };
+    let evidence = d.root_cause.as_ref().map(|f| {
+        let mut m = mark(f.text.trim());
+        if m.text.len() > MAX_EVIDENCE {
+            m.text = cut(m.text, MAX_EVIDENCE);
+            let len = m.text.len();
+            m.redactions.retain(|x| x.end <= len);
+        }
+        m
+    });
+    let file = d.root_cause.as_ref().map(|f| mark(base_name(&f.file)));
+    let facts = d
+        .facts
+        .iter()
+        .map(|(k, v)| SharedFact {
+            key: k.to_string(),
+            label: super::facts::label(k).to_string(),
+            value: mark(v),
+        })
+        .collect();
+    let case = Case::build(d, answers, progress, redact.then_some(&mut r));
+    Preview {
+        link: link(base, &case),
+        case,
+        evidence,
+        file,
+        facts,
     }
 }
 

@@ -259,3 +259,23 @@ fn with_checksum(body: &[u8]) -> String {
     v.extend_from_slice(&((b << 8) | a).to_be_bytes());
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v)
 }
+
+#[test]
+fn the_preview_marks_what_will_be_shared() {
+    let input = format!(r"C:\Users\alice\Downloads\NDP.log: {DOTNET_PASTE}");
+    let d = diagnose_text("paste", &input, &Answers::new());
+    let p = share::preview(&d, &Answers::new(), &Progress::default(), BASE, true);
+    let e = p.evidence.clone().unwrap();
+    assert_eq!(e.text, p.case.evidence.as_ref().unwrap().text);
+    assert_eq!(e.redactions.len(), 1);
+    let m = &e.redactions[0];
+    assert_eq!(&e.text[m.start..m.end], "USER1");
+    assert_eq!(share::decode(&p.link).as_ref(), Ok(&p.case));
+    // Serialisable for the page.
+    let json = serde_json::to_string(&p).unwrap();
+    assert!(json.contains("\"kind\":\"user-name\""), "{json}");
+    // Unredacted: nothing marked, the words kept.
+    let p = share::preview(&d, &Answers::new(), &Progress::default(), "", false);
+    assert!(p.evidence.unwrap().text.contains("alice"));
+    assert!(p.link.starts_with("#c=1."));
+}
