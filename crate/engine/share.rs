@@ -70,7 +70,7 @@ pub struct Evidence {
     pub line: u64,
     pub codes: Vec<String>,
     pub summary: String,
-    /// The line's text, redacted and cut to [`MAX_EVIDENCE`] bytes.
+    /// The line's text, redacted, with runs of blanks as one space, and cut to [`MAX_EVIDENCE`] bytes.
     pub text: String,
 }
 
@@ -140,7 +140,7 @@ pub struct Case {
 }
 
 /// The longest evidence line a case keeps, in bytes.
-pub const MAX_EVIDENCE: usize = 300;
+pub const MAX_EVIDENCE: usize = 240;
 
 impl Case {
     /// The case of a diagnosis, redacted: names learned from everything the diagnosis holds are replaced in
@@ -176,7 +176,7 @@ impl Case {
             line: f.line,
             codes: f.codes.clone(),
             summary: red(&f.summary),
-            text: cut(red(f.text.trim()), MAX_EVIDENCE),
+            text: cut(squeeze(&red(f.text.trim())), MAX_EVIDENCE),
         });
         let mut progress = progress.clone();
         progress.normalize();
@@ -303,7 +303,7 @@ pub fn preview(
         }
     };
     let evidence = d.root_cause.as_ref().map(|f| {
-        let mut m = mark(f.text.trim());
+        let mut m = mark(&squeeze(f.text.trim()));
         if m.text.len() > MAX_EVIDENCE {
             m.text = cut(m.text, MAX_EVIDENCE);
             let len = m.text.len();
@@ -334,6 +334,25 @@ pub fn preview(
 /// The file name without its folder (either slash).
 fn base_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// Runs of spaces and tabs as one space: CBS and Windows Update logs pad their columns, which costs link
+/// length and says nothing.
+fn squeeze(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut blank = false;
+    for c in s.chars() {
+        if c == ' ' || c == '\t' {
+            if !blank {
+                out.push(' ');
+            }
+            blank = true;
+        } else {
+            out.push(c);
+            blank = false;
+        }
+    }
+    out
 }
 
 /// Cuts a text to at most `max` bytes at a character boundary, marking the cut.
@@ -855,6 +874,25 @@ pub const PHRASES: &[&str] = &[
     "Windows Installer reports that ",
     " (return value 3 = error 1603).",
     "The installation ended with code ",
+    // Frequent in evidence lines.
+    "DEBUG: ",
+    "VERBOSE: ",
+    "Return value ",
+    "returned actual error code ",
+    "Failed authenticode verification of payload: ",
+    "Applied execute package: ",
+    "ProgramData\\Package Cache\\",
+    "error code is ",
+    "There is a problem with this ",
+    "You do not have sufficient privileges ",
+    "Contact your support personnel or package vendor.",
+    "Windows Installer package.",
+    ", result: 0x",
+    "Installing ",
+    "Exit code: 0x",
+    "Error: ",
+    "ERROR: ",
+    "Warning: ",
 ];
 
 const ONE_BYTE: usize = 30;
