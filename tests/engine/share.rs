@@ -301,3 +301,43 @@ fn links_made_today_open_tomorrow() {
 }
 
 const GOLDEN: &str = "https://example.org/setup-triage/#c=1.AQEAAgIfAwMCAREDBQIxNjAzAwQFMy41AwkGS0I5Nzk5MDYDAggSBAIONwUFcGFzdGUGAQEHBDE2MDMICzE2MDMgKAYpOiAHCSABAjMuNSBTUDEgKEtCOTc5OTA2KSAKFwMgDCAweDY0MwoBAgsBA066";
+
+#[test]
+fn arbitrary_cases_round_trip() {
+    use proptest::prelude::*;
+    use setup_triage::engine::Facts;
+    use setup_triage::engine::Verdict;
+    use setup_triage::engine::share::Evidence;
+    let text = r"(\PC|[\x00-\x1f]|Windows Update|error|[\\:]){0,60}";
+    proptest!(|(
+        facts in proptest::collection::btree_map("[a-z_]{1,12}", text, 0..6),
+        answers in proptest::collection::btree_map("[a-z_]{1,12}", "[a-z0-9.,-]{1,10}", 0..4),
+        guide in "[a-z-]{1,20}",
+        evidence in proptest::option::of((text, 0u64..u64::MAX, proptest::collection::vec("[0-9a-fx]{1,10}", 0..3), text, text)),
+        verdict in 0u8..3,
+        current in 0usize..64,
+        done in proptest::collection::vec(0usize..64, 0..8),
+        failed in proptest::collection::vec(0usize..64, 0..8),
+    )| {
+        let mut f = Facts::new();
+        for (k, v) in &facts {
+            f.set(k, v.clone());
+        }
+        let mut a = Answers::new();
+        for (k, v) in &answers {
+            a.set(k, v);
+        }
+        let mut progress = Progress { current, done, failed };
+        progress.normalize();
+        let case = Case {
+            verdict: [Verdict::Failed, Verdict::Succeeded, Verdict::Inconclusive][usize::from(verdict)],
+            facts: f,
+            answers: a,
+            evidence: evidence.map(|(file, line, codes, summary, text)| Evidence { file, line, codes, summary, text }),
+            guide,
+            progress,
+        };
+        let link = share::link(BASE, &case);
+        prop_assert_eq!(share::decode(&link), Ok(case));
+    });
+}
