@@ -250,11 +250,13 @@ impl Case {
         }
     }
 
-    /// A key for saving progress in the browser: the case without its progress, encoded. Two visits of the
-    /// same case (from the log or from its link) get the same key.
+    /// A key for saving progress in the browser: what the logs said (facts, verdict, evidence), encoded,
+    /// without the answers and the progress, which are what the page saves under it. Two visits of the same
+    /// case (from the log or from its link) get the same key.
     pub fn storage_key(&self) -> String {
         let mut bare = self.clone();
         bare.progress = Progress::default();
+        bare.answers = Answers::new();
         encode(&bare)
     }
 }

@@ -341,3 +341,29 @@ fn arbitrary_cases_round_trip() {
         prop_assert_eq!(share::decode(&link), Ok(case));
     });
 }
+
+#[test]
+fn saved_progress_finds_its_case_from_the_link() {
+    let input = format!(r"C:\Users\alice\Downloads\NDP.log: {DOTNET_PASTE}");
+    let d = diagnose_text("paste", &input, &Answers::new());
+    let progress = Progress {
+        current: 1,
+        done: vec![0],
+        failed: vec![],
+    };
+    let case = Case::from_diagnosis(&d, &Answers::new(), &progress);
+    let opened = share::decode(&share::link(BASE, &case)).unwrap();
+    // The same key, whatever the progress: the page restores the saved steps for it.
+    assert_eq!(opened.storage_key(), case.storage_key());
+    let fresh = Case::from_diagnosis(&d, &Answers::new(), &Progress::default());
+    assert_eq!(fresh.storage_key(), case.storage_key());
+    // Answers are saved under the key, not part of it.
+    let mut answers = Answers::new();
+    answers.set("windows", "xp");
+    let answered = Case::from_diagnosis(&d, &answers, &progress);
+    assert_eq!(answered.storage_key(), case.storage_key());
+    // Another log is another case.
+    let other = diagnose_text("paste", "MSI returned error code 1618", &Answers::new());
+    let other = Case::from_diagnosis(&other, &Answers::new(), &progress);
+    assert_ne!(other.storage_key(), case.storage_key());
+}
