@@ -38,6 +38,7 @@
 //! | 10 | current step (0-based) | LEB128 |
 //! | 11 | steps done | bit set, bit i = step i |
 //! | 12 | steps failed | bit set |
+//! | 13 | the summary is the code table's reading of the codes (rebuilt on opening) | none |
 //!
 //! A key is one byte indexing [`FACT_KEYS`], or 255, a length byte and the key's name. Text is UTF-8 where
 //! the bytes 1–30 stand for the phrases of [`PHRASES`] (`1` is `PHRASES[0]`), 31 followed by a byte `n` for
@@ -435,7 +436,10 @@ pub fn encode(case: &Case) -> String {
         if !e.codes.is_empty() {
             record(&mut out, 7, &pack(&e.codes.join(",")));
         }
-        if !e.summary.is_empty() {
+        if !e.summary.is_empty() && e.summary == table_summary(&e.codes) {
+            // The code table's words: the page rebuilds them (in its own version's wording).
+            record(&mut out, 13, &[]);
+        } else if !e.summary.is_empty() {
             record(&mut out, 8, &pack(&e.summary));
         }
         if !e.text.is_empty() {
@@ -551,6 +555,7 @@ fn read_records(bytes: &[u8]) -> Result<Case, LinkError> {
     let mut pos = 0;
     let mut count = 0;
     let mut verdict_seen = false;
+    let mut summary_from_table = false;
     while pos < body.len() {
         count += 1;
         if count > MAX_RECORDS {
@@ -612,6 +617,7 @@ fn read_records(bytes: &[u8]) -> Result<Case, LinkError> {
             }
             11 => case.progress.done = unbits(data),
             12 => case.progress.failed = unbits(data),
+            13 => summary_from_table = true,
             // A record a later version 1 added: skipped.
             _ => {}
         }
@@ -619,8 +625,28 @@ fn read_records(bytes: &[u8]) -> Result<Case, LinkError> {
     if !verdict_seen || case.guide.is_empty() {
         return Err(damaged("parts are missing"));
     }
+    if summary_from_table {
+        if let Some(e) = case.evidence.as_mut() {
+            e.summary = table_summary(&e.codes);
+        }
+    }
     case.progress.normalize();
     Ok(case)
+}
+
+/// What the code table says of the codes, in the words the readers use for a line that only carries codes.
+/// A summary equal to it travels as one flag.
+fn table_summary(codes: &[String]) -> String {
+    let parts: Vec<String> = codes
+        .iter()
+        .map(
+            |c| match super::codes::parse(c).as_ref().and_then(super::codes::info) {
+                Some(i) => format!("{c} ({}): {}", i.name, i.meaning),
+                None => format!("{c}: not in the code table."),
+            },
+        )
+        .collect();
+    parts.join(" ")
 }
 
 fn verdict_byte(v: Verdict) -> u8 {
