@@ -45,7 +45,8 @@ pub(crate) struct EventLine {
 }
 
 impl EventLine {
-    /// The verdict this message alone gives.
+    /// The verdict this message alone gives (for the pasted-text reader, which reads one-liners).
+    #[allow(dead_code)]
     pub fn verdict(&self) -> Verdict {
         match self.role {
             Role::Cause | Role::Failure | Role::Summary => Verdict::Failed,

@@ -17,7 +17,7 @@ pub use paste::{clean as clean_pasted_line, pieces as pasted_pieces};
 // ---- readers-b: Windows Update, CBS/DISM, event-log exports, undecoded traces ----
 mod cbs;
 pub(crate) mod event;
-mod windows_update;
+pub(crate) mod windows_update;
 
 use super::scan::{Line, Output, re_set};
 use std::sync::OnceLock;

@@ -857,7 +857,7 @@ impl LogReader for EtlTrace {
 
 /// Whether a file's first bytes are an ETW trace (`.etl`): a WMI buffer header (a power-of-two buffer size)
 /// and, in the trace's header, the UTF-16 name of an `.etl` file or the logger.
-pub fn looks_like_etl(head: &[u8]) -> bool {
+pub(crate) fn looks_like_etl(head: &[u8]) -> bool {
     if head.len() < 0x50 {
         return false;
     }
