@@ -31,21 +31,25 @@ pub enum Kind {
     Text,
     /// A zip archive.
     Zip,
+    /// A cabinet (`.cab`), MSZIP or LZX compressed.
+    Cab,
     /// An undecoded Event Tracing for Windows trace.
     Etl,
     /// A binary file the engine cannot read, with a note saying what to do instead.
     Unreadable(&'static str),
 }
 
-const CAB_NOTE: &str = "This is a cabinet (.cab) archive, which this tool cannot unpack. Unpack it first (in File Explorer, open it and copy the files out, or run: expand -F:* file.cab folder) and drop the log files, or put them in a .zip.";
 const EVTX_NOTE: &str = "This is a binary event log (.evtx). Open it in Event Viewer, select the events and use \"Save Selected Events\" as text (.txt), or run: wevtutil qe System /f:text > events.txt, and drop that file.";
 
 /// Tells what a file is from its first bytes ([`SNIFF_LEN`] of them, or all of a shorter file).
 pub(crate) fn sniff(head: &[u8]) -> Kind {
-    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") || head.starts_with(b"PK\x07\x08") {
+    if head.starts_with(b"PK\x03\x04")
+        || head.starts_with(b"PK\x05\x06")
+        || head.starts_with(b"PK\x07\x08")
+    {
         Kind::Zip
     } else if head.starts_with(b"MSCF\0\0\0\0") {
-        Kind::Unreadable(CAB_NOTE)
+        Kind::Cab
     } else if head.starts_with(b"ElfFile\0") {
         Kind::Unreadable(EVTX_NOTE)
     } else if looks_like_etl(head) {
@@ -91,7 +95,6 @@ pub fn unpack_zip(name: &str, data: &[u8], sink: &mut dyn EntrySink) -> Vec<Stri
         ));
     }
     let mut buf = vec![0u8; CHUNK];
-    let mut read_any = false;
     for i in 0..count.min(MAX_ENTRIES) {
         if sink.budget().exhausted {
             break;
@@ -110,36 +113,93 @@ pub fn unpack_zip(name: &str, data: &[u8], sink: &mut dyn EntrySink) -> Vec<Stri
             continue;
         }
         let inner = format!("{name}/{}", entry.name().trim_start_matches(['/', '\\']));
-        sink.begin_entry(&inner);
-        read_any = true;
-        loop {
-            let n = match entry.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) => {
-                    notes.push(format!(
-                        "{inner} is damaged in the archive ({e}); only its readable start was read."
-                    ));
-                    break;
-                }
-            };
-            let room = MAX_UNPACKED.saturating_sub(sink.budget().unpacked);
-            let take = (n as u64).min(room) as usize;
-            sink.feed_entry(&buf[..take]);
-            sink.budget().unpacked += take as u64;
-            if take < n {
-                sink.budget().exhausted = true;
-                notes.push(format!(
-                    "{name} unpacks to more than {} GiB; reading stopped inside {inner}. Zip only the logs that matter.",
-                    MAX_UNPACKED >> 30
-                ));
-                break;
-            }
-        }
-        sink.end_entry();
+        stream(name, &inner, &mut entry, &mut buf, sink, &mut notes);
     }
-    if !read_any && count == 0 {
+    if count == 0 {
         notes.push(format!("{name} is an empty zip archive."));
     }
     notes
+}
+
+/// Unpacks a cabinet held in memory, like [`unpack_zip`].
+pub fn unpack_cab(name: &str, data: &[u8], sink: &mut dyn EntrySink) -> Vec<String> {
+    let mut notes = Vec::new();
+    let mut cab = match cab::Cabinet::new(Cursor::new(data)) {
+        Ok(c) => c,
+        Err(e) => {
+            notes.push(format!(
+                "{name} looks like a cabinet (.cab) but could not be opened ({e}): it may be damaged or cut short. Unpack it with: expand -F:* file.cab folder, and drop the logs."
+            ));
+            return notes;
+        }
+    };
+    let files: Vec<String> = cab
+        .folder_entries()
+        .flat_map(|f| {
+            f.file_entries()
+                .map(|e| e.name().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if files.len() > MAX_ENTRIES {
+        notes.push(format!(
+            "{name} holds {} entries; only the first {MAX_ENTRIES} were read.",
+            files.len()
+        ));
+    }
+    let mut buf = vec![0u8; CHUNK];
+    for file in files.iter().take(MAX_ENTRIES) {
+        if sink.budget().exhausted {
+            break;
+        }
+        let inner = format!("{name}/{}", file.replace('\\', "/"));
+        match cab.read_file(file) {
+            Ok(mut reader) => stream(name, &inner, &mut reader, &mut buf, sink, &mut notes),
+            Err(e) => notes.push(format!(
+                "{inner} could not be unpacked ({e}); it was skipped."
+            )),
+        }
+    }
+    if files.is_empty() {
+        notes.push(format!("{name} is an empty cabinet."));
+    }
+    notes
+}
+
+/// Streams one entry into the sink as a file, within the budget.
+fn stream(
+    archive: &str,
+    inner: &str,
+    reader: &mut dyn Read,
+    buf: &mut [u8],
+    sink: &mut dyn EntrySink,
+    notes: &mut Vec<String>,
+) {
+    sink.begin_entry(inner);
+    loop {
+        let n = match reader.read(buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                notes.push(format!(
+                    "{inner} is damaged in the archive ({e}); only its readable start was read."
+                ));
+                break;
+            }
+        };
+        let room = MAX_UNPACKED.saturating_sub(sink.budget().unpacked);
+        let take = (n as u64).min(room) as usize;
+        sink.feed_entry(&buf[..take]);
+        sink.budget().unpacked += take as u64;
+        if take < n {
+            sink.budget().exhausted = true;
+            notes.push(format!(
+                "{archive} unpacks to more than {} GiB; reading stopped inside {inner}. Zip only the logs that matter.",
+                MAX_UNPACKED >> 30
+            ));
+            break;
+        }
+    }
+    sink.end_entry();
 }

@@ -358,10 +358,19 @@ enum Intake {
     Sniffing { name: String, head: Vec<u8> },
     /// Text: the bytes go to the [`FileScan`] in `current`.
     Text,
-    /// A zip, held whole until its end (past [`archive::MAX_ARCHIVE`], only counted).
-    Zip { name: String, data: Vec<u8>, bytes: u64 },
+    /// A zip or a cabinet, held whole until its end (past [`archive::MAX_ARCHIVE`], only counted).
+    Archive {
+        name: String,
+        kind: archive::Kind,
+        data: Vec<u8>,
+        bytes: u64,
+    },
     /// A binary file: only counted.
-    Binary { name: String, kind: archive::Kind, bytes: u64 },
+    Binary {
+        name: String,
+        kind: archive::Kind,
+        bytes: u64,
+    },
 }
 
 impl Diagnoser {
@@ -395,7 +404,7 @@ impl Diagnoser {
                     scan.feed(chunk);
                 }
             }
-            Intake::Zip { data, bytes, .. } => {
+            Intake::Archive { data, bytes, .. } => {
                 *bytes += chunk.len() as u64;
                 if *bytes <= archive::MAX_ARCHIVE as u64 {
                     data.extend_from_slice(chunk);
@@ -417,8 +426,9 @@ impl Diagnoser {
             return;
         };
         self.intake = match archive::sniff(&head) {
-            archive::Kind::Zip => Intake::Zip {
+            kind @ (archive::Kind::Zip | archive::Kind::Cab) => Intake::Archive {
                 name,
+                kind,
                 bytes: head.len() as u64,
                 data: head,
             },
@@ -459,12 +469,17 @@ impl Diagnoser {
                 }
                 self.reports.push(report);
             }
-            Intake::Zip { name, data, bytes } => self.unpack(name, data, bytes),
+            Intake::Archive {
+                name,
+                kind,
+                data,
+                bytes,
+            } => self.unpack(name, kind, data, bytes),
         }
     }
 
-    /// Reads a zip's entries as files of their own; the archive itself gets a report for its notes.
-    fn unpack(&mut self, name: String, data: Vec<u8>, bytes: u64) {
+    /// Reads an archive's entries as files of their own; the archive itself gets a report for its notes.
+    fn unpack(&mut self, name: String, kind: archive::Kind, data: Vec<u8>, bytes: u64) {
         let mut report = FileScan::with_format(&name, LogFormat::Archive).finish();
         report.summary.bytes = bytes;
         report.summary.encoding = "binary".into();
@@ -484,7 +499,11 @@ impl Diagnoser {
                 self.budget = archive::Budget::default();
             }
             self.depth += 1;
-            let notes = archive::unpack_zip(&name, &data, self);
+            let notes = if kind == archive::Kind::Cab {
+                archive::unpack_cab(&name, &data, self)
+            } else {
+                archive::unpack_zip(&name, &data, self)
+            };
             self.depth -= 1;
             notes
         };

@@ -5,3 +5,10 @@ mod corpus;
 mod kb;
 mod readers;
 mod smoke;
+
+// readers-b: Windows Update, CBS/DISM, event exports, archives.
+mod archive;
+mod cbs;
+mod digest;
+mod event;
+mod windows_update;

@@ -19,7 +19,7 @@ use super::LogReader;
 use super::text::TextLog;
 
 /// What tells an event export (or a file made of event messages) from other text.
-pub(crate) const SIGNATURE: &str = r"(?m)^(?:Event Type:|Event Source:|Log Name:|Source: +(?:MsiInstaller|Microsoft-Windows-WindowsUpdateClient))|\(Source: [^)]*\) \(EventID: [0-9]+\)|(?m)^[> ]*(?:Installation Failure: Windows failed to install|Product: [^\n]{1,200} -- Installation (?:operation )?failed|Windows Installer (?:installed|reconfigured|removed) the (?:product|update)\. |Windows Recovery Environment servicing failed)";
+pub(crate) const SIGNATURE: &str = r"(?m)^(?:Event Type:|Event Source:|Log Name:|Source: +(?:MsiInstaller|Microsoft-Windows-WindowsUpdateClient))|\(Source: [^)]*\) \(EventID: [0-9]+\)|(?m)^[> ]*(?:Installation Failure: Windows failed to install|Product: [^\n]{1,200} -- Installation (?:operation )?failed|Product: [^\n]{1,200} - Update '[^\n]{1,300}' (?:could not be installed|installed successfully)|Windows Installer (?:installed|reconfigured|removed) the (?:product|update)\. |Windows Recovery Environment servicing failed)";
 
 /// What one event message says.
 #[derive(Clone, Debug, PartialEq, Eq)]

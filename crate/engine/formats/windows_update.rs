@@ -42,6 +42,7 @@ const WU_CAUSES: &[(u32, &str)] = &[
     (0x800f_0831, "component-store"),
     (0x800f_0906, "source-missing"),
     (0x800f_0907, "source-missing"),
+    (0x800f_0922, "servicing-installer"),
     (0x800f_0954, "source-missing"),
     (0x8020_002b, "wu-network"),
     (0x8024_0009, "wu-busy"),
@@ -144,6 +145,7 @@ const DOWNLOAD_OK: usize = 12;
 const OS_VERSION: usize = 13;
 const EVENT_MESSAGE: usize = 14;
 const SUSPENDED: usize = 15;
+const SEARCH_OK: usize = 16;
 
 fn classes() -> &'static RegexSet {
     static SET: OnceLock<RegexSet> = OnceLock::new();
@@ -165,6 +167,7 @@ fn classes() -> &'static RegexSet {
             r"OS ?Version ?= ?[0-9]+\.[0-9]+\.[0-9]{4,5}",
             r"Installation Failure: Windows failed to install|Installation Successful: Windows successfully installed",
             r"[0-9A-Fa-f-]{36}\}? download suspended|hit a transient error, updateId = [0-9A-Fa-f-]{36}",
+            r"Found [0-9]+ updates and [0-9]+ categories in search",
         ])
     })
 }
@@ -185,6 +188,7 @@ struct Patterns {
     os_version: Regex,
     kb: Regex,
     suspended: Regex,
+    failed_bracket: Regex,
 }
 
 fn patterns() -> &'static Patterns {
@@ -220,6 +224,7 @@ fn patterns() -> &'static Patterns {
         download_ok: re(r"completed successfully, updateId = ([0-9A-Fa-f-]{36})"),
         os_version: re(r"OS ?Version ?= ?([0-9]+\.[0-9]+\.[0-9]{4,5}(?:\.[0-9]+)?)"),
         kb: re(r"(?i)\bKB ?([0-9]{6,7})\b"),
+        failed_bracket: re(r"\*FAILED\* \[([0-9A-Fa-f]{8})\]"),
         suspended: re(r"([0-9A-Fa-f-]{36})\}? download suspended|updateId = ([0-9A-Fa-f-]{36})"),
     })
 }
@@ -241,11 +246,11 @@ impl WindowsUpdateLog {
     ) -> Option<usize> {
         let idx = out.finding(line, role, summary)?;
         if let Some(h) = code {
+            // The outcome's own code leads: it is the one people search for.
             let c = Code::HResult(h).normalized();
             let f = &mut out.findings[idx];
-            if !f.codes.contains(&c) {
-                f.codes.insert(0, c);
-            }
+            f.codes.retain(|x| *x != c);
+            f.codes.insert(0, c);
         }
         if let Some(c) = cause_for(&out.findings[idx].codes) {
             out.cause(idx, &c);
@@ -276,7 +281,11 @@ impl WindowsUpdateLog {
 
 fn describe(h: u32) -> String {
     match codes::info(&Code::HResult(h)) {
-        Some(i) => format!("0x{h:08x} ({}): {}", i.name, i.meaning),
+        Some(i) => format!(
+            "0x{h:08x} ({}): {}",
+            i.name,
+            i.meaning.trim_end_matches('.')
+        ),
         None => format!("0x{h:08x}"),
     }
 }
@@ -316,6 +325,9 @@ impl LogReader for WindowsUpdateLog {
                 self.recover(guid(&c[1]), line.no);
             }
         }
+        if hits.matched(SEARCH_OK) {
+            self.last_search_ok = line.no;
+        }
         if hits.matched(SUSPENDED) && self.suspended.len() < MAX_TITLES {
             if let Some(c) = p.suspended.captures(bytes) {
                 if let Some(m) = c.get(1).or(c.get(2)) {
@@ -325,7 +337,10 @@ impl LogReader for WindowsUpdateLog {
         }
         if hits.matched(DOWNLOAD_ERROR) {
             if let Some(c) = p.download_error.captures(bytes) {
-                let code = c.get(2).and_then(|m| hex(m.as_bytes()));
+                let code = c
+                    .get(2)
+                    .and_then(|m| hex(m.as_bytes()))
+                    .or_else(|| p.failed_bracket.captures(bytes).and_then(|b| hex(&b[1])));
                 if self.download_errors.len() < 50 {
                     self.download_errors.push((guid(&c[1]), code));
                 }
@@ -869,4 +884,31 @@ pub(crate) fn looks_like_etl(head: &[u8]) -> bool {
     const UTF16_ETL_UPPER: &[u8] = b".\0E\0T\0L\0";
     memchr::memmem::find(head, UTF16_ETL).is_some()
         || memchr::memmem::find(head, UTF16_ETL_UPPER).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cause_table_is_sorted_and_unique() {
+        assert!(WU_CAUSES.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(SUCCESS_RESULTS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn etl_sniff_needs_buffer_header_and_trace_name() {
+        let mut b = vec![0u8; 4096];
+        b[..4].copy_from_slice(&0x10000u32.to_le_bytes());
+        assert!(!looks_like_etl(&b));
+        for (i, u) in ".etl".encode_utf16().enumerate() {
+            b[0x300 + 2 * i..0x302 + 2 * i].copy_from_slice(&u.to_le_bytes());
+        }
+        assert!(looks_like_etl(&b));
+        b[..4].copy_from_slice(&0x10001u32.to_le_bytes());
+        assert!(!looks_like_etl(&b));
+        assert!(!looks_like_etl(
+            b"2024/03/12 15:45:39.0037934 9808  19832 ComApi  text"
+        ));
+    }
 }

@@ -1,0 +1,155 @@
+//! Archives: a zip (or cab) of logs is read entry by entry as files of its own.
+
+use std::io::{Cursor, Write};
+
+use setup_triage::engine::{Diagnoser, Verdict, archive};
+
+use crate::digest::{diagnose, digest, fixture};
+
+/// Builds a zip of named entries, deflated.
+fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        w.start_file(*name, opts).expect("start");
+        w.write_all(bytes).expect("write");
+    }
+    w.finish().expect("finish").into_inner()
+}
+
+/// Diagnoses one archive and checks its verdict and where the root cause is (`file:line`).
+fn check(input: Vec<u8>, expected: (Verdict, Option<&str>)) -> setup_triage::engine::Diagnosis {
+    let d = diagnose(&[("logs.zip", input)]);
+    let root = d
+        .root_cause
+        .as_ref()
+        .map(|r| format!("{}:{}", r.file, r.line));
+    assert_eq!((d.verdict, root.as_deref()), expected, "{}", digest(&d));
+    d
+}
+
+#[test]
+fn zip_entries_become_files_and_the_deepest_cause_wins() {
+    let z = zip(&[
+        (
+            "Logs/ReportingEvents.txt",
+            &fixture("event", "wu_event20.txt"),
+        ),
+        (
+            "Logs/CBS/CBS.log",
+            &fixture("cbs", "cbs_installer_rollback.log"),
+        ),
+        ("empty/", b""),
+    ]);
+    let d = check(z, (Verdict::Failed, Some("logs.zip/Logs/CBS/CBS.log:8")));
+    let names: Vec<&str> = d.files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "logs.zip",
+            "logs.zip/Logs/ReportingEvents.txt",
+            "logs.zip/Logs/CBS/CBS.log",
+            "logs.zip/empty/"
+        ]
+        .iter()
+        .filter(|n| !n.ends_with('/'))
+        .copied()
+        .collect::<Vec<_>>()
+    );
+    insta::assert_snapshot!(digest(&d));
+}
+
+#[test]
+fn nested_zip_one_level_is_read_deeper_is_not() {
+    let inner = zip(&[("event.txt", &fixture("event", "msi_1033.txt"))]);
+    let middle = zip(&[("inner.zip", &inner)]);
+    let d = check(
+        middle.clone(),
+        (Verdict::Failed, Some("logs.zip/inner.zip/event.txt:1")),
+    );
+    assert_eq!(d.files.len(), 3);
+    let outer = zip(&[("middle.zip", &middle)]);
+    let d = check(outer, (Verdict::Inconclusive, None));
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.message.contains("archive inside an archive")),
+        "{}",
+        digest(&d)
+    );
+}
+
+#[test]
+fn corrupt_and_truncated_zips_give_a_note_not_a_panic() {
+    let good = zip(&[("a.log", &fixture("cbs", "sfc_unrepaired.log"))]);
+    for cut in [4, 30, 60, good.len() / 2, good.len() - 10] {
+        let d = diagnose(&[("logs.zip", good[..cut].to_vec())]);
+        assert_ne!(d.verdict, Verdict::Succeeded);
+        assert!(!d.notes.is_empty(), "cut at {cut}: {}", digest(&d));
+    }
+    let mut flipped = good.clone();
+    for i in (40..flipped.len()).step_by(7) {
+        flipped[i] ^= 0x5A;
+    }
+    let _ = diagnose(&[("logs.zip", flipped)]);
+}
+
+#[test]
+fn zip_is_detected_by_content_fed_in_small_chunks() {
+    let z = zip(&[("w.log", &fixture("windows_update", "win7_msi_handler.log"))]);
+    let mut d = Diagnoser::new();
+    d.begin("download.bin");
+    for c in z.chunks(7) {
+        d.feed(c);
+    }
+    d.end();
+    let diag = d.finish(&Default::default());
+    assert_eq!(diag.verdict, Verdict::Failed);
+    assert_eq!(
+        diag.root_cause.as_ref().map(|r| r.file.as_str()),
+        Some("download.bin/w.log")
+    );
+}
+
+#[test]
+fn entry_limit_is_said_in_a_note() {
+    let names: Vec<String> = (0..archive::MAX_ENTRIES + 5)
+        .map(|i| format!("f{i}.txt"))
+        .collect();
+    let entries: Vec<(&str, &[u8])> = names
+        .iter()
+        .map(|n| (n.as_str(), &b"hello\n"[..]))
+        .collect();
+    let d = diagnose(&[("many.zip", zip(&entries))]);
+    assert_eq!(d.files.len(), archive::MAX_ENTRIES + 1);
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.message.contains("only the first 1000"))
+    );
+}
+
+#[test]
+fn cab_entries_are_read_like_zip_entries() {
+    let mut builder = cab::CabinetBuilder::new();
+    builder
+        .add_folder(cab::CompressionType::MsZip)
+        .add_file("Logs\\dism.log");
+    let mut writer = builder.build(Cursor::new(Vec::new())).expect("build");
+    while let Some(mut f) = writer.next_file().expect("next") {
+        f.write_all(&fixture("cbs", "dism_source_missing.log"))
+            .expect("write");
+    }
+    let bytes = writer.finish().expect("finish").into_inner();
+    let d = diagnose(&[("vslogs.cab", bytes)]);
+    assert_eq!(
+        d.root_cause
+            .as_ref()
+            .map(|r| format!("{}:{}", r.file, r.line))
+            .as_deref(),
+        Some("vslogs.cab/Logs/dism.log:7"),
+        "{}",
+        digest(&d)
+    );
+}
