@@ -100,6 +100,18 @@ struct Candidate {
     line: u64,
 }
 
+/// A failure line as a reader method reports it.
+struct Found {
+    role: Role,
+    /// See [`Candidate::rank`].
+    rank: u8,
+    kind: Kind,
+    update: Option<String>,
+    summary: String,
+    /// The outcome's own code, put first among the line's codes.
+    code: Option<u32>,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     /// Installation failed: stands whatever happens later.
@@ -233,17 +245,15 @@ fn patterns() -> &'static Patterns {
 const MAX_TITLES: usize = 2000;
 
 impl WindowsUpdateLog {
-    fn candidate(
-        &mut self,
-        out: &mut Output,
-        line: &Line<'_>,
-        role: Role,
-        rank: u8,
-        kind: Kind,
-        update: Option<String>,
-        summary: String,
-        code: Option<u32>,
-    ) -> Option<usize> {
+    fn candidate(&mut self, out: &mut Output, line: &Line<'_>, found: Found) -> Option<usize> {
+        let Found {
+            role,
+            rank,
+            kind,
+            update,
+            summary,
+            code,
+        } = found;
         let idx = out.finding(line, role, summary)?;
         if let Some(h) = code {
             // The outcome's own code leads: it is the one people search for.
@@ -362,12 +372,14 @@ impl LogReader for WindowsUpdateLog {
                     self.candidate(
                         out,
                         line,
-                        Role::Failure,
-                        1,
-                        Kind::Install,
-                        Some(id),
-                        summary,
-                        Some(result),
+                        Found {
+                            role: Role::Failure,
+                            rank: 1,
+                            kind: Kind::Install,
+                            update: Some(id),
+                            summary,
+                            code: Some(result),
+                        },
                     );
                 }
             }
@@ -384,12 +396,14 @@ impl LogReader for WindowsUpdateLog {
                     self.candidate(
                         out,
                         line,
-                        Role::Cause,
-                        0,
-                        Kind::Install,
-                        Some(id),
-                        summary,
-                        Some(hr),
+                        Found {
+                            role: Role::Cause,
+                            rank: 0,
+                            kind: Kind::Install,
+                            update: Some(id),
+                            summary,
+                            code: Some(hr),
+                        },
                     );
                 }
             }
@@ -407,12 +421,14 @@ impl LogReader for WindowsUpdateLog {
                     self.candidate(
                         out,
                         line,
-                        Role::Cause,
-                        0,
-                        Kind::Install,
-                        Some(id),
-                        summary,
-                        Some(rc),
+                        Found {
+                            role: Role::Cause,
+                            rank: 0,
+                            kind: Kind::Install,
+                            update: Some(id),
+                            summary,
+                            code: Some(rc),
+                        },
                     );
                 }
             }
@@ -433,12 +449,14 @@ impl LogReader for WindowsUpdateLog {
                     if let Some(idx) = self.candidate(
                         out,
                         line,
-                        Role::Cause,
-                        0,
-                        Kind::Install,
-                        None,
-                        summary,
-                        Some(r),
+                        Found {
+                            role: Role::Cause,
+                            rank: 0,
+                            kind: Kind::Install,
+                            update: None,
+                            summary,
+                            code: Some(r),
+                        },
                     ) {
                         if let Some(a) = action {
                             out.detail(idx, "action", a);
@@ -471,12 +489,14 @@ impl LogReader for WindowsUpdateLog {
                         self.candidate(
                             out,
                             line,
-                            Role::Failure,
-                            1,
-                            Kind::Download,
-                            update,
-                            summary,
-                            code,
+                            Found {
+                                role: Role::Failure,
+                                rank: 1,
+                                kind: Kind::Download,
+                                update,
+                                summary,
+                                code,
+                            },
                         );
                     } else {
                         let summary =
@@ -484,12 +504,14 @@ impl LogReader for WindowsUpdateLog {
                         self.candidate(
                             out,
                             line,
-                            Role::Summary,
-                            2,
-                            Kind::Install,
-                            None,
-                            summary,
-                            None,
+                            Found {
+                                role: Role::Summary,
+                                rank: 2,
+                                kind: Kind::Install,
+                                update: None,
+                                summary,
+                                code: None,
+                            },
                         );
                     }
                 } else if ok > 0 {
@@ -547,12 +569,14 @@ impl LogReader for WindowsUpdateLog {
                         self.candidate(
                             out,
                             line,
-                            Role::Failure,
-                            rank,
-                            kind,
-                            None,
-                            summary,
-                            Some(code),
+                            Found {
+                                role: Role::Failure,
+                                rank,
+                                kind,
+                                update: None,
+                                summary,
+                                code: Some(code),
+                            },
                         );
                     }
                 }
@@ -569,7 +593,18 @@ impl LogReader for WindowsUpdateLog {
                         _ => Kind::Install,
                     };
                     let summary = format!("Windows Update: {what}, {}.", describe(code));
-                    self.candidate(out, line, Role::Failure, 1, kind, None, summary, Some(code));
+                    self.candidate(
+                        out,
+                        line,
+                        Found {
+                            role: Role::Failure,
+                            rank: 1,
+                            kind,
+                            update: None,
+                            summary,
+                            code: Some(code),
+                        },
+                    );
                 } else if code != 0 {
                     self.success = true;
                     self.restart_pending |= RESTART_RESULTS.contains(&code);
@@ -598,12 +633,14 @@ impl LogReader for WindowsUpdateLog {
                     if let Some(idx) = self.candidate(
                         out,
                         line,
-                        Role::Failure,
-                        1,
-                        Kind::Install,
-                        None,
-                        e.summary.clone(),
-                        code,
+                        Found {
+                            role: Role::Failure,
+                            rank: 1,
+                            kind: Kind::Install,
+                            update: None,
+                            summary: e.summary.clone(),
+                            code,
+                        },
                     ) {
                         add_event_details(idx, &e, out);
                     }
@@ -705,12 +742,14 @@ impl WindowsUpdateLog {
         if let Some(idx) = self.candidate(
             out,
             line,
-            Role::Failure,
-            1,
-            r.kind(),
-            r.update.clone(),
-            summary,
-            (r.hresult != 0).then_some(r.hresult),
+            Found {
+                role: Role::Failure,
+                rank: 1,
+                kind: r.kind(),
+                update: r.update.clone(),
+                summary,
+                code: (r.hresult != 0).then_some(r.hresult),
+            },
         ) {
             if let Some(e) = &e {
                 add_event_details(idx, e, out);
