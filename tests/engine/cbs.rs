@@ -65,3 +65,17 @@ fn sfc_cannot_repair_then_repaired_is_not_a_failure() {
 fn sfc_cannot_repair_never_repaired_is_the_cause() {
     check("sfc_unrepaired.log", (Verdict::Failed, Some(3)));
 }
+
+#[test]
+fn store_scan_damage_that_repair_cannot_fix_is_the_cause() {
+    let d = check("checksur_repair_failed.log", (Verdict::Failed, Some(4)));
+    assert_eq!(
+        d.root_cause.as_ref().and_then(|r| r.cause.as_deref()),
+        Some("component-store")
+    );
+}
+
+#[test]
+fn store_scan_damage_repaired_later_is_not_a_failure() {
+    check("checksur_repaired.log", (Verdict::Succeeded, None));
+}

@@ -20,13 +20,18 @@ use super::windows_update::cause_for;
 
 #[derive(Default)]
 pub struct CbsLog {
-    /// Real failures: (finding index, rank, line). Rank 0 explains a failure; rank 1 is a mistyped command.
+    /// Real failures: (finding index, rank, line). Rank 0 explains a failure; rank 1 is a mistyped command;
+    /// rank 2 is a summary that repeats a failure.
     failures: Vec<(usize, u8, u64)>,
     /// The last CSI hash mismatch: (finding index, line), promoted when a CSI error follows it.
     hash_mismatch: Option<(usize, u64)>,
     /// SFC files it could not repair, by lowercase file name, waiting for a later repair.
     unrepaired: Vec<(String, usize, u64)>,
     success: bool,
+    /// Corruption that the servicing summary listed and no repair fixed yet: (finding index, line).
+    corrupt: Vec<(usize, u64)>,
+    /// The summary being read is of a repair (`Operation: Detect and Repair`).
+    repairing: bool,
 }
 
 const ERROR_IN_OPERATION: usize = 0;
@@ -43,6 +48,9 @@ const SUCCESS: usize = 10;
 const DECOY: usize = 11;
 const SFC_CANNOT_REPROJECT: usize = 12;
 const STORE_CORRUPT: usize = 13;
+const CHECKSUR_CORRUPT: usize = 14;
+const CHECKSUR_MODE: usize = 15;
+const CHECKSUR_RESULT: usize = 16;
 
 fn classes() -> &'static RegexSet {
     static SET: OnceLock<RegexSet> = OnceLock::new();
@@ -62,6 +70,9 @@ fn classes() -> &'static RegexSet {
             r"(?i)EnumeratePathEx|Appx|Failed to get |Package_for_KB3025096|SQM:|Failed to create backup log cab|Failed to load the provider|LastScavenging|scavenging starvation|Error, file not found '[^']+\.inf'",
             r"\[SR\] Could not reproject corrupted file",
             r"Attempting to mark store corrupt|CBS_E_STORE_CORRUPTION|ERROR_SXS_COMPONENT_STORE_CORRUPT",
+            r"(?:^|    )\((?:p|f)\)\t(?:CSI|CBS) [A-Za-z ]*(?:Corrupt|Missing|Mismatch)",
+            r"(?:^|    )Operation: (?:Detect and Repair|Detect only)",
+            r"(?:^|    )Operation result: 0x[0-9A-Fa-f]+",
         ])
     })
 }
@@ -102,6 +113,8 @@ fn summary(class: usize, line: &str) -> String {
         }
         DISM_COMMAND_LINE => "DISM could not run the command as typed.",
         STORE_CORRUPT => "The component store (WinSxS) is marked corrupt.",
+        CHECKSUR_CORRUPT => "The store scan found a damaged item in the component store (WinSxS).",
+        CHECKSUR_RESULT => "The component store scan or repair failed.",
         _ => "The servicing log reports an error.",
     };
     format!("{head}{codes}")
@@ -127,6 +140,17 @@ impl CbsLog {
         }
         self.failures.push((idx, rank, line.no));
         Some(idx)
+    }
+}
+
+impl CbsLog {
+    /// Makes a context finding (a hash mismatch, a scan's damaged item) a cause.
+    fn promote(&mut self, out: &mut Output, idx: usize, at: u64) {
+        if let Some(f) = out.findings.get_mut(idx) {
+            f.role = Role::Cause;
+        }
+        out.cause(idx, "component-store");
+        self.failures.push((idx, 0, at));
     }
 }
 
@@ -170,11 +194,7 @@ impl LogReader for CbsLog {
             };
             match self.hash_mismatch.take() {
                 Some((idx, at)) if line.no.saturating_sub(at) <= 8 => {
-                    if let Some(f) = out.findings.get_mut(idx) {
-                        f.role = Role::Cause;
-                    }
-                    out.cause(idx, "component-store");
-                    self.failures.push((idx, 0, at));
+                    self.promote(out, idx, at);
                     // The error itself stays as evidence, not as a second failure.
                     out.finding(line, Role::Context, summary(class, line.text));
                 }
@@ -222,6 +242,39 @@ impl LogReader for CbsLog {
             });
             return;
         }
+        if hits.matched(CHECKSUR_CORRUPT) {
+            // The summary of a store scan (`DISM /ScanHealth`, `/RestoreHealth`, CheckSUR) lists each damaged
+            // item; `(Fixed)` marks the ones repaired.
+            if !line.text.contains("(Fixed)") && self.corrupt.len() < MAX_UNREPAIRED {
+                if let Some(idx) =
+                    out.finding(line, Role::Context, summary(CHECKSUR_CORRUPT, line.text))
+                {
+                    out.cause(idx, "component-store");
+                    self.corrupt.push((idx, line.no));
+                }
+            }
+            return;
+        }
+        if hits.matched(CHECKSUR_MODE) {
+            self.repairing = line.text.contains("Detect and Repair");
+            return;
+        }
+        if hits.matched(CHECKSUR_RESULT) {
+            let failed = codes::find_codes(bytes)
+                .iter()
+                .any(|m| matches!(m.code, codes::Code::HResult(h) if h & 0x8000_0000 != 0));
+            if failed {
+                if let Some(&(idx, at)) = self.corrupt.first() {
+                    self.promote(out, idx, at);
+                }
+                self.corrupt.clear();
+                self.failure(out, line, CHECKSUR_RESULT, 2);
+            } else if self.repairing {
+                self.corrupt.clear();
+                self.success = true;
+            }
+            return;
+        }
         if decoy {
             return;
         }
@@ -242,6 +295,10 @@ impl LogReader for CbsLog {
     fn finish(&mut self, out: &mut Output) {
         for (_, idx, at) in self.unrepaired.drain(..) {
             self.failures.push((idx, 0, at));
+        }
+        // Damage a scan found and no repair fixed.
+        if let Some(&(idx, at)) = self.corrupt.first() {
+            self.promote(out, idx, at);
         }
         let root = self
             .failures
