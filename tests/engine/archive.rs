@@ -153,3 +153,88 @@ fn cab_entries_are_read_like_zip_entries() {
         digest(&d)
     );
 }
+
+/// Every fixture of these readers gives the same diagnosis whatever the chunk size, inside a zip or not.
+#[test]
+fn chunking_and_zipping_do_not_change_the_diagnosis() {
+    for dir in ["windows_update", "cbs", "event"] {
+        let path = format!("{}/tests/fixtures/{dir}", env!("CARGO_MANIFEST_DIR"));
+        let mut names: Vec<String> = std::fs::read_dir(&path)
+            .expect("fixtures")
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+            .collect();
+        names.sort();
+        for name in names {
+            let bytes = fixture(dir, &name);
+            let whole = diagnose(&[(name.as_str(), bytes.clone())]);
+            for size in [1, 3, 4095, 4097] {
+                let mut d = Diagnoser::new();
+                d.begin(&name);
+                for c in bytes.chunks(size) {
+                    d.feed(c);
+                }
+                let chunked = d.finish(&Default::default());
+                assert_eq!(
+                    digest(&chunked),
+                    digest(&whole),
+                    "{dir}/{name} in chunks of {size}"
+                );
+            }
+            let zipped = diagnose(&[("z.zip", zip(&[(name.as_str(), &bytes)]))]);
+            assert_eq!(zipped.verdict, whole.verdict, "{dir}/{name} zipped");
+            assert_eq!(
+                zipped.root_cause.as_ref().map(|r| r.line),
+                whole.root_cause.as_ref().map(|r| r.line),
+                "{dir}/{name} zipped"
+            );
+        }
+    }
+}
+
+mod never_panics {
+    use proptest::prelude::*;
+
+    use super::diagnose;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Bytes that start like a zip, a cabinet, an event log or a trace, and then go wrong.
+        #[test]
+        fn on_damaged_containers(
+            magic in prop::sample::select(vec![
+                &b"PK\x03\x04"[..], &b"PK\x05\x06"[..], &b"MSCF\0\0\0\0"[..], &b"ElfFile\0"[..],
+                &b"\x00\x00\x01\x00"[..],
+            ]),
+            tail in prop::collection::vec(any::<u8>(), 0..3000),
+        ) {
+            let mut bytes = magic.to_vec();
+            bytes.extend_from_slice(&tail);
+            let _ = diagnose(&[("x", bytes)]);
+        }
+
+        /// Lines made of the readers' own vocabulary, in any order and cut anywhere.
+        #[test]
+        fn on_scrambled_log_lines(parts in prop::collection::vec(prop::sample::select(vec![
+            "2024/02/14 10:15:00.1234567 4412  6120  Agent  ", "2013-06-12\t10:30:00:000\t 908\t1a2c\tHandler\t",
+            "2023-05-17 12:00:00, Error                 CSI    00000008 (F) ", "LogHistory called. idUpdate={",
+            "7D3A61F2-5B1C-4E2A-9C0D-1A2B3C4D5E6F", "}.1, resultMapped=", "80070643", "hrDeploy = 0x",
+            "Method failed for update ", "Download call complete (succeeded = 0, succeeded with errors = 0, failed = ",
+            "[SR] Cannot repair member file [l:10]\"", "Hashes for file member [l:9]'a' do not match.",
+            "REPORT EVENT: {", "\t", "\r\n", "\n", "<![LOG[", "]LOG]!><time=\"1\" date=\"2\" component=\"c\" type=\"3\"",
+            "Event Source:\tMsiInstaller\n", "Event Type:\tError\n", "Description:\n", "Product: X -- Error 1935.",
+            "Installation Failure: Windows failed to install the following update with error 0x", "(KB5034441).",
+            "Operation result: 0x800f081f", "(p)\tCSI Payload Corrupt", "Windows Installer installed the product. Product Name: ",
+            "é", "\u{FFFD}", "\0",
+        ]), 0..60)) {
+            let text: String = parts.concat();
+            let _ = diagnose(&[("x", text.clone().into_bytes())]);
+            let mut d = setup_triage::engine::Diagnoser::new();
+            d.begin("y");
+            for c in text.as_bytes().chunks(5) {
+                d.feed(c);
+            }
+            let _ = d.finish(&Default::default());
+        }
+    }
+}
