@@ -86,3 +86,31 @@ fn winre_4502_phase_2_is_the_recovery_partition() {
         Some("winre-partition")
     );
 }
+
+#[test]
+fn event_viewer_saved_as_tab_separated_text() {
+    let d = check("eventvwr_saved.txt", (Verdict::Failed, Some(3)));
+    assert_eq!(d.files[0].format, "event");
+    assert_eq!(
+        d.root_cause.as_ref().and_then(|r| r.cause.as_deref()),
+        Some("another-install")
+    );
+}
+
+#[test]
+fn event_viewer_saved_as_csv() {
+    let d = check("eventvwr_saved.csv", (Verdict::Failed, Some(2)));
+    assert_eq!(d.facts.get("kb"), Some("KB5034441"));
+    assert_eq!(
+        d.facts.get("update_title"),
+        Some(
+            "2024-01 Security Update for Windows 10 Version 22H2 for x64-based Systems (KB5034441)"
+        )
+    );
+}
+
+#[test]
+fn get_winevent_format_list() {
+    let d = check("get_winevent.txt", (Verdict::Failed, Some(6)));
+    assert_eq!(d.facts.get("product"), Some("winre"));
+}

@@ -19,7 +19,16 @@ use super::LogReader;
 use super::text::TextLog;
 
 /// What tells an event export (or a file made of event messages) from other text.
-pub(crate) const SIGNATURE: &str = r"(?m)^(?:Event Type:|Event Source:|Log Name:|Source: +(?:MsiInstaller|Microsoft-Windows-WindowsUpdateClient))|\(Source: [^)]*\) \(EventID: [0-9]+\)|(?m)^[> ]*(?:Installation Failure: Windows failed to install|Product: [^\n]{1,200} -- Installation (?:operation )?failed|Product: [^\n]{1,200} - Update '[^\n]{1,300}' (?:could not be installed|installed successfully)|Windows Installer (?:installed|reconfigured|removed) the (?:product|update)\. |Windows Recovery Environment servicing failed)";
+pub(crate) const SIGNATURE: &str = concat!(
+    // Event Viewer's text export, and `Get-WinEvent | Format-List`.
+    r"(?m)^(?:Event Type:|Event Source:|Log Name:|Source: +(?:MsiInstaller|Microsoft-Windows-WindowsUpdateClient)|ProviderName *: *(?:MsiInstaller|Microsoft-Windows-WindowsUpdateClient|Microsoft-Windows-Servicing))",
+    // FRST.
+    r"|\(Source: [^)]*\) \(EventID: [0-9]+\)",
+    // Event Viewer's \"Save as\" .txt (tab-separated) and .csv.
+    r"|(?m)^(?:Error|Warning|Information|Critical)[\t,][^\t\n]*[\t,](?:MsiInstaller|Microsoft-Windows-WindowsUpdateClient|Microsoft-Windows-Servicing)[\t,][0-9]+[\t,]",
+    // Single event messages, pasted on their own (maybe quoted).
+    r"|(?m)^[> ]*(?:Installation Failure: Windows failed to install|Product: [^\n]{1,200} -- Installation (?:operation )?failed|Product: [^\n]{1,200} - Update '[^\n]{1,300}' (?:could not be installed|installed successfully)|Windows Installer (?:installed|reconfigured|removed) the (?:product|update)\. |Windows Recovery Environment servicing failed)",
+);
 
 /// What one event message says.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -396,14 +405,14 @@ fn headers() -> &'static (RegexSet, Regex, Regex, Regex) {
     H.get_or_init(|| {
         (
             re_set(&[
-                r"^(?:Event Type|Level):[ \t]+",
-                r"^(?:Event )?Source:[ \t]+",
-                r"^Event ID:[ \t]+",
+                r"^(?:Event Type|Level|LevelDisplayName) *:[ \t]+",
+                r"^(?:Event )?Source:[ \t]+|^ProviderName *:[ \t]+",
+                r"^(?:Event ID:|Id +:)[ \t]+",
                 r"^[A-Za-z\x80-\xFF]+: \([0-9/.: APM-]+\) \(Source: [^)]*\) \(EventID: [0-9]+\)",
-                r"(?i)^(?:Event Type|Level):[ \t]+(?:Error|Feil|Fehler|Erreur|Critical)",
+                r"(?i)^(?:Event Type|Level|LevelDisplayName) *:[ \t]+(?:Error|Feil|Fehler|Erreur|Critical)",
             ]),
-            re(r"^(?:Event )?Source:[ \t]+(.+?)[ \t]*$"),
-            re(r"^Event ID:[ \t]+([0-9]+)"),
+            re(r"^(?:(?:Event )?Source:|ProviderName *:)[ \t]+(.+?)[ \t]*$"),
+            re(r"^(?:Event ID:|Id +:)[ \t]+([0-9]+)"),
             re(r"^([A-Za-z\x80-\xFF]+): \([^)]*\) \(Source: ([^)]*)\) \(EventID: ([0-9]+)\)"),
         )
     })
@@ -453,6 +462,13 @@ impl LogReader for EventLog {
             .trim_start_matches(['>', ' ', '\t'])
             .trim_start_matches("Description:")
             .trim_start();
+        let body = body
+            .strip_prefix("Message")
+            .map(|m| m.trim_start())
+            .and_then(|m| m.strip_prefix(':'))
+            .map(str::trim_start)
+            .unwrap_or(body)
+            .trim_end_matches(['"', ' ']);
         if let Some(e) = classify_line(body) {
             if let Some(idx) = record(line, &e, out) {
                 self.note_finding(idx, e.role);
