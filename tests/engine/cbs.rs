@@ -79,3 +79,15 @@ fn store_scan_damage_that_repair_cannot_fix_is_the_cause() {
 fn store_scan_damage_repaired_later_is_not_a_failure() {
     check("checksur_repaired.log", (Verdict::Succeeded, None));
 }
+
+#[test]
+fn failed_session_result_is_the_root_when_nothing_says_more() {
+    let d = check("cbs_session_failed.log", (Verdict::Failed, Some(5)));
+    assert_eq!(d.codes.first().map(String::as_str), Some("0x80070643"));
+    assert_eq!(d.facts.get("kb"), Some("KB5034441"));
+}
+
+#[test]
+fn reboot_required_result_is_not_a_failure() {
+    check("cbs_reboot_required.log", (Verdict::Succeeded, None));
+}

@@ -32,6 +32,10 @@ pub struct CbsLog {
     corrupt: Vec<(usize, u64)>,
     /// The summary being read is of a repair (`Operation: Detect and Repair`).
     repairing: bool,
+    /// The update the running servicing session installs (`Package_for_KB5034441`).
+    session_kb: Option<String>,
+    /// The session's update at each failure, by finding index.
+    failure_kb: Vec<(usize, String)>,
 }
 
 const ERROR_IN_OPERATION: usize = 0;
@@ -51,6 +55,8 @@ const STORE_CORRUPT: usize = 13;
 const CHECKSUR_CORRUPT: usize = 14;
 const CHECKSUR_MODE: usize = 15;
 const CHECKSUR_RESULT: usize = 16;
+const SESSION_FAILED: usize = 17;
+const SESSION_STARTED: usize = 18;
 
 fn classes() -> &'static RegexSet {
     static SET: OnceLock<RegexSet> = OnceLock::new();
@@ -73,17 +79,21 @@ fn classes() -> &'static RegexSet {
             r"(?:^|    )\((?:p|f)\)\t(?:CSI|CBS) [A-Za-z ]*(?:Corrupt|Missing|Mismatch)",
             r"(?:^|    )Operation: (?:Detect and Repair|Detect only)",
             r"(?:^|    )Operation result: 0x[0-9A-Fa-f]+",
+            r"(?:Exec: Processing complete|finalized\. Reboot required: [a-z]+|Failed to execute execution chain|Failed to process single phase execution)[^\[]*\[HRESULT = 0x8",
+            r"Exec: Processing started\..*Package: Package_for_KB[0-9]{6,7}~",
         ])
     })
 }
 
 struct Patterns {
     member: Regex,
+    package_kb: Regex,
 }
 
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
+        package_kb: re(r"Package_for_(KB[0-9]{6,7})~"),
         member: re(r#"member file \[l:[0-9]+(?: ml:[0-9]+)?\]["']([^"']+)["']"#),
     })
 }
@@ -115,6 +125,7 @@ fn summary(class: usize, line: &str) -> String {
         STORE_CORRUPT => "The component store (WinSxS) is marked corrupt.",
         CHECKSUR_CORRUPT => "The store scan found a damaged item in the component store (WinSxS).",
         CHECKSUR_RESULT => "The component store scan or repair failed.",
+        SESSION_FAILED => "The servicing session ended in failure.",
         _ => "The servicing log reports an error.",
     };
     format!("{head}{codes}")
@@ -139,6 +150,9 @@ impl CbsLog {
             out.cause(idx, &c);
         }
         self.failures.push((idx, rank, line.no));
+        if let Some(kb) = &self.session_kb {
+            self.failure_kb.push((idx, kb.clone()));
+        }
         Some(idx)
     }
 }
@@ -163,6 +177,12 @@ impl LogReader for CbsLog {
         }
         if hits.matched(SUCCESS) {
             self.success = true;
+        }
+        if hits.matched(SESSION_STARTED) {
+            self.session_kb = patterns()
+                .package_kb
+                .captures(bytes)
+                .map(|c| String::from_utf8_lossy(&c[1]).into_owned());
         }
         // A decoy word rules a line out, except for the lines whose meaning does not depend on it.
         let decoy = hits.matched(DECOY);
@@ -278,6 +298,17 @@ impl LogReader for CbsLog {
         if decoy {
             return;
         }
+        if hits.matched(SESSION_FAILED) {
+            // A session's result repeats the failure of the step that failed; it is the root only when no
+            // line before it says more. 0x80070bc2 (ERROR_SUCCESS_REBOOT_REQUIRED) is no failure.
+            let failed = codes::find_codes(bytes).iter().any(|m| {
+                matches!(m.code, codes::Code::HResult(h) if h & 0x8000_0000 != 0 && h != 0x8007_0bc2)
+            });
+            if failed {
+                self.failure(out, line, SESSION_FAILED, 2);
+            }
+            return;
+        }
         if hits.matched(NO_PROVIDER) || hits.matched(PROVIDER_ERROR) {
             let class = if hits.matched(NO_PROVIDER) {
                 NO_PROVIDER
@@ -305,7 +336,15 @@ impl LogReader for CbsLog {
             .iter()
             .min_by_key(|(_, rank, at)| (*rank, *at));
         out.root = root.map(|r| r.0);
-        out.verdict = Some(if root.is_some() {
+        if let Some((idx, kb)) = out
+            .root
+            .and_then(|r| self.failure_kb.iter().find(|(i, _)| *i == r))
+            .cloned()
+        {
+            out.facts.set("kb", kb.clone());
+            out.detail(idx, "KB", kb);
+        }
+        out.verdict = Some(if out.root.is_some() {
             Verdict::Failed
         } else if self.success {
             Verdict::Succeeded
