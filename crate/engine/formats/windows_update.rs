@@ -650,10 +650,17 @@ impl LogReader for WindowsUpdateLog {
     }
 
     fn finish(&mut self, out: &mut Output) {
+        // A Windows Update log names hundreds of updates in passing (search results, downloads): the KB,
+        // product and .NET version learned from its lines belong to whichever came first, not to the one that
+        // failed. Only the failing update's own title may set them, below.
+        for key in ["kb", "product", "dotnet_target", "update_title"] {
+            out.facts.remove(key);
+        }
         if let Some(b) = &self.build {
-            out.facts.learn("windows_build", b.clone());
+            out.facts.set("windows_build", b.clone());
+            // The machine's build beats a Windows version named in an update's title.
             if let Some(w) = facts::windows_from_text(b.as_bytes()) {
-                out.facts.learn("windows", w);
+                out.facts.set("windows", w);
             }
         }
         let recovered = &self.recovered;
@@ -708,6 +715,7 @@ impl LogReader for WindowsUpdateLog {
                 if let Some(p) = facts::product_from_text(t.as_bytes()) {
                     out.facts.set("product", p);
                 }
+                facts::learn_from_line(t.as_bytes(), &mut out.facts);
             }
         } else if self.success || self.restart_pending {
             out.verdict = Some(Verdict::Succeeded);
