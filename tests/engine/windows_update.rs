@@ -169,3 +169,14 @@ fn etl_detection_is_by_content_not_name() {
     )]);
     assert_eq!(d.files[0].format, "windowsupdate");
 }
+
+#[test]
+fn windows_10_placeholder_log_points_to_the_trace() {
+    let d = check("win10_placeholder.log", (Verdict::Inconclusive, None));
+    assert_eq!(d.facts.get("cause"), Some("etl-undecoded"));
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.message.contains("Get-WindowsUpdateLog"))
+    );
+}

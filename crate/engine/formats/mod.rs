@@ -108,6 +108,11 @@ const SIGNATURES: &[(LogFormat, &str)] = &[
         r"(?m)^\[[0-9]{2}/[0-9]{2}/[0-9]{2},[0-9]{2}:[0-9]{2}:[0-9]{2}\] [^:\r\n]{1,80}: |^\[[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}, ?[0-9]{1,2}:[0-9]{2}:[0-9]{2}\] ?(?:OS Version|Installer version|Environment details|Final Result|Action: |Action complete|Exe \(|MSI \(|Entering Function|Loading localized)|Result of checks for command '|RunCheck result: |A prerequisite failed for Package|(?i:ndp)[0-9]{2,3}[-A-Za-z0-9]*\.exe.{0,200}(?:exited with|Exit code was) '?[0-9]+|^[0-9]{1,6}\.[0-9]{3}: (?:={20,}|Update\.exe extended error code|Hotfix)",
     ),
     // ---- readers-b (a WindowsUpdate.log quotes event messages, a DISM.log holds CBS lines: the earliest wins) ----
+    // The placeholder WindowsUpdate.log of Windows 10+: it only says where the real log went (an ETW trace).
+    (
+        LogFormat::EtlTrace,
+        r"Windows Update logs are now generated using ETW",
+    ),
     (
         LogFormat::WindowsUpdate,
         r"(?m)^[0-9]{4}[-/][0-9]{2}[-/][0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3,7} +[0-9]+ +[0-9]+ +[A-Za-z]|(?m)^[0-9]{4}-[0-9]{2}-[0-9]{2}\t[0-9]{2}:[0-9]{2}:[0-9]{2}:[0-9]{3}\t *[0-9]+\t[0-9a-fA-F]+\t[A-Za-z]",
@@ -193,7 +198,7 @@ pub fn reader(format: LogFormat) -> Box<dyn LogReader> {
         LogFormat::WindowsUpdate => Box::new(windows_update::WindowsUpdateLog::default()),
         LogFormat::ReportingEvents => Box::new(windows_update::ReportingEventsLog::default()),
         LogFormat::CmTrace => Box::new(windows_update::CmTraceLog::default()),
-        LogFormat::EtlTrace => Box::new(windows_update::EtlTrace),
+        LogFormat::EtlTrace => Box::new(windows_update::EtlTrace::default()),
         LogFormat::Cbs | LogFormat::Dism => Box::new(cbs::CbsLog::default()),
         LogFormat::EventLog => Box::new(event::EventLog::default()),
         LogFormat::Archive => Box::new(NoLines),

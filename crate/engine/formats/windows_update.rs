@@ -898,13 +898,19 @@ impl LogReader for CmTraceLog {
 }
 
 /// An undecoded Windows 10+ Windows Update trace. It holds no text to read; the person needs the decoded log.
-pub struct EtlTrace;
+#[derive(Default)]
+pub struct EtlTrace {
+    /// Lines were read: this is Windows 10's placeholder WindowsUpdate.log, not the binary trace.
+    placeholder: bool,
+}
 
 /// The cause id of an undecoded trace, for the knowledge base.
 pub const ETL_UNDECODED: &str = "etl-undecoded";
 
 impl LogReader for EtlTrace {
-    fn line(&mut self, _line: &Line<'_>, _out: &mut Output) {}
+    fn line(&mut self, _line: &Line<'_>, _out: &mut Output) {
+        self.placeholder = true;
+    }
 
     fn finish(&mut self, out: &mut Output) {
         out.verdict = Some(Verdict::Inconclusive);
@@ -913,7 +919,12 @@ impl LogReader for EtlTrace {
             "log_path",
             "WindowsUpdate.log on the desktop (from Get-WindowsUpdateLog)",
         );
-        out.note("This is an undecoded Event Tracing for Windows trace (.etl), not a text log: Windows 10 and later keep Windows Update's log in this binary form. To get the readable WindowsUpdate.log, open PowerShell and run Get-WindowsUpdateLog; it writes WindowsUpdate.log to your desktop. Send that file instead.");
+        let what = if self.placeholder {
+            "This WindowsUpdate.log is only a placeholder: Windows 10 and later keep Windows Update's log as binary Event Tracing for Windows traces (.etl) in C:\\Windows\\Logs\\WindowsUpdate."
+        } else {
+            "This is an undecoded Event Tracing for Windows trace (.etl), not a text log: Windows 10 and later keep Windows Update's log in this binary form."
+        };
+        out.note(format!("{what} To get the readable WindowsUpdate.log, open PowerShell and run Get-WindowsUpdateLog; it writes WindowsUpdate.log to your desktop. Send that file instead."));
     }
 }
 
