@@ -238,3 +238,13 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn binary_event_log_says_how_to_export_text() {
+    let mut evtx = b"ElfFile\0".to_vec();
+    evtx.resize(8192, 0);
+    let d = diagnose(&[("System.evtx", evtx)]);
+    assert_eq!(d.verdict, Verdict::Inconclusive);
+    assert!(d.findings.is_empty());
+    assert!(d.notes.iter().any(|n| n.message.contains("wevtutil")), "{}", digest(&d));
+}
