@@ -246,5 +246,9 @@ fn binary_event_log_says_how_to_export_text() {
     let d = diagnose(&[("System.evtx", evtx)]);
     assert_eq!(d.verdict, Verdict::Inconclusive);
     assert!(d.findings.is_empty());
-    assert!(d.notes.iter().any(|n| n.message.contains("wevtutil")), "{}", digest(&d));
+    assert!(
+        d.notes.iter().any(|n| n.message.contains("wevtutil")),
+        "{}",
+        digest(&d)
+    );
 }

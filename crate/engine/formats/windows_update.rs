@@ -168,7 +168,7 @@ fn classes() -> &'static RegexSet {
             r"Method (?:failed|succeeded) for update [0-9A-Fa-f-]{36}.*hrDeploy = 0x[0-9A-Fa-f]+",
             r"Install complete for update ID: [0-9A-Fa-f-]{36}.* Return code is 0x[0-9A-Fa-f]+",
             r"\* END \* +(?:Finding updates|Downloading updates|Installing updates).*Exit code = 0x[0-9A-Fa-f]+|WARNING: Exit code = 0x[0-9A-Fa-f]+",
-            r"WARNING: (?:Install failed|Download failed|Failed to synchronize|Failed to find updates|Uninstall failed)[^=]*, error = 0x[0-9A-Fa-f]+",
+            r"WARNING: (?:Install failed|Download failed|Failed to synchronize|Failed to find updates|Uninstall failed|Search callback failed)[^=]*(?:, error = 0x| with error code |, result = 0x)[0-9A-Fa-f]+|FATAL: .*(?:error|Error|hr|result)(?: with)?[ =:]+(?:0x)?8[0-9A-Fa-f]{7}",
             r"(?i)transaction error = 0x[0-9a-f]+, MSI result = 0x[0-9a-f]+|Command line install completed\. Return code = 0x[0-9A-Fa-f]+",
             r"REPORT EVENT: \{",
             r"Error occurred while downloading update [0-9A-Fa-f-]{36}|BITS job \{[^}]*\} failed, updateId = [0-9A-Fa-f-]{36}, hr = 0x[0-9A-Fa-f]+|OnDownloadJobFailure - UUP update [0-9A-Fa-f-]{36}.* failed with 0x8[0-9A-Fa-f]{7}",
@@ -222,7 +222,7 @@ fn patterns() -> &'static Patterns {
             r"(Finding updates|Downloading updates|Installing updates|WARNING: Exit code).*Exit code = 0x([0-9A-Fa-f]+)",
         ),
         classic_warning: re(
-            r"WARNING: (Install failed|Download failed|Failed to synchronize|Failed to find updates|Uninstall failed)[^=]*, error = 0x([0-9A-Fa-f]+)",
+            r"WARNING: (Install failed|Download failed|Failed to synchronize|Failed to find updates|Uninstall failed|Search callback failed)[^=]*?(?:, error = 0x| with error code |, result = 0x)([0-9A-Fa-f]+)|(FATAL): .*?(?:error|Error|hr|result)(?: with)?[ =:]+(?:0x)?(8[0-9A-Fa-f]{7})",
         ),
         handler: re(
             r"(?i)(?:MSI )?transaction error = (0x[0-9a-f]+), MSI result = (0x[0-9a-f]+)(?:, MSI action = ([A-Za-z0-9_.]+))?|Return code = (0x[0-9A-Fa-f]+)",
@@ -584,15 +584,29 @@ impl LogReader for WindowsUpdateLog {
         }
         if hits.matched(CLASSIC_WARNING) {
             if let Some(c) = p.classic_warning.captures(bytes) {
-                let code = hex(&c[2]).unwrap_or(0);
+                let what = c
+                    .get(1)
+                    .or(c.get(3))
+                    .map(|m| text(m.as_bytes()))
+                    .unwrap_or_default();
+                let code = c
+                    .get(2)
+                    .or(c.get(4))
+                    .and_then(|m| hex(m.as_bytes()))
+                    .unwrap_or(0);
                 if code != 0 && !SUCCESS_RESULTS.contains(&code) {
-                    let what = text(&c[1]);
                     let kind = match what.as_str() {
                         "Download failed" => Kind::Download,
-                        "Failed to synchronize" | "Failed to find updates" => Kind::Search,
+                        "Failed to synchronize"
+                        | "Failed to find updates"
+                        | "Search callback failed" => Kind::Search,
                         _ => Kind::Install,
                     };
-                    let summary = format!("Windows Update: {what}, {}.", describe(code));
+                    let summary = if what == "FATAL" {
+                        format!("A Windows Update component failed: {}.", describe(code))
+                    } else {
+                        format!("Windows Update: {what}, {}.", describe(code))
+                    };
                     self.candidate(
                         out,
                         line,
@@ -686,7 +700,15 @@ impl LogReader for WindowsUpdateLog {
         }
         let root = standing
             .iter()
-            .min_by_key(|c| (c.rank, c.line))
+            // An installation that failed explains more than a download or a search that did.
+            .min_by_key(|c| {
+                (
+                    c.rank,
+                    c.kind != Kind::Install,
+                    c.kind == Kind::Search,
+                    c.line,
+                )
+            })
             .map(|c| (c.idx, c.update.clone()));
         if let Some((idx, update)) = root {
             out.root = Some(idx);
