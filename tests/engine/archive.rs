@@ -130,8 +130,8 @@ fn entry_limit_is_said_in_a_note() {
     );
 }
 
-#[test]
-fn cab_entries_are_read_like_zip_entries() {
+/// Builds an MSZIP cabinet holding one DISM log, as Microsoft's log collector writes them.
+fn cab_of_dism_log() -> Vec<u8> {
     let mut builder = cab::CabinetBuilder::new();
     builder
         .add_folder(cab::CompressionType::MsZip)
@@ -141,7 +141,29 @@ fn cab_entries_are_read_like_zip_entries() {
         f.write_all(&fixture("cbs", "dism_source_missing.log"))
             .expect("write");
     }
-    let bytes = writer.finish().expect("finish").into_inner();
+    writer.finish().expect("finish").into_inner()
+}
+
+#[test]
+fn damaged_cabs_give_a_note_not_a_panic() {
+    let good = cab_of_dism_log();
+    for cut in [8, 40, good.len() / 2, good.len() - 3] {
+        let d = diagnose(&[("vslogs.cab", good[..cut].to_vec())]);
+        assert_ne!(d.verdict, Verdict::Succeeded);
+        assert!(!d.notes.is_empty(), "cut at {cut}: {}", digest(&d));
+    }
+    for step in [3, 5, 11, 29] {
+        let mut flipped = good.clone();
+        for i in (36..flipped.len()).step_by(step) {
+            flipped[i] ^= 0xA5;
+        }
+        let _ = diagnose(&[("vslogs.cab", flipped)]);
+    }
+}
+
+#[test]
+fn cab_entries_are_read_like_zip_entries() {
+    let bytes = cab_of_dism_log();
     let d = diagnose(&[("vslogs.cab", bytes)]);
     assert_eq!(
         d.root_cause
