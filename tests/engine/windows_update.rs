@@ -184,8 +184,5 @@ fn windows_10_placeholder_log_points_to_the_trace() {
 #[test]
 fn failed_installation_beats_failed_searches_before_it() {
     let d = check("win7_search_and_fatal.log", (Verdict::Failed, Some(3)));
-    assert_eq!(
-        d.root_cause.as_ref().and_then(|r| r.cause.as_deref()),
-        Some("servicing-installer")
-    );
+    assert_eq!(d.codes.first().map(String::as_str), Some("0x800f0922"));
 }

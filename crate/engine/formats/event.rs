@@ -43,6 +43,8 @@ pub(crate) struct EventLine {
     pub code: Option<String>,
     /// The update's or product's title.
     pub title: Option<String>,
+    /// The title names an installed product (MsiInstaller), not an update.
+    pub is_product: bool,
     /// The KB number (`KB5034441`).
     pub kb: Option<String>,
     /// A log file the message names.
@@ -171,6 +173,7 @@ pub(crate) fn classify_line(line: &str) -> Option<EventLine> {
         summary: String::new(),
         code: None,
         title: None,
+        is_product: false,
         kb: None,
         log_path: None,
         cause: None,
@@ -208,6 +211,7 @@ pub(crate) fn classify_line(line: &str) -> Option<EventLine> {
         e.summary = "The update was installed; a restart is needed to complete it.".into();
     } else if hits.matched(MSI_PRODUCT_ERROR) {
         e.event = "MsiInstaller 1xxxx";
+        e.is_product = true;
         e.role = Role::Cause;
         e.title = p.product.captures(bytes).map(|c| text(&c[1]));
         let number = codes::find_codes(bytes)
@@ -227,16 +231,19 @@ pub(crate) fn classify_line(line: &str) -> Option<EventLine> {
         }
     } else if hits.matched(MSI_PRODUCT_FAILED) {
         e.event = "MsiInstaller 11708";
+        e.is_product = true;
         e.role = Role::Failure;
         e.title = p.product.captures(bytes).map(|c| text(&c[1]));
         e.summary = "Windows Installer reports that the installation failed (event 11708). The event does not say why; the installer's verbose log does.".into();
     } else if hits.matched(MSI_PRODUCT_OK) {
         e.event = "MsiInstaller 11707";
+        e.is_product = true;
         e.role = Role::Success;
         e.title = p.product.captures(bytes).map(|c| text(&c[1]));
         e.summary = "Windows Installer reports that the operation completed successfully.".into();
     } else if hits.matched(MSI_STATUS) {
         e.event = "MsiInstaller 1033";
+        e.is_product = true;
         let c = p.msi_status.captures(bytes);
         e.title = c.as_ref().map(|c| text(&c[1]));
         let status = c
@@ -330,7 +337,11 @@ pub(crate) fn record(line: &Line<'_>, e: &EventLine, out: &mut Output) -> Option
     }
     out.detail(idx, "event", e.event);
     if let Some(t) = &e.title {
-        out.detail(idx, "update", t.clone());
+        out.detail(
+            idx,
+            if e.is_product { "product" } else { "update" },
+            t.clone(),
+        );
     }
     if let Some(kb) = &e.kb {
         out.detail(idx, "KB", kb.clone());
@@ -354,7 +365,12 @@ pub(crate) fn learn(e: &EventLine, out: &mut Output) {
         }
     };
     if let Some(t) = &e.title {
-        put(out, "update_title", t.clone());
+        let key = if e.is_product {
+            "product_name"
+        } else {
+            "update_title"
+        };
+        put(out, key, t.clone());
         if let Some(p) = facts::product_from_text(t.as_bytes()) {
             put(out, "product", p.to_string());
         }
@@ -520,13 +536,14 @@ impl LogReader for EventLog {
             Verdict::Inconclusive
         });
         if out.verdict == Some(Verdict::Failed) && self.first_cause.is_none() {
-            if let Some(f) = out.root.and_then(|r| out.findings.get(r)) {
-                if f.details
-                    .iter()
-                    .any(|d| d.value == "MsiInstaller 11708" || d.value == "MsiInstaller 1033")
-                {
-                    out.note("The event log records that the installation failed, not why. The installer's verbose log holds the cause: run the installation again with msiexec /l*v, or turn on the Windows Installer Logging policy.");
-                }
+            if let Some(idx) = out.root.filter(|r| {
+                out.findings
+                    .get(*r)
+                    .is_some_and(|f| f.codes.is_empty() && f.cause.is_none())
+            }) {
+                // "Installation failed" and nothing else: the event names no cause, the installer's log would.
+                out.cause(idx, "no-cause-in-log");
+                out.note("The event log records that the installation failed, not why. The installer's verbose log holds the cause: run the installation again with msiexec /l*v, or turn on the Windows Installer Logging policy.");
             }
         }
     }

@@ -158,6 +158,7 @@ const OS_VERSION: usize = 13;
 const EVENT_MESSAGE: usize = 14;
 const SUSPENDED: usize = 15;
 const SEARCH_OK: usize = 16;
+const SELF_UPDATE_OK: usize = 17;
 
 fn classes() -> &'static RegexSet {
     static SET: OnceLock<RegexSet> = OnceLock::new();
@@ -180,6 +181,7 @@ fn classes() -> &'static RegexSet {
             r"Installation Failure: Windows failed to install|Installation Successful: Windows successfully installed",
             r"[0-9A-Fa-f-]{36}\}? download suspended|hit a transient error, updateId = [0-9A-Fa-f-]{36}",
             r"Found [0-9]+ updates and [0-9]+ categories in search",
+            r"Install of setup package .* succeeded",
         ])
     })
 }
@@ -337,6 +339,10 @@ impl LogReader for WindowsUpdateLog {
         }
         if hits.matched(SEARCH_OK) {
             self.last_search_ok = line.no;
+        }
+        if hits.matched(SELF_UPDATE_OK) {
+            // The agent updated itself (Vista/7 self-update): an installation that worked.
+            self.success = true;
         }
         if hits.matched(SUSPENDED) && self.suspended.len() < MAX_TITLES {
             if let Some(c) = p.suspended.captures(bytes) {
