@@ -186,3 +186,11 @@ fn failed_installation_beats_failed_searches_before_it() {
     let d = check("win7_search_and_fatal.log", (Verdict::Failed, Some(3)));
     assert_eq!(d.codes.first().map(String::as_str), Some("0x800f0922"));
 }
+
+#[test]
+fn cmtrace_message_over_several_lines_keeps_its_start() {
+    let d = check("cmtrace_multiline.log", (Verdict::Failed, Some(3)));
+    let root = d.root_cause.as_ref().expect("root");
+    assert!(root.summary.contains("WUAHandler"), "{}", root.summary);
+    assert!(d.codes.contains(&"0x80244022".to_string()), "{:?}", d.codes);
+}

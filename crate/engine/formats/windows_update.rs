@@ -865,7 +865,8 @@ impl LogReader for ReportingEventsLog {
 #[derive(Default)]
 pub struct CmTraceLog {
     first_error: Option<usize>,
-    saw_entries: bool,
+    /// The start of a message that spans lines (`<![LOG[first line` … `rest]LOG]!><time=…`).
+    open_message: Option<String>,
 }
 
 fn cm_patterns() -> &'static (Regex, Regex) {
@@ -881,22 +882,28 @@ fn cm_patterns() -> &'static (Regex, Regex) {
 impl LogReader for CmTraceLog {
     fn line(&mut self, line: &Line<'_>, out: &mut Output) {
         let bytes = line.text.as_bytes();
-        if memchr::memmem::find(bytes, b"]LOG]!>").is_none() {
+        let Some(close) = memchr::memmem::find(bytes, b"]LOG]!>") else {
+            if let Some(at) = line.text.find("<![LOG[") {
+                let start: String = line.text[at + 7..].chars().take(300).collect();
+                self.open_message = Some(start);
+            }
             return;
-        }
+        };
+        let open = self.open_message.take();
         let (meta, message) = cm_patterns();
         let Some(c) = meta.captures(bytes) else {
             return;
         };
-        self.saw_entries = true;
         if &c[2] != b"3" {
             return;
         }
         let component = text(&c[1]);
-        let msg = message
-            .captures(bytes)
-            .map(|m| text(&m[1]))
-            .unwrap_or_default();
+        let msg = match (message.captures(bytes), open) {
+            (Some(m), _) => text(&m[1]),
+            // The message began on an earlier line: its first line, then the rest up to here.
+            (None, Some(start)) => format!("{} {}", start.trim(), text(&bytes[..close])),
+            (None, None) => text(&bytes[..close]),
+        };
         let found = codes::find_codes(msg.as_bytes());
         let summary = if found.is_empty() {
             format!("{component} logged an error: {msg}")
