@@ -326,6 +326,10 @@ impl FileScan {
 
 /// Diagnoses a case made of one or more files, each fed in chunks.
 ///
+/// A file's first bytes say what it is ([`archive::sniff`]): a zip or a cabinet is held until it ends, then each
+/// of its entries is read as a file of its own (`logs.zip/CBS/CBS.log`); a binary trace gets a note; anything
+/// else is read as text.
+///
 /// ```
 /// use setup_triage::engine::{Diagnoser, Answers, Verdict};
 /// let mut d = Diagnoser::new();
