@@ -42,7 +42,7 @@ pub enum Kind {
 const EVTX_NOTE: &str = "This is a binary event log (.evtx). Open it in Event Viewer, select the events and use \"Save Selected Events\" as text (.txt), or run: wevtutil qe System /f:text > events.txt, and drop that file.";
 
 /// Tells what a file is from its first bytes ([`SNIFF_LEN`] of them, or all of a shorter file).
-pub(crate) fn sniff(head: &[u8]) -> Kind {
+pub fn sniff(head: &[u8]) -> Kind {
     if head.starts_with(b"PK\x03\x04")
         || head.starts_with(b"PK\x05\x06")
         || head.starts_with(b"PK\x07\x08")
