@@ -243,7 +243,7 @@ fn patterns() -> &'static Patterns {
     })
 }
 
-/// How many update titles a log keeps (a log lists hundreds of updates in its searches).
+/// How many updates a log keeps titles and outcomes for (a log lists hundreds of updates in its searches).
 const MAX_TITLES: usize = 2000;
 
 impl WindowsUpdateLog {
@@ -281,7 +281,9 @@ impl WindowsUpdateLog {
     }
 
     fn recover(&mut self, update: String, line: u64) {
-        self.recovered.insert(update, line);
+        if self.recovered.len() < MAX_TITLES || self.recovered.contains_key(&update) {
+            self.recovered.insert(update, line);
+        }
     }
 
     fn remember_title(&mut self, id: String, title: String) {
@@ -357,9 +359,11 @@ impl LogReader for WindowsUpdateLog {
                     .get(2)
                     .and_then(|m| hex(m.as_bytes()))
                     .or_else(|| p.failed_bracket.captures(bytes).and_then(|b| hex(&b[1])));
-                if self.download_errors.len() < 50 {
-                    self.download_errors.push((guid(&c[1]), code));
+                // Only the latest errors matter, for the `Download call complete` line that follows them.
+                if self.download_errors.len() >= 8 {
+                    self.download_errors.remove(0);
                 }
+                self.download_errors.push((guid(&c[1]), code));
             }
         }
         if hits.matched(LOG_HISTORY) {
