@@ -114,3 +114,15 @@ fn get_winevent_format_list() {
     let d = check("get_winevent.txt", (Verdict::Failed, Some(6)));
     assert_eq!(d.facts.get("product"), Some("winre"));
 }
+
+#[test]
+fn frst_program_list_does_not_decide_what_failed() {
+    let d = check(
+        "frst_msi_failure_with_programs.txt",
+        (Verdict::Failed, Some(17)),
+    );
+    assert_eq!(d.facts.get("product_name"), Some("Example Agent"));
+    assert_eq!(d.facts.get("product"), None, "{:?}", d.facts);
+    assert_eq!(d.facts.get("kb"), None, "{:?}", d.facts);
+    assert_eq!(d.facts.get("cause"), Some("no-cause-in-log"));
+}

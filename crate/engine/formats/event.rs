@@ -408,6 +408,11 @@ pub struct EventLog {
     first_failure: Option<usize>,
     succeeded: bool,
     other: TextLog,
+    /// The events behind `first_cause` and `first_failure`: their facts are the case's.
+    cause_event: Option<EventLine>,
+    failure_event: Option<EventLine>,
+    /// Headers were seen: this is an export, whose other lines name updates and programs in passing.
+    export: bool,
 }
 
 const HDR_TYPE: usize = 0;
@@ -451,6 +456,7 @@ impl LogReader for EventLog {
         let (set, source, id, frst) = headers();
         let h = set.matches(bytes);
         if h.matched_any() {
+            self.export = true;
             if h.matched(HDR_TYPE) {
                 self.error = h.matched(HDR_LEVEL);
             }
@@ -491,6 +497,12 @@ impl LogReader for EventLog {
                 if e.role == Role::Success {
                     self.succeeded = true;
                 }
+                if self.first_cause == Some(idx) {
+                    self.cause_event = Some(e.clone());
+                }
+                if self.first_failure == Some(idx) {
+                    self.failure_event = Some(e);
+                }
             }
             return;
         }
@@ -525,6 +537,23 @@ impl LogReader for EventLog {
             text_out_root = out.root;
         }
         out.root = self.first_cause.or(self.first_failure).or(text_out_root);
+        // An export names many updates and programs in passing; the facts about "the update" are the failing
+        // event's, or none.
+        let root_event = self.cause_event.take().or(self.failure_event.take());
+        if self.export || root_event.is_some() {
+            for key in [
+                "kb",
+                "product",
+                "dotnet_target",
+                "update_title",
+                "product_name",
+            ] {
+                out.facts.remove(key);
+            }
+        }
+        if let Some(e) = root_event {
+            learn(&e, out);
+        }
         let text_verdict = out.verdict.take();
         out.verdict = Some(if self.first_failure.is_some() {
             Verdict::Failed
