@@ -90,7 +90,8 @@ pub struct FileSummary {
     pub name: String,
     /// The detected log format (see [`crate::engine::formats::LogFormat`]).
     pub format: String,
-    /// The detected encoding: `utf-8`, `utf-16le`, `utf-16be` or `windows-1252`.
+    /// The detected encoding: `utf-8`, `utf-16le`, `utf-16be` or `windows-1252`; `binary` for an archive or a
+    /// binary trace, which are not decoded as text.
     pub encoding: String,
     pub bytes: u64,
     pub lines: u64,

@@ -8,6 +8,7 @@
 //! - Every regex is compiled once, without Unicode tables, and runs over bytes.
 //!
 //! Modules, in the order the data flows:
+//! - [`archive`]: telling a zip, a trace or a binary log from text by its first bytes; unpacking zips.
 //! - [`text`]: decoding bytes (UTF-8, UTF-16LE/BE, Windows-1252) into text, chunk by chunk.
 //! - [`scan`]: splitting the text into lines, detecting the log format, feeding the format readers.
 //! - [`formats`]: one reader per log format; each turns lines into [`Finding`]s and facts.
@@ -18,6 +19,7 @@
 //! - [`guide`]: the guide and its steps, tailored to the facts.
 //! - [`tree_print`]: the whole knowledge base as text, Graphviz dot or Mermaid, for reviewers.
 
+pub mod archive;
 pub mod codes;
 pub mod diagnosis;
 pub mod export;

@@ -7,6 +7,7 @@ use std::collections::VecDeque;
 
 use regex::bytes::{Regex, RegexBuilder};
 
+use super::archive::{self, EntrySink};
 use super::codes;
 use super::diagnosis::{ContextLine, Detail, Diagnosis, FileSummary, Finding, Note, Role, Verdict};
 use super::facts::{self, Facts};
@@ -224,6 +225,14 @@ impl FileScan {
         }
     }
 
+    /// A file whose format is known before reading it (a binary trace, an archive).
+    fn with_format(name: &str, format: LogFormat) -> FileScan {
+        let mut scan = FileScan::new(name);
+        scan.format = format;
+        scan.reader = Some(formats::reader(format));
+        scan
+    }
+
     fn feed(&mut self, chunk: &[u8]) {
         self.decoder.decode(chunk, &mut self.text);
         if self.reader.is_none() && self.text.len() < DETECT_LEN {
@@ -317,6 +326,10 @@ impl FileScan {
 
 /// Diagnoses a case made of one or more files, each fed in chunks.
 ///
+/// A file's first bytes say what it is ([`archive::sniff`]): a zip or a cabinet is held until it ends, then each
+/// of its entries is read as a file of its own (`logs.zip/CBS/CBS.log`); a binary trace gets a note; anything
+/// else is read as text.
+///
 /// ```
 /// use setup_triage::engine::{Diagnoser, Answers, Verdict};
 /// let mut d = Diagnoser::new();
@@ -330,7 +343,38 @@ impl FileScan {
 #[derive(Default)]
 pub struct Diagnoser {
     current: Option<FileScan>,
+    /// What the current file turned out to be, from its first bytes (see [`archive::sniff`]).
+    intake: Intake,
+    /// How deep in archives the current file sits (0: a file the caller gave).
+    depth: u8,
+    /// Bytes unpacked from the archive being read, its nested archives included.
+    budget: archive::Budget,
     reports: Vec<FileReport>,
+}
+
+/// The current file, while its first bytes decide what it is.
+#[derive(Default)]
+enum Intake {
+    /// No file open.
+    #[default]
+    Idle,
+    /// The first bytes, until [`archive::SNIFF_LEN`] of them (or the file's end) decide.
+    Sniffing { name: String, head: Vec<u8> },
+    /// Text: the bytes go to the [`FileScan`] in `current`.
+    Text,
+    /// A zip or a cabinet, held whole until its end (past [`archive::MAX_ARCHIVE`], only counted).
+    Archive {
+        name: String,
+        kind: archive::Kind,
+        data: Vec<u8>,
+        bytes: u64,
+    },
+    /// A binary file: only counted.
+    Binary {
+        name: String,
+        kind: archive::Kind,
+        bytes: u64,
+    },
 }
 
 impl Diagnoser {
@@ -341,20 +385,136 @@ impl Diagnoser {
     /// Starts a file. A file still open is ended first.
     pub fn begin(&mut self, name: &str) {
         self.end();
-        self.current = Some(FileScan::new(name));
+        self.intake = Intake::Sniffing {
+            name: name.to_string(),
+            head: Vec::new(),
+        };
     }
 
     /// Feeds the next chunk of the current file (starting an unnamed one if none is open).
     pub fn feed(&mut self, chunk: &[u8]) {
-        self.current
-            .get_or_insert_with(|| FileScan::new("input"))
-            .feed(chunk);
+        if matches!(self.intake, Intake::Idle) {
+            self.begin("input");
+        }
+        match &mut self.intake {
+            Intake::Sniffing { head, .. } => {
+                head.extend_from_slice(chunk);
+                if head.len() >= archive::SNIFF_LEN {
+                    self.decide();
+                }
+            }
+            Intake::Text => {
+                if let Some(scan) = self.current.as_mut() {
+                    scan.feed(chunk);
+                }
+            }
+            Intake::Archive { data, bytes, .. } => {
+                *bytes += chunk.len() as u64;
+                if *bytes <= archive::MAX_ARCHIVE as u64 {
+                    data.extend_from_slice(chunk);
+                } else if !data.is_empty() {
+                    *data = Vec::new();
+                }
+            }
+            Intake::Binary { bytes, .. } => *bytes += chunk.len() as u64,
+            Intake::Idle => {}
+        }
+    }
+
+    /// Decides what the current file is from its first bytes.
+    fn decide(&mut self) {
+        if !matches!(self.intake, Intake::Sniffing { .. }) {
+            return;
+        }
+        let Intake::Sniffing { name, head } = std::mem::take(&mut self.intake) else {
+            return;
+        };
+        self.intake = match archive::sniff(&head) {
+            kind @ (archive::Kind::Zip | archive::Kind::Cab) => Intake::Archive {
+                name,
+                kind,
+                bytes: head.len() as u64,
+                data: head,
+            },
+            archive::Kind::Text => {
+                let mut scan = FileScan::new(&name);
+                scan.feed(&head);
+                self.current = Some(scan);
+                Intake::Text
+            }
+            kind => Intake::Binary {
+                name,
+                kind,
+                bytes: head.len() as u64,
+            },
+        };
     }
 
     /// Ends the current file.
     pub fn end(&mut self) {
-        if let Some(scan) = self.current.take() {
-            self.reports.push(scan.finish());
+        self.decide();
+        match std::mem::take(&mut self.intake) {
+            Intake::Idle | Intake::Sniffing { .. } => {}
+            Intake::Text => {
+                if let Some(scan) = self.current.take() {
+                    self.reports.push(scan.finish());
+                }
+            }
+            Intake::Binary { name, kind, bytes } => {
+                let format = match kind {
+                    archive::Kind::Etl => LogFormat::EtlTrace,
+                    _ => LogFormat::Archive,
+                };
+                let mut report = FileScan::with_format(&name, format).finish();
+                report.summary.bytes = bytes;
+                report.summary.encoding = "binary".into();
+                if let archive::Kind::Unreadable(note) = kind {
+                    report.out.note(note);
+                }
+                self.reports.push(report);
+            }
+            Intake::Archive {
+                name,
+                kind,
+                data,
+                bytes,
+            } => self.unpack(name, kind, data, bytes),
+        }
+    }
+
+    /// Reads an archive's entries as files of their own; the archive itself gets a report for its notes.
+    fn unpack(&mut self, name: String, kind: archive::Kind, data: Vec<u8>, bytes: u64) {
+        let mut report = FileScan::with_format(&name, LogFormat::Archive).finish();
+        report.summary.bytes = bytes;
+        report.summary.encoding = "binary".into();
+        let at = self.reports.len();
+        self.reports.push(report);
+        let notes = if bytes > archive::MAX_ARCHIVE as u64 {
+            vec![format!(
+                "{name} is larger than {} MiB, so it was not unpacked. Zip only the logs that matter.",
+                archive::MAX_ARCHIVE >> 20
+            )]
+        } else if self.depth >= archive::MAX_DEPTH {
+            vec![format!(
+                "{name} is an archive inside an archive inside an archive; it was not unpacked. Unpack it and drop its logs."
+            )]
+        } else {
+            if self.depth == 0 {
+                self.budget = archive::Budget::default();
+            }
+            self.depth += 1;
+            let notes = if kind == archive::Kind::Cab {
+                archive::unpack_cab(&name, &data, self)
+            } else {
+                archive::unpack_zip(&name, &data, self)
+            };
+            self.depth -= 1;
+            notes
+        };
+        if let Some(r) = self.reports.get_mut(at) {
+            for n in notes {
+                r.out.note(n);
+            }
         }
     }
 
@@ -374,6 +534,24 @@ impl Diagnoser {
     pub fn finish(mut self, answers: &Answers) -> Diagnosis {
         self.end();
         combine(self.reports, answers)
+    }
+}
+
+impl EntrySink for Diagnoser {
+    fn begin_entry(&mut self, name: &str) {
+        self.begin(name);
+    }
+
+    fn feed_entry(&mut self, chunk: &[u8]) {
+        self.feed(chunk);
+    }
+
+    fn end_entry(&mut self) {
+        self.end();
+    }
+
+    fn budget(&mut self) -> &mut archive::Budget {
+        &mut self.budget
     }
 }
 

@@ -8,3 +8,10 @@ mod readers;
 mod redact;
 mod share;
 mod smoke;
+
+// readers-b: Windows Update, CBS/DISM, event exports, archives.
+mod archive;
+mod cbs;
+mod digest;
+mod event;
+mod windows_update;

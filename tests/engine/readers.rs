@@ -505,7 +505,8 @@ fn pasted_event_text_has_no_cause() {
         "event.txt",
         fixture("text/eventlog_11708.txt"),
         Expect {
-            format: "text",
+            // An Event Viewer export has its own reader (formats/event.rs).
+            format: "event",
             verdict: Verdict::Failed,
             line: Some(5),
             cause: Some("no-cause-in-log"),

@@ -14,6 +14,11 @@ mod dotnet;
 
 pub use paste::{clean as clean_pasted_line, pieces as pasted_pieces};
 
+// ---- readers-b: Windows Update, CBS/DISM, event-log exports, undecoded traces ----
+mod cbs;
+pub(crate) mod event;
+pub(crate) mod windows_update;
+
 use super::scan::{Line, Output, re_set};
 use std::sync::OnceLock;
 
@@ -29,6 +34,24 @@ pub enum LogFormat {
     Dotnet,
     /// A WiX Burn bundle log (`[PID:TID][time]i001: Burn v3…`).
     Burn,
+
+    // ---- readers-b ----
+    /// WindowsUpdate.log: the Vista/7 tab-separated log or the Windows 10+ `Get-WindowsUpdateLog` output.
+    WindowsUpdate,
+    /// `%windir%\SoftwareDistribution\ReportingEvents.log`: one tab-separated line per update event.
+    ReportingEvents,
+    /// A Configuration Manager log in CMTrace format (`<![LOG[…]LOG]!><time=… type="3">`).
+    CmTrace,
+    /// A binary Event Tracing for Windows trace (`.etl`), not decoded into text.
+    EtlTrace,
+    /// CBS.log (servicing stack, SFC `[SR]` lines).
+    Cbs,
+    /// DISM.log.
+    Dism,
+    /// Event-log exports: Event Viewer text, FRST lists, single event messages.
+    EventLog,
+    /// An archive whose entries were read as files of their own; it holds no lines itself.
+    Archive,
 }
 
 impl LogFormat {
@@ -39,6 +62,14 @@ impl LogFormat {
             LogFormat::Text => "text",
             LogFormat::Dotnet => "dotnet",
             LogFormat::Burn => "burn",
+            LogFormat::WindowsUpdate => "windowsupdate",
+            LogFormat::ReportingEvents => "reportingevents",
+            LogFormat::CmTrace => "cmtrace",
+            LogFormat::EtlTrace => "etl",
+            LogFormat::Cbs => "cbs",
+            LogFormat::Dism => "dism",
+            LogFormat::EventLog => "event",
+            LogFormat::Archive => "archive",
         }
     }
 
@@ -49,6 +80,10 @@ impl LogFormat {
             LogFormat::Msi => 5,
             LogFormat::Text => 1,
             LogFormat::Dotnet | LogFormat::Burn => 3,
+            LogFormat::EventLog => 1,
+            LogFormat::WindowsUpdate | LogFormat::ReportingEvents | LogFormat::CmTrace => 2,
+            LogFormat::Cbs | LogFormat::Dism => 3,
+            LogFormat::EtlTrace | LogFormat::Archive => 0,
         }
     }
 }
@@ -72,6 +107,30 @@ const SIGNATURES: &[(LogFormat, &str)] = &[
         LogFormat::Dotnet,
         r"(?m)^\[[0-9]{2}/[0-9]{2}/[0-9]{2},[0-9]{2}:[0-9]{2}:[0-9]{2}\] [^:\r\n]{1,80}: |^\[[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}, ?[0-9]{1,2}:[0-9]{2}:[0-9]{2}\] ?(?:OS Version|Installer version|Environment details|Final Result|Action: |Action complete|Exe \(|MSI \(|Entering Function|Loading localized)|Result of checks for command '|RunCheck result: |A prerequisite failed for Package|(?i:ndp)[0-9]{2,3}[-A-Za-z0-9]*\.exe.{0,200}(?:exited with|Exit code was) '?[0-9]+|^[0-9]{1,6}\.[0-9]{3}: (?:={20,}|Update\.exe extended error code|Hotfix)",
     ),
+    // ---- readers-b (a WindowsUpdate.log quotes event messages, a DISM.log holds CBS lines: the earliest wins) ----
+    // The placeholder WindowsUpdate.log of Windows 10+: it only says where the real log went (an ETW trace).
+    (
+        LogFormat::EtlTrace,
+        r"Windows Update logs are now generated using ETW",
+    ),
+    (
+        LogFormat::WindowsUpdate,
+        r"(?m)^[0-9]{4}[-/][0-9]{2}[-/][0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3,7} +[0-9]+ +[0-9]+ +[A-Za-z]|(?m)^[0-9]{4}-[0-9]{2}-[0-9]{2}\t[0-9]{2}:[0-9]{2}:[0-9]{2}:[0-9]{3}\t *[0-9]+\t[0-9a-fA-F]+\t[A-Za-z]",
+    ),
+    (
+        LogFormat::ReportingEvents,
+        r"(?m)^\{[0-9A-Fa-f-]{36}\}\t[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]+",
+    ),
+    (LogFormat::CmTrace, r"<!\[LOG\[[^\n]*\]LOG\]!><time="),
+    (
+        LogFormat::Dism,
+        r"(?m)^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}, (?:Info|Warning|Error|Perf) +DISM ",
+    ),
+    (
+        LogFormat::Cbs,
+        r"(?m)^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}, (?:Info|Warning|Error|Perf) +(?:CBS|CSI|DEPLOY) ",
+    ),
+    (LogFormat::EventLog, event::SIGNATURE),
 ];
 
 /// Detects the format of a file from the start of its text, seeing through what pasting does to a log.
@@ -135,6 +194,22 @@ pub fn reader(format: LogFormat) -> Box<dyn LogReader> {
         // Setup chains (readers-a).
         LogFormat::Dotnet => Box::new(dotnet::DotnetLog::default()),
         LogFormat::Burn => Box::new(burn::BurnLog::default()),
+        // readers-b.
+        LogFormat::WindowsUpdate => Box::new(windows_update::WindowsUpdateLog::default()),
+        LogFormat::ReportingEvents => Box::new(windows_update::ReportingEventsLog::default()),
+        LogFormat::CmTrace => Box::new(windows_update::CmTraceLog::default()),
+        LogFormat::EtlTrace => Box::new(windows_update::EtlTrace::default()),
+        LogFormat::Cbs | LogFormat::Dism => Box::new(cbs::CbsLog::default()),
+        LogFormat::EventLog => Box::new(event::EventLog::default()),
+        LogFormat::Archive => Box::new(NoLines),
     };
     Box::new(paste::Pasted::new(inner, format == LogFormat::Text))
+}
+
+/// The reader of a file that has no lines of its own (an archive: its entries are files of their own).
+struct NoLines;
+
+impl LogReader for NoLines {
+    fn line(&mut self, _line: &Line<'_>, _out: &mut Output) {}
+    fn finish(&mut self, _out: &mut Output) {}
 }

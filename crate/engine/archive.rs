@@ -1,0 +1,205 @@
+//! Archives and binary files: what a file is, told from its first bytes (never from its name), and the
+//! unpacking of a `.zip` of logs into files of their own (`logs.zip/CBS/CBS.log`).
+//!
+//! A zip's directory sits at its end, so an archive is held whole (up to [`MAX_ARCHIVE`]) and unpacked when
+//! it ends; each entry is then streamed in chunks into the normal scan, like a file the person dropped.
+//! Limits keep a hostile or mistaken archive from eating the page: [`MAX_ENTRIES`] entries,
+//! [`MAX_UNPACKED`] bytes unpacked in all, archives inside archives one level deep. Each limit reached is
+//! said in a note. Damaged archives give a note, never a panic.
+
+use std::io::{Cursor, Read};
+
+use super::formats::windows_update::looks_like_etl;
+
+/// The largest archive held in memory to unpack.
+pub const MAX_ARCHIVE: usize = 512 * 1024 * 1024;
+/// The most entries read from one archive.
+pub const MAX_ENTRIES: usize = 1000;
+/// The most bytes unpacked from one archive, its nested archives included.
+pub const MAX_UNPACKED: u64 = 2 * 1024 * 1024 * 1024;
+/// How deep archives nest: a zip inside the dropped zip is unpacked, a zip inside that one is not.
+pub const MAX_DEPTH: u8 = 2;
+/// How many bytes of a file decide what it is.
+pub const SNIFF_LEN: usize = 4096;
+/// The size of the chunks an entry is streamed in.
+const CHUNK: usize = 64 * 1024;
+
+/// What a file is, from its first bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Text (or anything else): the log scan reads it.
+    Text,
+    /// A zip archive.
+    Zip,
+    /// A cabinet (`.cab`), MSZIP or LZX compressed.
+    Cab,
+    /// An undecoded Event Tracing for Windows trace.
+    Etl,
+    /// A binary file the engine cannot read, with a note saying what to do instead.
+    Unreadable(&'static str),
+}
+
+const EVTX_NOTE: &str = "This is a binary event log (.evtx). Open it in Event Viewer, select the events and use \"Save Selected Events\" as text (.txt), or run: wevtutil qe System /f:text > events.txt, and drop that file.";
+
+/// Tells what a file is from its first bytes ([`SNIFF_LEN`] of them, or all of a shorter file).
+pub fn sniff(head: &[u8]) -> Kind {
+    if head.starts_with(b"PK\x03\x04")
+        || head.starts_with(b"PK\x05\x06")
+        || head.starts_with(b"PK\x07\x08")
+    {
+        Kind::Zip
+    } else if head.starts_with(b"MSCF\0\0\0\0") {
+        Kind::Cab
+    } else if head.starts_with(b"ElfFile\0") {
+        Kind::Unreadable(EVTX_NOTE)
+    } else if looks_like_etl(head) {
+        Kind::Etl
+    } else {
+        Kind::Text
+    }
+}
+
+/// Where an archive's entries go: the diagnoser, which scans each as a file.
+pub trait EntrySink {
+    fn begin_entry(&mut self, name: &str);
+    fn feed_entry(&mut self, chunk: &[u8]);
+    fn end_entry(&mut self);
+    /// The bytes unpacked so far, shared by an archive and the archives inside it.
+    fn budget(&mut self) -> &mut Budget;
+}
+
+/// The running total of bytes unpacked, shared by an archive and the archives inside it.
+#[derive(Debug, Default)]
+pub struct Budget {
+    pub unpacked: u64,
+    pub exhausted: bool,
+}
+
+/// Unpacks a zip held in memory, handing each entry to `sink` as a file named `name/inner/path`. Returns notes
+/// about what could not be read.
+pub fn unpack_zip(name: &str, data: &[u8], sink: &mut dyn EntrySink) -> Vec<String> {
+    let mut notes = Vec::new();
+    let mut zip = match zip::ZipArchive::new(Cursor::new(data)) {
+        Ok(z) => z,
+        Err(e) => {
+            notes.push(format!(
+                "{name} looks like a zip archive but could not be opened ({e}): it may be damaged or cut short. Zip the logs again, or drop them one by one."
+            ));
+            return notes;
+        }
+    };
+    let count = zip.len();
+    if count > MAX_ENTRIES {
+        notes.push(format!(
+            "{name} holds {count} entries; only the first {MAX_ENTRIES} were read. Zip only the logs that matter."
+        ));
+    }
+    let mut buf = vec![0u8; CHUNK];
+    for i in 0..count.min(MAX_ENTRIES) {
+        if sink.budget().exhausted {
+            break;
+        }
+        let mut entry = match zip.by_index(i) {
+            Ok(e) => e,
+            Err(e) => {
+                notes.push(format!(
+                    "Entry {} of {name} could not be read ({e}); it was skipped.",
+                    i + 1
+                ));
+                continue;
+            }
+        };
+        if entry.is_dir() {
+            continue;
+        }
+        let inner = format!("{name}/{}", entry.name().trim_start_matches(['/', '\\']));
+        stream(name, &inner, &mut entry, &mut buf, sink, &mut notes);
+    }
+    if count == 0 {
+        notes.push(format!("{name} is an empty zip archive."));
+    }
+    notes
+}
+
+/// Unpacks a cabinet held in memory, like [`unpack_zip`].
+pub fn unpack_cab(name: &str, data: &[u8], sink: &mut dyn EntrySink) -> Vec<String> {
+    let mut notes = Vec::new();
+    let mut cab = match cab::Cabinet::new(Cursor::new(data)) {
+        Ok(c) => c,
+        Err(e) => {
+            notes.push(format!(
+                "{name} looks like a cabinet (.cab) but could not be opened ({e}): it may be damaged or cut short. Unpack it with: expand -F:* file.cab folder, and drop the logs."
+            ));
+            return notes;
+        }
+    };
+    let files: Vec<String> = cab
+        .folder_entries()
+        .flat_map(|f| {
+            f.file_entries()
+                .map(|e| e.name().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if files.len() > MAX_ENTRIES {
+        notes.push(format!(
+            "{name} holds {} entries; only the first {MAX_ENTRIES} were read.",
+            files.len()
+        ));
+    }
+    let mut buf = vec![0u8; CHUNK];
+    for file in files.iter().take(MAX_ENTRIES) {
+        if sink.budget().exhausted {
+            break;
+        }
+        let inner = format!("{name}/{}", file.replace('\\', "/"));
+        match cab.read_file(file) {
+            Ok(mut reader) => stream(name, &inner, &mut reader, &mut buf, sink, &mut notes),
+            Err(e) => notes.push(format!(
+                "{inner} could not be unpacked ({e}); it was skipped."
+            )),
+        }
+    }
+    if files.is_empty() {
+        notes.push(format!("{name} is an empty cabinet."));
+    }
+    notes
+}
+
+/// Streams one entry into the sink as a file, within the budget.
+fn stream(
+    archive: &str,
+    inner: &str,
+    reader: &mut dyn Read,
+    buf: &mut [u8],
+    sink: &mut dyn EntrySink,
+    notes: &mut Vec<String>,
+) {
+    sink.begin_entry(inner);
+    loop {
+        let n = match reader.read(buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                notes.push(format!(
+                    "{inner} is damaged in the archive ({e}); only its readable start was read."
+                ));
+                break;
+            }
+        };
+        let room = MAX_UNPACKED.saturating_sub(sink.budget().unpacked);
+        let take = (n as u64).min(room) as usize;
+        sink.feed_entry(&buf[..take]);
+        sink.budget().unpacked += take as u64;
+        if take < n {
+            sink.budget().exhausted = true;
+            notes.push(format!(
+                "{archive} unpacks to more than {} GiB; reading stopped inside {inner}. Zip only the logs that matter.",
+                MAX_UNPACKED >> 30
+            ));
+            break;
+        }
+    }
+    sink.end_entry();
+}
