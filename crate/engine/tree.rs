@@ -729,8 +729,10 @@ impl Kb {
                     problems.push(format!("guide '{}' names unknown step '{sid}'", g.id));
                     continue;
                 };
+                // Destructive steps come only after the safer ones. Safe and moderate steps may alternate:
+                // Microsoft's own order for a .NET update puts a repair before a safe retry by hand.
                 let closing_help = i + 1 == g.steps.len() && s.risk == Risk::Safe;
-                if s.risk < last && !closing_help {
+                if last == Risk::Destructive && s.risk < last && !closing_help {
                     problems.push(format!(
                         "guide '{}': step '{sid}' ({:?}) comes after a riskier step",
                         g.id, s.risk
