@@ -1,0 +1,98 @@
+//! The page: the input at the top, then the diagnosis, the open questions and the guide.
+
+use yew::prelude::*;
+
+use crate::engine::tree::AnsweredBy;
+use crate::web::components::error_banner::ErrorBanner;
+use crate::web::components::guide_view::GuideView;
+use crate::web::components::input_form::InputForm;
+use crate::web::components::notes_list::NotesList;
+use crate::web::components::progress_bar::ProgressBar;
+use crate::web::components::question_card::QuestionCard;
+use crate::web::components::result_summary::ResultSummary;
+use crate::web::hooks::{saved_text, use_diagnose, use_session_text};
+use crate::web::state::{Action, AppState, Reading};
+
+#[component]
+pub fn App() -> Html {
+    let state = use_reducer(|| AppState::new(saved_text()));
+    use_session_text(state.text.clone());
+    let (on_diagnose, on_cancel) = use_diagnose(state.clone());
+
+    let send = |make: fn() -> Action| {
+        let state = state.clone();
+        Callback::from(move |()| state.dispatch(make()))
+    };
+    let on_edit = {
+        let state = state.clone();
+        Callback::from(move |t: String| state.dispatch(Action::EditText(t)))
+    };
+    let on_add_files = {
+        let state = state.clone();
+        Callback::from(move |f| state.dispatch(Action::AddFiles(f)))
+    };
+    let on_remove_file = {
+        let state = state.clone();
+        Callback::from(move |i| state.dispatch(Action::RemoveFile(i)))
+    };
+    let on_answer = {
+        let state = state.clone();
+        Callback::from(move |(fact, value): (String, String)| {
+            state.dispatch(Action::Answer { fact, value })
+        })
+    };
+
+    let open_questions: Vec<_> = state
+        .diagnosis
+        .iter()
+        .flat_map(|d| d.questions.iter())
+        .filter(|q| q.answered_by == AnsweredBy::Open)
+        .cloned()
+        .collect();
+
+    html! {
+        <>
+            <header class="site">
+                <h1>{ "Why did the update fail?" }</h1>
+                <p class="lead">
+                    { "Paste the error or drop the setup logs. This page finds the line that explains the failure and walks you through the fix, step by step. Nothing leaves your computer." }
+                </p>
+            </header>
+            <main id="main">
+                <InputForm
+                    text={AttrValue::from(state.text.clone())}
+                    files={state.files.clone()}
+                    busy={state.busy()}
+                    {on_edit} {on_add_files} {on_remove_file} {on_diagnose}
+                />
+                if let Reading::Busy { file, read, total } = &state.reading {
+                    <ProgressBar file={AttrValue::from(file.clone())} read={*read} total={*total} on_cancel={on_cancel} />
+                }
+                if let Some(message) = &state.error {
+                    <ErrorBanner message={AttrValue::from(message.clone())} on_dismiss={send(|| Action::DismissError)} />
+                }
+                if let Some(d) = &state.diagnosis {
+                    <div class="diagnosis" aria-live="polite">
+                        <ResultSummary diagnosis={d.clone()} />
+                        if !open_questions.is_empty() {
+                            <section class="questions" aria-labelledby="questions-title">
+                                <h2 id="questions-title">{ "A question or two" }</h2>
+                                <p class="hint">{ "The input does not say. Your answer picks the right steps." }</p>
+                                { for open_questions.iter().map(|q| html! {
+                                    <QuestionCard key={q.fact.clone()} question={q.clone()} on_answer={on_answer.clone()} />
+                                }) }
+                            </section>
+                        }
+                        <GuideView guide={d.guide.clone()} progress={state.progress.clone()}
+                            on_fixed={send(|| Action::Fixed)} on_next={send(|| Action::NextStep)}
+                            on_restart={send(|| Action::RestartSteps)} />
+                        <NotesList notes={d.notes.clone()} />
+                    </div>
+                }
+            </main>
+            <footer class="site">
+                <p>{ "setup-triage reads Windows setup and update logs in your browser. Every step cites its source." }</p>
+            </footer>
+        </>
+    }
+}

@@ -1,0 +1,44 @@
+//! The line that explains the failure, in place among its neighbours, with where it is and what it means.
+//! Log text is always rendered as text: Yew escapes it.
+
+use yew::prelude::*;
+
+use crate::engine::Finding;
+
+#[derive(Properties, PartialEq)]
+pub struct EvidenceProps {
+    pub finding: Finding,
+}
+
+#[component]
+pub fn Evidence(props: &EvidenceProps) -> Html {
+    let f = &props.finding;
+    let line = |no: u64, text: &str, cause: bool| {
+        html! {
+            <div class={if cause { "log-line cause-line" } else { "log-line" }}>
+                <span class="line-no" aria-hidden={(!cause).then_some("true")}>{ no }</span>
+                <span class="line-text">{ text.to_string() }</span>
+            </div>
+        }
+    };
+    html! {
+        <figure class="evidence">
+            <figcaption>
+                <span class="where">{ format!("{}, line {}", f.file, f.line) }</span>
+            </figcaption>
+            <div class="log" role="group" aria-label={format!("Lines around line {} of {}", f.line, f.file)} tabindex="0">
+                { for f.context.iter().filter(|c| c.line < f.line).map(|c| line(c.line, &c.text, false)) }
+                { line(f.line, &f.text, true) }
+                { for f.context.iter().filter(|c| c.line > f.line).map(|c| line(c.line, &c.text, false)) }
+            </div>
+            <p class="summary">{ f.summary.clone() }</p>
+            if !f.details.is_empty() {
+                <dl class="details">
+                    { for f.details.iter().map(|d| html! {
+                        <><dt>{ d.label.clone() }</dt><dd>{ d.value.clone() }</dd></>
+                    }) }
+                </dl>
+            }
+        </figure>
+    }
+}

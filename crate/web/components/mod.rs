@@ -1,0 +1,16 @@
+//! The page's components, one per file.
+
+pub mod app;
+pub mod command_line;
+pub mod error_banner;
+pub mod evidence;
+pub mod file_picker;
+pub mod guide_view;
+pub mod input_form;
+pub mod notes_list;
+pub mod progress_bar;
+pub mod question_card;
+pub mod result_summary;
+pub mod step_card;
+
+pub use app::App;

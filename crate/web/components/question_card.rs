@@ -1,0 +1,36 @@
+//! A question the knowledge base needs answered, with its choices and "I don't know".
+
+use yew::prelude::*;
+
+use crate::engine::tree::{Question, UNKNOWN};
+
+#[derive(Properties, PartialEq)]
+pub struct QuestionCardProps {
+    pub question: Question,
+    /// Called with (fact, value).
+    pub on_answer: Callback<(String, String)>,
+}
+
+#[component]
+pub fn QuestionCard(props: &QuestionCardProps) -> Html {
+    let q = &props.question;
+    let id = format!("q-{}", q.fact);
+    let choice = |value: String, label: String, class: &'static str| {
+        let cb = props.on_answer.clone();
+        let fact = q.fact.clone();
+        let onclick = Callback::from(move |_: MouseEvent| cb.emit((fact.clone(), value.clone())));
+        html! { <button type="button" class={class} {onclick}>{ label }</button> }
+    };
+    html! {
+        <fieldset class="question" aria-describedby={(!q.help.is_empty()).then(|| format!("{id}-help"))}>
+            <legend>{ q.text.clone() }</legend>
+            if !q.help.is_empty() {
+                <p class="help" id={format!("{id}-help")}>{ q.help.clone() }</p>
+            }
+            <div class="choices">
+                { for q.choices.iter().map(|c| choice(c.value.clone(), c.label.clone(), "choice")) }
+                { choice(UNKNOWN.to_string(), "I don't know".to_string(), "choice choice-unknown") }
+            </div>
+        </fieldset>
+    }
+}

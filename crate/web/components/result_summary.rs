@@ -1,0 +1,80 @@
+//! The diagnosis at a glance: the verdict, the root cause and its evidence, the codes and the facts learned.
+
+use yew::prelude::*;
+
+use crate::engine::facts;
+use crate::engine::{Diagnosis, Verdict};
+use crate::web::components::evidence::Evidence;
+use crate::web::hooks::use_diagnose::PASTE_NAME;
+
+#[derive(Properties, PartialEq)]
+pub struct ResultSummaryProps {
+    pub diagnosis: std::rc::Rc<Diagnosis>,
+}
+
+#[component]
+pub fn ResultSummary(props: &ResultSummaryProps) -> Html {
+    let d = &props.diagnosis;
+    let (class, verdict) = match d.verdict {
+        Verdict::Failed => (
+            "verdict verdict-failed",
+            "The installation or update failed",
+        ),
+        Verdict::Succeeded => (
+            "verdict verdict-succeeded",
+            "The installation or update succeeded",
+        ),
+        Verdict::Inconclusive => (
+            "verdict verdict-inconclusive",
+            "The input does not say whether it failed",
+        ),
+    };
+    let fact_value = |k: &str, v: &str| -> String {
+        if k == "windows" {
+            facts::windows_name(v)
+                .map(str::to_string)
+                .unwrap_or_else(|| v.to_string())
+        } else {
+            v.to_string()
+        }
+    };
+    html! {
+        <section class="result" aria-labelledby="result-title">
+            <h2 id="result-title" class={class}>{ verdict }</h2>
+            if let Some(root) = &d.root_cause {
+                <h3>{ "The cause" }</h3>
+                <Evidence finding={root.clone()} />
+            } else if d.verdict == Verdict::Failed {
+                <p>{ "No line in the input says why. The guide below starts with the steps that help in most cases." }</p>
+            }
+            if !d.codes.is_empty() {
+                <div class="codes">
+                    <h3>{ "Error codes" }</h3>
+                    <ul class="code-list">
+                        { for d.codes.iter().map(|c| html! { <li><code>{ c.clone() }</code></li> }) }
+                    </ul>
+                </div>
+            }
+            if !d.facts.is_empty() {
+                <div class="facts">
+                    <h3>{ "What the input says" }</h3>
+                    <dl>
+                        { for d.facts.iter().map(|(k, v)| html! {
+                            <><dt>{ facts::label(k).to_string() }</dt><dd>{ fact_value(k, v) }</dd></>
+                        }) }
+                    </dl>
+                </div>
+            }
+            if d.files.iter().any(|f| f.name != PASTE_NAME) {
+                <details class="files">
+                    <summary>{ format!("Read {} input{}", d.files.len(), if d.files.len() == 1 { "" } else { "s" }) }</summary>
+                    <ul>
+                        { for d.files.iter().map(|f| html! {
+                            <li>{ format!("{}: {} ({}), {} lines", f.name, f.format, f.encoding, f.lines) }</li>
+                        }) }
+                    </ul>
+                </details>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,120 @@
+//! One numbered step of the guide: what to do, its risk, commands, what to back up, how to undo and check,
+//! its sources, and the "Did that fix it?" buttons while it is the current step.
+
+use yew::prelude::*;
+
+use crate::engine::Step;
+use crate::engine::guide::Risk;
+use crate::web::components::command_line::CommandLine;
+
+/// Where a step stands in the "Did that fix it?" loop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepStatus {
+    /// Tried; it did not help.
+    Tried,
+    /// The one to try now.
+    Current,
+    /// This one fixed it.
+    Fixed,
+    /// Not reached yet (or not needed, once another fixed it).
+    Later,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StepCardProps {
+    pub step: Step,
+    /// 1-based.
+    pub number: usize,
+    pub status: StepStatus,
+    /// Whether a step follows this one.
+    pub has_next: bool,
+    pub on_fixed: Callback<()>,
+    pub on_next: Callback<()>,
+}
+
+#[component]
+pub fn StepCard(props: &StepCardProps) -> Html {
+    let step = &props.step;
+    let risk_class = match step.risk {
+        Risk::Safe => "risk risk-safe",
+        Risk::Moderate => "risk risk-moderate",
+        Risk::Destructive => "risk risk-destructive",
+    };
+    let status_class = match props.status {
+        StepStatus::Tried => "step tried",
+        StepStatus::Current => "step current",
+        StepStatus::Fixed => "step fixed",
+        StepStatus::Later => "step",
+    };
+    let on_fixed = {
+        let cb = props.on_fixed.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let on_next = {
+        let cb = props.on_next.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let title_id = format!("step-{}-title", props.number);
+    html! {
+        <li class={status_class} id={format!("step-{}", props.number)} aria-labelledby={title_id.clone()}
+            aria-current={(props.status == StepStatus::Current).then_some("step")}>
+            <header class="step-head">
+                <span class="step-number" aria-hidden="true">{ props.number }</span>
+                <h3 id={title_id}>{ step.title.clone() }</h3>
+                <span class={risk_class}>{ step.risk.label() }</span>
+                if props.status == StepStatus::Tried {
+                    <span class="step-badge">{ "Tried" }</span>
+                }
+                if props.status == StepStatus::Fixed {
+                    <span class="step-badge step-badge-fixed">{ "Fixed it" }</span>
+                }
+            </header>
+            if !step.backup.is_empty() {
+                <p class="backup"><strong>{ "First: " }</strong>{ step.backup.clone() }</p>
+            }
+            { for paragraphs(&step.body).map(|p| html! { <p>{ p }</p> }) }
+            if !step.commands.is_empty() {
+                <div class="commands">
+                    { for step.commands.iter().map(|c| html! { <CommandLine command={AttrValue::from(c.clone())} /> }) }
+                </div>
+            }
+            if !step.undo.is_empty() {
+                <p class="undo"><strong>{ "To undo: " }</strong>{ step.undo.clone() }</p>
+            }
+            if !step.check.is_empty() {
+                <p class="check"><strong>{ "How to tell it worked: " }</strong>{ step.check.clone() }</p>
+            }
+            if !step.source_links.is_empty() {
+                <p class="sources">
+                    { "Sources: " }
+                    { for step.source_links.iter().enumerate().map(|(i, s)| html! {
+                        <>
+                            if i > 0 { { "; " } }
+                            if s.url.is_empty() {
+                                <span>{ s.title.clone() }</span>
+                            } else {
+                                <a href={s.url.clone()} rel="noopener noreferrer" target="_blank">{ s.title.clone() }</a>
+                            }
+                        </>
+                    }) }
+                </p>
+            }
+            if props.status == StepStatus::Current {
+                <div class="did-it-work" role="group" aria-label={format!("Did step {} fix it?", props.number)}>
+                    <span>{ "Did that fix it?" }</span>
+                    <button type="button" class="primary" onclick={on_fixed}>{ "Yes" }</button>
+                    <button type="button" onclick={on_next}>
+                        { if props.has_next { "No, next step" } else { "No" } }
+                    </button>
+                </div>
+            }
+        </li>
+    }
+}
+
+/// The body's paragraphs: separated by blank lines; single line breaks inside a paragraph are kept as spaces.
+fn paragraphs(body: &str) -> impl Iterator<Item = String> + '_ {
+    body.split("\n\n")
+        .map(|p| p.split('\n').map(str::trim).collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+}

@@ -1,0 +1,180 @@
+//! The page's state: what the person typed and chose, the reading in progress, the diagnosis, the answers
+//! and how far through the guide they are. One `Reducible` value; components send `Action`s.
+
+use std::rc::Rc;
+
+use web_sys::File;
+use yew::Reducible;
+
+use crate::engine::{Answers, Diagnosis};
+
+/// Where the page is with reading the input.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reading {
+    Idle,
+    /// Reading and scanning; `read` of `total` bytes done, `file` being read now.
+    Busy {
+        file: String,
+        read: u64,
+        total: u64,
+    },
+}
+
+/// How far the person is through the guide's "Did that fix it?" loop.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StepProgress {
+    /// The step being tried now (0-based).
+    pub current: usize,
+    /// The step that fixed it, once the person said so.
+    pub fixed: Option<usize>,
+}
+
+impl StepProgress {
+    /// Every step was tried and none helped.
+    pub fn exhausted(&self, steps: usize) -> bool {
+        self.fixed.is_none() && steps > 0 && self.current >= steps
+    }
+}
+
+pub struct AppState {
+    /// The paste box. Never cleared by the page: only the person edits it.
+    pub text: String,
+    /// Files chosen or dropped, read only when the person asks for a diagnosis.
+    pub files: Vec<File>,
+    pub reading: Reading,
+    pub diagnosis: Option<Rc<Diagnosis>>,
+    pub answers: Answers,
+    pub progress: StepProgress,
+    /// A message for the person: what went wrong and what to do.
+    pub error: Option<String>,
+}
+
+impl AppState {
+    pub fn new(text: String) -> AppState {
+        AppState {
+            text,
+            files: Vec::new(),
+            reading: Reading::Idle,
+            diagnosis: None,
+            answers: Answers::new(),
+            progress: StepProgress::default(),
+            error: None,
+        }
+    }
+
+    pub fn busy(&self) -> bool {
+        matches!(self.reading, Reading::Busy { .. })
+    }
+}
+
+pub enum Action {
+    EditText(String),
+    AddFiles(Vec<File>),
+    RemoveFile(usize),
+    /// Reading starts: `total` bytes in all.
+    Started {
+        total: u64,
+    },
+    Progress {
+        file: String,
+        read: u64,
+        total: u64,
+    },
+    Finished(Box<Diagnosis>),
+    /// Reading stopped (cancelled or failed); the message says why.
+    Stopped(String),
+    Fail(String),
+    DismissError,
+    /// The person answered a question (`unknown` for "I don't know").
+    Answer {
+        fact: String,
+        value: String,
+    },
+    /// The current step fixed it.
+    Fixed,
+    /// The current step did not help: on to the next.
+    NextStep,
+    /// Back to the first step, forgetting which fixed it.
+    RestartSteps,
+    /// Progress restored from an earlier visit.
+    RestoreProgress(StepProgress),
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = AppState {
+            text: self.text.clone(),
+            files: self.files.clone(),
+            reading: self.reading.clone(),
+            diagnosis: self.diagnosis.clone(),
+            answers: self.answers.clone(),
+            progress: self.progress.clone(),
+            error: self.error.clone(),
+        };
+        match action {
+            Action::EditText(text) => next.text = text,
+            Action::AddFiles(files) => {
+                for f in files {
+                    // The same file dropped twice is read once.
+                    let dup = next
+                        .files
+                        .iter()
+                        .any(|g| g.name() == f.name() && g.size() == f.size());
+                    if !dup {
+                        next.files.push(f);
+                    }
+                }
+                next.error = None;
+            }
+            Action::RemoveFile(i) => {
+                if i < next.files.len() {
+                    next.files.remove(i);
+                }
+            }
+            Action::Started { total } => {
+                next.reading = Reading::Busy {
+                    file: String::new(),
+                    read: 0,
+                    total,
+                };
+                next.error = None;
+            }
+            Action::Progress { file, read, total } => {
+                if next.busy() {
+                    next.reading = Reading::Busy { file, read, total };
+                }
+            }
+            Action::Finished(d) => {
+                next.reading = Reading::Idle;
+                next.diagnosis = Some(Rc::new(*d));
+                next.answers = Answers::new();
+                next.progress = StepProgress::default();
+            }
+            Action::Stopped(message) => {
+                next.reading = Reading::Idle;
+                next.error = Some(message);
+            }
+            Action::Fail(message) => next.error = Some(message),
+            Action::DismissError => next.error = None,
+            Action::Answer { fact, value } => {
+                next.answers.set(&fact, &value);
+                if let Some(d) = &next.diagnosis {
+                    let mut d = Diagnosis::clone(d);
+                    d.answer(&next.answers);
+                    next.diagnosis = Some(Rc::new(d));
+                }
+                next.progress = StepProgress::default();
+            }
+            Action::Fixed => next.progress.fixed = Some(next.progress.current),
+            Action::NextStep => {
+                next.progress.fixed = None;
+                next.progress.current += 1;
+            }
+            Action::RestartSteps => next.progress = StepProgress::default(),
+            Action::RestoreProgress(p) => next.progress = p,
+        }
+        Rc::new(next)
+    }
+}

@@ -1,0 +1,113 @@
+//! The page's tests in headless Chromium (wasm-bindgen-test):
+//! `cargo test --target wasm32-unknown-unknown --features web --test browser`.
+//! They prove that the engine runs in wasm on a UTF-16 log fed in awkward chunks, and that the mounted page
+//! turns a pasted error into the guide and answers a question without rescanning.
+
+#![cfg(all(target_arch = "wasm32", feature = "web"))]
+
+use gloo::timers::future::TimeoutFuture;
+use setup_triage::engine::{Answers, Diagnoser, Verdict};
+use setup_triage::web::App;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Our own small MSI verbose log (see tests/fixtures/msi-1935.log), as Windows writes it: UTF-16LE with BOM.
+fn msi_log_utf16() -> Vec<u8> {
+    let text = include_str!("fixtures/msi-1935.log");
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    bytes
+}
+
+#[wasm_bindgen_test]
+fn utf16_msi_log_diagnosed_in_wasm_whatever_the_chunks() {
+    let bytes = msi_log_utf16();
+    // 7-byte chunks split code units and CR LF pairs.
+    for chunk in [7, 4096] {
+        let mut d = Diagnoser::new();
+        d.begin("MSI1935.LOG");
+        for piece in bytes.chunks(chunk) {
+            d.feed(piece);
+        }
+        d.end();
+        let d = d.finish(&Answers::new());
+        assert_eq!(d.verdict, Verdict::Failed);
+        let root = d.root_cause.expect("a root cause");
+        assert_eq!(root.line, 18, "chunk {chunk}");
+        assert!(root.text.starts_with("Error 1935."), "{}", root.text);
+        assert_eq!(d.files[0].encoding, "utf-16le");
+    }
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// Waits (up to 5 s) until `selector` matches inside `root`.
+async fn wait_for(root: &Element, selector: &str) -> Element {
+    for _ in 0..250 {
+        if let Ok(Some(e)) = root.query_selector(selector) {
+            return e;
+        }
+        TimeoutFuture::new(20).await;
+    }
+    panic!("nothing matched {selector}; page: {}", root.inner_html());
+}
+
+fn click(root: &Element, selector: &str) {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .unchecked_into::<HtmlElement>()
+        .click();
+}
+
+#[wasm_bindgen_test]
+async fn pasted_error_gives_the_dotnet_guide_after_one_question() {
+    if let Ok(Some(s)) = web_sys::window().unwrap().session_storage() {
+        let _ = s.clear();
+    }
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+
+    let area: HtmlTextAreaElement = wait_for(&root, "textarea#paste").await.unchecked_into();
+    area.set_value("Error 0x80070643");
+    area.dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .unwrap();
+    TimeoutFuture::new(20).await;
+    click(&root, "button[type=submit]");
+
+    // The bare code does not say what was being installed: the page asks.
+    let question = wait_for(&root, "fieldset.question").await;
+    assert!(
+        question
+            .text_content()
+            .unwrap()
+            .contains("What were you installing"),
+        "{}",
+        question.text_content().unwrap()
+    );
+    let dotnet = question.query_selector_all("button.choice").unwrap();
+    let mut clicked = false;
+    for i in 0..dotnet.length() {
+        let b: HtmlElement = dotnet.get(i).unwrap().unchecked_into();
+        if b.text_content().unwrap().contains(".NET Framework") {
+            b.click();
+            clicked = true;
+        }
+    }
+    assert!(clicked, "no .NET choice offered");
+    TimeoutFuture::new(50).await;
+    let first = wait_for(&root, "ol.steps li.step h3").await;
+    assert_eq!(
+        first.text_content().unwrap(),
+        "Repair Windows Installer's record of installed updates"
+    );
+    // The text typed is still there.
+    assert_eq!(area.value(), "Error 0x80070643");
+    root.remove();
+}
