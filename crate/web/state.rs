@@ -90,6 +90,10 @@ pub enum Action {
         fact: String,
         value: String,
     },
+    /// The person takes an answer back: the question is asked again.
+    Unanswer {
+        fact: String,
+    },
     /// The current step fixed it.
     Fixed,
     /// The current step did not help: on to the next.
@@ -158,8 +162,14 @@ impl Reducible for AppState {
             }
             Action::Fail(message) => next.error = Some(message),
             Action::DismissError => next.error = None,
-            Action::Answer { fact, value } => {
-                next.answers.set(&fact, &value);
+            Action::Answer { .. } | Action::Unanswer { .. } => {
+                match action {
+                    Action::Answer { fact, value } => next.answers.set(&fact, &value),
+                    Action::Unanswer { fact } => {
+                        next.answers.0.remove(&fact);
+                    }
+                    _ => {}
+                }
                 if let Some(d) = &next.diagnosis {
                     let mut d = Diagnosis::clone(d);
                     d.answer(&next.answers);

@@ -3,6 +3,7 @@
 use yew::prelude::*;
 
 use crate::engine::tree::AnsweredBy;
+use crate::web::components::answers_list::AnswersList;
 use crate::web::components::error_banner::ErrorBanner;
 use crate::web::components::guide_view::GuideView;
 use crate::web::components::input_form::InputForm;
@@ -42,13 +43,22 @@ pub fn App() -> Html {
         })
     };
 
-    let open_questions: Vec<_> = state
-        .diagnosis
-        .iter()
-        .flat_map(|d| d.questions.iter())
-        .filter(|q| q.answered_by == AnsweredBy::Open)
-        .cloned()
-        .collect();
+    let on_unanswer = {
+        let state = state.clone();
+        Callback::from(move |fact: String| state.dispatch(Action::Unanswer { fact }))
+    };
+
+    let questions = |by: AnsweredBy| -> Vec<_> {
+        state
+            .diagnosis
+            .iter()
+            .flat_map(|d| d.questions.iter())
+            .filter(|q| q.answered_by == by)
+            .cloned()
+            .collect()
+    };
+    let open_questions = questions(AnsweredBy::Open);
+    let answered = questions(AnsweredBy::Person);
 
     html! {
         <>
@@ -74,13 +84,16 @@ pub fn App() -> Html {
                 if let Some(d) = &state.diagnosis {
                     <div class="diagnosis" aria-live="polite">
                         <ResultSummary diagnosis={d.clone()} />
-                        if !open_questions.is_empty() {
+                        if !open_questions.is_empty() || !answered.is_empty() {
                             <section class="questions" aria-labelledby="questions-title">
                                 <h2 id="questions-title">{ "A question or two" }</h2>
-                                <p class="hint">{ "The input does not say. Your answer picks the right steps." }</p>
+                                if !open_questions.is_empty() {
+                                    <p class="hint">{ "The input does not say. Your answer picks the right steps." }</p>
+                                }
                                 { for open_questions.iter().map(|q| html! {
                                     <QuestionCard key={q.fact.clone()} question={q.clone()} on_answer={on_answer.clone()} />
                                 }) }
+                                <AnswersList questions={answered} on_change={on_unanswer} />
                             </section>
                         }
                         <GuideView guide={d.guide.clone()} progress={state.progress.clone()}

@@ -1,5 +1,6 @@
 //! The page's components, one per file.
 
+pub mod answers_list;
 pub mod app;
 pub mod command_line;
 pub mod error_banner;

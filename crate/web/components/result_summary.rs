@@ -3,6 +3,7 @@
 use yew::prelude::*;
 
 use crate::engine::facts;
+use crate::engine::tree::kb;
 use crate::engine::{Diagnosis, Verdict};
 use crate::web::components::evidence::Evidence;
 use crate::web::hooks::use_diagnose::PASTE_NAME;
@@ -77,4 +78,24 @@ pub fn ResultSummary(props: &ResultSummaryProps) -> Html {
             }
         </section>
     }
+}
+
+/// A fact's value as people say it: a question's choice label, a cause's title, a Windows name, else as is.
+pub fn fact_label(d: &Diagnosis, key: &str, value: &str) -> String {
+    let from_question = d
+        .questions
+        .iter()
+        .filter(|q| q.fact == key)
+        .flat_map(|q| q.choices.iter())
+        .find(|c| c.value.eq_ignore_ascii_case(value))
+        .map(|c| c.label.clone());
+    if let Some(label) = from_question {
+        return label;
+    }
+    match key {
+        "cause" => kb().cause(value).map(|c| c.title.clone()),
+        "windows" => facts::windows_name(value).map(str::to_string),
+        _ => None,
+    }
+    .unwrap_or_else(|| value.to_string())
 }

@@ -1,0 +1,60 @@
+// Shared by the end-to-end tests: the browser, the page's address, and a record of every request.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// playwright-core lives in the project-local .tools/ (scripts/setup.sh installs it).
+const require = createRequire(join(ROOT, '.tools', 'package.json'));
+const { chromium } = require('playwright-core');
+
+// Without the background-networking flags Chromium keeps trying to reach the outside.
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export function launch() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/// The release build's address: E2E_BASE_URL (scripts/test.sh sets it), else a server of our own on dist/.
+export async function startServer() {
+  if (process.env.E2E_BASE_URL) return { url: process.env.E2E_BASE_URL, stop: async () => {} };
+  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'static-server.mjs'), join(ROOT, 'dist'), '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      const m = /listening on (http:\/\/\S+)/.exec(String(d));
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`static server exited with ${code}`)));
+  });
+  return { url, stop: async () => { child.kill('SIGTERM'); } };
+}
+
+/// A fresh page (own context: own storage) that records every request it makes.
+export async function openPage(browser, url) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.locator('textarea#paste').waitFor();
+  return { context, page, requests, errors };
+}
+
+/// Our own MSI verbose log fixture as Windows writes it: UTF-16LE with a BOM, CR LF line ends.
+export function msiLogUtf16() {
+  const text = readFileSync(join(ROOT, 'tests', 'fixtures', 'msi-1935.log'), 'utf8');
+  return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+}
+
+export const KB979906 =
+  'Security Update for Microsoft .NET Framework 3.5 SP1 (KB979906) failed with Windows Update error 0x643';
+export const FIRST_DOTNET_STEP = "Repair Windows Installer's record of installed updates";

@@ -1,0 +1,101 @@
+// End to end against the release build (dist/) in headless Chromium: paste, answer, files, privacy.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, startServer, openPage, msiLogUtf16, KB979906, FIRST_DOTNET_STEP } from './helpers.mjs';
+
+let browser, server;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/// Every request must go to the page's own origin: the page makes none elsewhere, before or after loading.
+function assertSameOrigin(requests, url) {
+  const origin = new URL(url).origin;
+  assert.ok(requests.length > 0, 'no requests were recorded');
+  const foreign = requests.filter((r) => new URL(r).origin !== origin);
+  assert.deepEqual(foreign, [], `requests left ${origin}`);
+}
+
+test('pasting Error 0x80070643 asks what was installed, and the .NET answer gives the .NET guide', async () => {
+  const { context, page, requests, errors } = await openPage(browser, server.url);
+  await page.fill('textarea#paste', 'Error 0x80070643');
+  await page.click('button[type=submit]');
+  const question = page.locator('fieldset.question', { hasText: 'What were you installing' });
+  await question.waitFor();
+  await question.locator('button', { hasText: '.NET Framework' }).click();
+  const steps = page.locator('ol.steps > li.step');
+  await assert.doesNotReject(steps.first().waitFor());
+  assert.equal(await steps.first().locator('h3').textContent(), FIRST_DOTNET_STEP);
+  assert.ok((await steps.count()) >= 4, 'the .NET guide has its steps');
+  // Commands come with a Copy button; sources are links that do not leak the page.
+  assert.ok((await page.locator('.command button.copy').count()) > 0);
+  for (const rel of await page.locator('.sources a').evaluateAll((as) => as.map((a) => a.rel))) {
+    assert.equal(rel, 'noopener noreferrer');
+  }
+  // What was typed is still there.
+  assert.equal(await page.inputValue('textarea#paste'), 'Error 0x80070643');
+  assert.deepEqual(errors, []);
+  assertSameOrigin(requests, server.url);
+  await context.close();
+});
+
+test('the KB979906 message gives the .NET guide directly, and the fix loop walks the steps', async () => {
+  const { context, page, requests, errors } = await openPage(browser, server.url);
+  await page.fill('textarea#paste', KB979906);
+  await page.click('button[type=submit]');
+  const first = page.locator('ol.steps > li.step').first();
+  await first.waitFor();
+  assert.equal(await first.locator('h3').textContent(), FIRST_DOTNET_STEP);
+  assert.equal(await page.locator('fieldset.question', { hasText: 'What were you installing' }).count(), 0);
+  assert.match(await page.locator('.result').textContent(), /KB979906/);
+  assert.match(await page.locator('.codes').textContent(), /0x80070643/);
+
+  // "No, next step" moves the highlight on; "Yes" ends with what to check.
+  assert.equal(await page.locator('li.step.current h3').textContent(), FIRST_DOTNET_STEP);
+  await page.click('li.step.current button:has-text("No, next step")');
+  const second = await page.locator('ol.steps > li.step').nth(1).locator('h3').textContent();
+  assert.equal(await page.locator('li.step.current h3').textContent(), second);
+  await page.click('li.step.current button:has-text("Yes")');
+  await page.locator('.outcome-fixed').waitFor();
+  assert.match(await page.locator('.outcome-fixed').textContent(), /Step 2 fixed it/);
+  assert.deepEqual(errors, []);
+  assertSameOrigin(requests, server.url);
+  await context.close();
+});
+
+test('a UTF-16LE MSI verbose log shows its cause line with its line number', async () => {
+  const { context, page, requests, errors } = await openPage(browser, server.url);
+  await page.setInputFiles('#file-input', { name: 'MSI1935.LOG', mimeType: 'text/plain', buffer: msiLogUtf16() });
+  await page.locator('.file-list', { hasText: 'MSI1935.LOG' }).waitFor();
+  await page.click('button[type=submit]');
+  const cause = page.locator('.evidence .cause-line');
+  await cause.waitFor();
+  assert.match(await cause.locator('.line-text').textContent(), /^Error 1935\. An error occurred during the installation of assembly/);
+  assert.equal(await cause.locator('.line-no').textContent(), '18');
+  assert.equal(await page.locator('.evidence figcaption').textContent(), 'MSI1935.LOG, line 18');
+  // Its neighbours are shown too, as text.
+  assert.ok((await page.locator('.evidence .log-line').count()) > 1);
+  assert.match(await page.locator('.verdict').textContent(), /failed/);
+  assert.deepEqual(errors, []);
+  assertSameOrigin(requests, server.url);
+  await context.close();
+});
+
+test('empty input gives a clear message, and a reload keeps the text', async () => {
+  const { context, page, requests, errors } = await openPage(browser, server.url);
+  await page.click('button[type=submit]');
+  await page.locator('.error[role=alert]').waitFor();
+  assert.match(await page.locator('.error').textContent(), /nothing to diagnose/i);
+  await page.fill('textarea#paste', 'Error 0x80070643 <script>alert(1)</script>');
+  await page.reload();
+  await page.locator('textarea#paste').waitFor();
+  assert.equal(await page.inputValue('textarea#paste'), 'Error 0x80070643 <script>alert(1)</script>');
+  assert.deepEqual(errors, []);
+  assertSameOrigin(requests, server.url);
+  await context.close();
+});
