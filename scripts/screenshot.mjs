@@ -15,7 +15,9 @@ try {
   await page.click('button[type=submit]');
   await page.locator('ol.steps > li.step').first().waitFor();
   mkdirSync(join(out, '..'), { recursive: true });
-  await page.screenshot({ path: out, fullPage: true });
+  // The input, the cause and the first steps; the full page is several screens long.
+  await page.setViewportSize({ width, height: 2100 });
+  await page.screenshot({ path: out });
   console.log(`saved ${out}`);
 } finally {
   await browser.close();

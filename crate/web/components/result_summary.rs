@@ -30,15 +30,7 @@ pub fn ResultSummary(props: &ResultSummaryProps) -> Html {
             "The input does not say whether it failed",
         ),
     };
-    let fact_value = |k: &str, v: &str| -> String {
-        if k == "windows" {
-            facts::windows_name(v)
-                .map(str::to_string)
-                .unwrap_or_else(|| v.to_string())
-        } else {
-            v.to_string()
-        }
-    };
+    let fact_value = |k: &str, v: &str| fact_label(d, k, v);
     html! {
         <section class="result" aria-labelledby="result-title">
             <h2 id="result-title" class={class}>{ verdict }</h2>
