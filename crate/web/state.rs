@@ -7,6 +7,7 @@ use web_sys::File;
 use yew::Reducible;
 
 use crate::engine::{Answers, Diagnosis};
+use crate::web::hooks::SavedCase;
 
 /// Where the page is with reading the input.
 #[derive(Clone, Debug, PartialEq)]
@@ -47,6 +48,8 @@ pub struct AppState {
     pub progress: StepProgress,
     /// A message for the person: what went wrong and what to do.
     pub error: Option<String>,
+    /// The answers and progress were picked up from an earlier visit.
+    pub restored: bool,
 }
 
 impl AppState {
@@ -59,6 +62,7 @@ impl AppState {
             answers: Answers::new(),
             progress: StepProgress::default(),
             error: None,
+            restored: false,
         }
     }
 
@@ -80,7 +84,8 @@ pub enum Action {
         read: u64,
         total: u64,
     },
-    Finished(Box<Diagnosis>),
+    /// The diagnosis, and the progress an earlier visit saved for the same case.
+    Finished(Box<Diagnosis>, Option<SavedCase>),
     /// Reading stopped (cancelled or failed); the message says why.
     Stopped(String),
     Fail(String),
@@ -100,8 +105,8 @@ pub enum Action {
     NextStep,
     /// Back to the first step, forgetting which fixed it.
     RestartSteps,
-    /// Progress restored from an earlier visit.
-    RestoreProgress(StepProgress),
+    /// Forget the answers and progress (also those saved for the next visit).
+    ClearProgress,
 }
 
 impl Reducible for AppState {
@@ -116,6 +121,7 @@ impl Reducible for AppState {
             answers: self.answers.clone(),
             progress: self.progress.clone(),
             error: self.error.clone(),
+            restored: self.restored,
         };
         match action {
             Action::EditText(text) => next.text = text,
@@ -150,11 +156,22 @@ impl Reducible for AppState {
                     next.reading = Reading::Busy { file, read, total };
                 }
             }
-            Action::Finished(d) => {
+            Action::Finished(d, saved) => {
+                let mut d = *d;
                 next.reading = Reading::Idle;
-                next.diagnosis = Some(Rc::new(*d));
                 next.answers = Answers::new();
                 next.progress = StepProgress::default();
+                next.restored = false;
+                if let Some(saved) = saved {
+                    d.answer(&saved.answers);
+                    next.answers = saved.answers;
+                    // Progress only counts in the guide it was made in.
+                    if d.guide.id == saved.guide && saved.progress.current <= d.guide.steps.len() {
+                        next.progress = saved.progress;
+                    }
+                    next.restored = true;
+                }
+                next.diagnosis = Some(Rc::new(d));
             }
             Action::Stopped(message) => {
                 next.reading = Reading::Idle;
@@ -183,7 +200,16 @@ impl Reducible for AppState {
                 next.progress.current += 1;
             }
             Action::RestartSteps => next.progress = StepProgress::default(),
-            Action::RestoreProgress(p) => next.progress = p,
+            Action::ClearProgress => {
+                next.answers = Answers::new();
+                next.progress = StepProgress::default();
+                next.restored = false;
+                if let Some(d) = &next.diagnosis {
+                    let mut d = Diagnosis::clone(d);
+                    d.answer(&next.answers);
+                    next.diagnosis = Some(Rc::new(d));
+                }
+            }
         }
         Rc::new(next)
     }

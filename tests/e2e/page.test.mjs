@@ -99,3 +99,30 @@ test('empty input gives a clear message, and a reload keeps the text', async () 
   assertSameOrigin(requests, server.url);
   await context.close();
 });
+
+test('progress through the guide survives a reload, and can be cleared', async () => {
+  const { context, page, errors } = await openPage(browser, server.url);
+  await page.fill('textarea#paste', KB979906);
+  await page.click('button[type=submit]');
+  await page.locator('li.step.current').waitFor();
+  await page.click('li.step.current button:has-text("No, next step")');
+  const second = await page.locator('ol.steps > li.step').nth(1).locator('h3').textContent();
+  assert.equal(await page.locator('li.step.current h3').textContent(), second);
+
+  // A restart of the computer: the tab reloads, the text is still there, the same case picks up at step 2.
+  await page.reload();
+  await page.locator('textarea#paste').waitFor();
+  await page.click('button[type=submit]');
+  await page.locator('.restored').waitFor();
+  assert.equal(await page.locator('li.step.current h3').textContent(), second);
+  assert.equal(await page.locator('li.step.tried').count(), 1);
+
+  await page.click('.restored button');
+  assert.equal(await page.locator('li.step.current h3').textContent(), FIRST_DOTNET_STEP);
+  assert.equal(await page.locator('.restored').count(), 0);
+  // Only the case's progress is stored, never the log text.
+  const stored = await page.evaluate(() => JSON.stringify(Object.entries(localStorage)));
+  assert.ok(!stored.includes('KB979906 failed'), stored);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -11,7 +11,7 @@ use crate::web::components::notes_list::NotesList;
 use crate::web::components::progress_bar::ProgressBar;
 use crate::web::components::question_card::QuestionCard;
 use crate::web::components::result_summary::ResultSummary;
-use crate::web::hooks::{saved_text, use_diagnose, use_session_text};
+use crate::web::hooks::{saved_text, use_diagnose, use_saved_progress, use_session_text};
 use crate::web::state::{Action, AppState, Reading};
 
 #[component]
@@ -19,6 +19,11 @@ pub fn App() -> Html {
     let state = use_reducer(|| AppState::new(saved_text()));
     use_session_text(state.text.clone());
     let (on_diagnose, on_cancel) = use_diagnose(state.clone());
+    use_saved_progress(
+        state.diagnosis.clone(),
+        state.answers.clone(),
+        state.progress.clone(),
+    );
 
     let send = |make: fn() -> Action| {
         let state = state.clone();
@@ -43,6 +48,10 @@ pub fn App() -> Html {
         })
     };
 
+    let on_clear = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::ClearProgress))
+    };
     let on_unanswer = {
         let state = state.clone();
         Callback::from(move |fact: String| state.dispatch(Action::Unanswer { fact }))
@@ -83,6 +92,12 @@ pub fn App() -> Html {
                 }
                 if let Some(d) = &state.diagnosis {
                     <div class="diagnosis" aria-live="polite">
+                        if state.restored {
+                            <div class="restored" role="status">
+                                <p>{ "Welcome back: your answers and how far you got with the steps were kept on this computer." }</p>
+                                <button type="button" class="link" onclick={on_clear}>{ "Clear and start over" }</button>
+                            </div>
+                        }
                         <ResultSummary diagnosis={d.clone()} />
                         if !open_questions.is_empty() || !answered.is_empty() {
                             <section class="questions" aria-labelledby="questions-title">

@@ -11,6 +11,7 @@ use web_sys::File;
 use yew::prelude::*;
 
 use crate::engine::{Answers, Diagnoser};
+use crate::web::hooks::use_saved_progress::saved_case;
 use crate::web::state::{Action, AppState};
 
 /// How much of a file is read at a time.
@@ -70,7 +71,9 @@ pub fn use_diagnose(state: UseReducerHandle<AppState>) -> (Callback<()>, Callbac
                     d.end();
                 }
                 if run.get() == id {
-                    state.dispatch(Action::Finished(Box::new(d.finish(&Answers::new()))));
+                    let d = d.finish(&Answers::new());
+                    let saved = saved_case(&d.facts);
+                    state.dispatch(Action::Finished(Box::new(d), saved));
                 }
             });
         })
