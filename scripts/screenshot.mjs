@@ -17,6 +17,7 @@ try {
   mkdirSync(join(out, '..'), { recursive: true });
   // The input, the cause and the first steps; the full page is several screens long.
   await page.setViewportSize({ width, height: 2100 });
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: out });
   console.log(`saved ${out}`);
 } finally {

@@ -11,7 +11,13 @@ pub mod state;
 
 pub use components::App;
 
-/// Mounts the page on the document's body.
+/// Mounts the page on the document's body, replacing the loading message of `www/index.html`.
 pub fn start() {
+    if let Some(boot) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("boot"))
+    {
+        boot.remove();
+    }
     yew::Renderer::<App>::new().render();
 }

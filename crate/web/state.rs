@@ -50,6 +50,8 @@ pub struct AppState {
     pub error: Option<String>,
     /// The answers and progress were picked up from an earlier visit.
     pub restored: bool,
+    /// How many diagnoses have finished: the page moves to the result when it changes.
+    pub finished: u32,
 }
 
 impl AppState {
@@ -63,6 +65,7 @@ impl AppState {
             progress: StepProgress::default(),
             error: None,
             restored: false,
+            finished: 0,
         }
     }
 
@@ -122,6 +125,7 @@ impl Reducible for AppState {
             progress: self.progress.clone(),
             error: self.error.clone(),
             restored: self.restored,
+            finished: self.finished,
         };
         match action {
             Action::EditText(text) => next.text = text,
@@ -172,6 +176,7 @@ impl Reducible for AppState {
                     next.restored = true;
                 }
                 next.diagnosis = Some(Rc::new(d));
+                next.finished = next.finished.wrapping_add(1);
             }
             Action::Stopped(message) => {
                 next.reading = Reading::Idle;

@@ -1,5 +1,6 @@
 //! The page: the input at the top, then the diagnosis, the open questions and the guide.
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::engine::tree::AnsweredBy;
@@ -48,6 +49,20 @@ pub fn App() -> Html {
         })
     };
 
+    // A new result: move to it (on a phone it is below the fold) and put keyboard focus on its heading.
+    use_effect_with(state.finished, |finished| {
+        if *finished > 0 {
+            let heading = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("result-title"));
+            if let Some(h) = heading {
+                h.scroll_into_view();
+                if let Ok(h) = h.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = h.focus();
+                }
+            }
+        }
+    });
     let on_clear = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Action::ClearProgress))

@@ -33,7 +33,7 @@ pub fn ResultSummary(props: &ResultSummaryProps) -> Html {
     let fact_value = |k: &str, v: &str| fact_label(d, k, v);
     html! {
         <section class="result" aria-labelledby="result-title">
-            <h2 id="result-title" class={class}>{ verdict }</h2>
+            <h2 id="result-title" class={class} tabindex="-1">{ verdict }</h2>
             if let Some(root) = &d.root_cause {
                 <h3>{ "The cause" }</h3>
                 <Evidence finding={root.clone()} />
