@@ -32,6 +32,7 @@ test('pasting Error 0x80070643 asks what was installed, and the .NET answer give
   await assert.doesNotReject(steps.first().waitFor());
   assert.equal(await steps.first().locator('h3').textContent(), FIRST_DOTNET_STEP);
   assert.ok((await steps.count()) >= 4, 'the .NET guide has its steps');
+  assert.equal(await page.locator('#boot').count(), 0, 'the loading message is gone');
   // Commands come with a Copy button; sources are links that do not leak the page.
   assert.ok((await page.locator('.command button.copy').count()) > 0);
   for (const rel of await page.locator('.sources a').evaluateAll((as) => as.map((a) => a.rel))) {
@@ -123,6 +124,20 @@ test('progress through the guide survives a reload, and can be cleared', async (
   // Only the case's progress is stored, never the log text.
   const stored = await page.evaluate(() => JSON.stringify(Object.entries(localStorage)));
   assert.ok(!stored.includes('KB979906 failed'), stored);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the print view shows the guide without the input form and buttons', async () => {
+  const { context, page, errors } = await openPage(browser, server.url);
+  await page.fill('textarea#paste', KB979906);
+  await page.click('button[type=submit]');
+  await page.locator('ol.steps > li.step').first().waitFor();
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('form.input').isVisible(), false);
+  assert.equal(await page.locator('.did-it-work').isVisible(), false);
+  assert.equal(await page.locator('ol.steps > li.step').first().isVisible(), true);
+  assert.equal(await page.locator('.command pre').first().isVisible(), true);
   assert.deepEqual(errors, []);
   await context.close();
 });
