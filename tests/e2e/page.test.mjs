@@ -76,7 +76,7 @@ test('a UTF-16LE MSI verbose log shows its cause line with its line number', asy
   await page.click('button[type=submit]');
   const cause = page.locator('.evidence .cause-line');
   await cause.waitFor();
-  assert.match(await cause.locator('.line-text').textContent(), /^Error 1935\. An error occurred during the installation of assembly/);
+  assert.match(await cause.locator('.line-text').textContent(), /Product: Contoso Widgets -- Error 1935\. An error occurred during the installation of assembly/);
   assert.equal(await cause.locator('.line-no').textContent(), '18');
   assert.equal(await page.locator('.evidence figcaption').textContent(), 'MSI1935.LOG, line 18');
   // Its neighbours are shown too, as text.
