@@ -16,7 +16,7 @@ try {
   await page.locator('ol.steps > li.step').first().waitFor();
   mkdirSync(join(out, '..'), { recursive: true });
   // The input, the cause and the first steps; the full page is several screens long.
-  await page.setViewportSize({ width, height: 2100 });
+  await page.setViewportSize({ width, height: 2600 });
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: out });
   console.log(`saved ${out}`);
