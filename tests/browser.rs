@@ -38,7 +38,11 @@ fn utf16_msi_log_diagnosed_in_wasm_whatever_the_chunks() {
         let root = d.root_cause.expect("a root cause");
         assert_eq!(root.line, 18, "chunk {chunk}");
         // The server's "Product: … -- Error 1935." line, which carries the HRESULT that says why.
-        assert!(root.text.contains("-- Error 1935. An error occurred"), "{}", root.text);
+        assert!(
+            root.text.contains("-- Error 1935. An error occurred"),
+            "{}",
+            root.text
+        );
         assert!(root.codes.contains(&"1935".to_string()), "{:?}", root.codes);
         assert_eq!(d.files[0].encoding, "utf-16le");
     }

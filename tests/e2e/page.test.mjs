@@ -141,3 +141,27 @@ test('the print view shows the guide without the input form and buttons', async 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a file dropped anywhere on the page is taken, not opened in place of the page', async () => {
+  const { context, page, requests, errors } = await openPage(browser, server.url);
+  const drop = async (selector, name, text) => {
+    const transfer = await page.evaluateHandle(([name, text]) => {
+      const t = new DataTransfer();
+      t.items.add(new File([text], name, { type: 'text/plain' }));
+      return t;
+    }, [name, text]);
+    await page.dispatchEvent(selector, 'drop', { dataTransfer: transfer });
+  };
+  await drop('header.site h1', 'history.txt', KB979906);
+  await drop('.drop-zone', 'second.txt', 'nothing to see');
+  await page.locator('.file-list li', { hasText: 'second.txt' }).waitFor();
+  assert.equal(await page.locator('.file-list li', { hasText: 'history.txt' }).count(), 1);
+  await page.click('button[type=submit]');
+  const first = page.locator('ol.steps > li.step').first();
+  await first.waitFor();
+  assert.equal(await first.locator('h3').textContent(), FIRST_DOTNET_STEP);
+  assert.equal(await page.locator('.evidence figcaption').textContent(), 'history.txt, line 1');
+  assert.deepEqual(errors, []);
+  assertSameOrigin(requests, server.url);
+  await context.close();
+});

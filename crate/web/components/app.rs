@@ -12,7 +12,9 @@ use crate::web::components::notes_list::NotesList;
 use crate::web::components::progress_bar::ProgressBar;
 use crate::web::components::question_card::QuestionCard;
 use crate::web::components::result_summary::ResultSummary;
-use crate::web::hooks::{saved_text, use_diagnose, use_saved_progress, use_session_text};
+use crate::web::hooks::{
+    saved_text, use_diagnose, use_saved_progress, use_session_text, use_window_drop,
+};
 use crate::web::state::{Action, AppState, Reading};
 
 #[component]
@@ -38,6 +40,7 @@ pub fn App() -> Html {
         let state = state.clone();
         Callback::from(move |f| state.dispatch(Action::AddFiles(f)))
     };
+    use_window_drop(on_add_files.clone());
     let on_remove_file = {
         let state = state.clone();
         Callback::from(move |i| state.dispatch(Action::RemoveFile(i)))
