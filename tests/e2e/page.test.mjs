@@ -1,6 +1,9 @@
 // End to end against the release build (dist/) in headless Chromium: paste, answer, files, privacy.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { launch, startServer, openPage, msiLogUtf16, KB979906, FIRST_DOTNET_STEP } from './helpers.mjs';
 
 let browser, server;
@@ -164,4 +167,30 @@ test('a file dropped anywhere on the page is taken, not opened in place of the p
   assert.deepEqual(errors, []);
   assertSameOrigin(requests, server.url);
   await context.close();
+});
+
+test('a big log shows reading progress and can be stopped; the input stays', async () => {
+  // About 60 MB of UTF-16: read in 1 MiB pieces, it takes long enough to see the progress and press Stop.
+  const dir = mkdtempSync(join(tmpdir(), 'setup-triage-e2e-'));
+  const path = join(dir, 'big.log');
+  const line = Buffer.from('MSI (s) (A4:B0) [10:21:09:114]: Executing op: FileCopy(SourceName=widgets.dll,DestName=widgets.dll,FileSize=40960)\r\n', 'utf16le');
+  writeFileSync(path, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.alloc(line.length * 240000, line)]));
+  const { context, page, errors } = await openPage(browser, server.url);
+  try {
+    await page.fill('textarea#paste', 'kept');
+    await page.setInputFiles('#file-input', path);
+    await page.click('button[type=submit]');
+    await page.locator('progress#read-progress').waitFor();
+    assert.match(await page.locator('.progress label').textContent(), /Reading big\.log/);
+    await page.click('.progress button:has-text("Stop")');
+    await page.locator('.error', { hasText: 'Stopped' }).waitFor();
+    assert.equal(await page.locator('progress#read-progress').count(), 0);
+    assert.equal(await page.locator('.evidence').count(), 0);
+    assert.equal(await page.inputValue('textarea#paste'), 'kept');
+    assert.equal(await page.locator('.file-list li', { hasText: 'big.log' }).count(), 1);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
