@@ -194,3 +194,27 @@ test('a big log shows reading progress and can be stopped; the input stays', asy
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a file that cannot be read gives a clear message and keeps the input', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'setup-triage-e2e-'));
+  const path = join(dir, 'gone.log');
+  writeFileSync(path, 'Error 0x80070643\n');
+  const { context, page, errors } = await openPage(browser, server.url);
+  try {
+    await page.fill('textarea#paste', 'kept');
+    await page.setInputFiles('#file-input', path);
+    await page.locator('.file-list li', { hasText: 'gone.log' }).waitFor();
+    // The file disappears between choosing it and reading it (moved, deleted, on a drive that went away).
+    rmSync(path);
+    await page.click('button[type=submit]');
+    const error = page.locator('.error[role=alert]');
+    await error.waitFor();
+    assert.match(await error.textContent(), /Could not read "gone\.log"/);
+    assert.equal(await page.inputValue('textarea#paste'), 'kept');
+    assert.equal(await page.locator('.evidence').count(), 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -143,6 +143,7 @@ fn describe(e: JsValue) -> String {
     js_sys::Error::from(e)
         .message()
         .as_string()
+        .map(|m| m.trim().trim_end_matches('.').to_string())
         .filter(|m| !m.is_empty())
         .unwrap_or_else(|| "the browser could not read it".into())
 }
