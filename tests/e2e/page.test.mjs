@@ -50,6 +50,8 @@ test('pasting Error 0x80070643 asks what was installed, and the .NET answer give
 
 test('the KB979906 message gives the .NET guide directly, and the fix loop walks the steps', async () => {
   const { context, page, requests, errors } = await openPage(browser, server.url);
+  await page.waitForLoadState('networkidle');
+  const loaded = [...requests];
   await page.fill('textarea#paste', KB979906);
   await page.click('button[type=submit]');
   const first = page.locator('ol.steps > li.step').first();
@@ -67,6 +69,8 @@ test('the KB979906 message gives the .NET guide directly, and the fix loop walks
   await page.click('li.step.current button:has-text("Yes")');
   await page.locator('.outcome-fixed').waitFor();
   assert.match(await page.locator('.outcome-fixed').textContent(), /Step 2 fixed it/);
+  // Once loaded, the page asks nothing of the network: diagnosing and walking the guide happen in the page.
+  assert.deepEqual(requests, loaded);
   assert.deepEqual(errors, []);
   assertSameOrigin(requests, server.url);
   await context.close();
