@@ -117,3 +117,47 @@ async fn pasted_error_gives_the_dotnet_guide_after_one_question() {
     assert_eq!(area.value(), "Error 0x80070643");
     root.remove();
 }
+
+#[wasm_bindgen_test]
+fn answers_rewalk_the_tree_and_can_be_taken_back() {
+    use setup_triage::engine::diagnose_text;
+    use setup_triage::engine::tree::AnsweredBy;
+    use setup_triage::web::state::{Action, AppState};
+    use std::rc::Rc;
+    use yew::Reducible;
+
+    let d = diagnose_text("paste", "Error 0x80070643", &Answers::new());
+    let open = |s: &AppState, fact: &str| {
+        s.diagnosis
+            .as_ref()
+            .unwrap()
+            .questions
+            .iter()
+            .any(|q| q.fact == fact && q.answered_by == AnsweredBy::Open)
+    };
+    let s = Rc::new(AppState::new("Error 0x80070643".into()));
+    let s = s.reduce(Action::Finished(Box::new(d), None));
+    assert!(open(&s, "product"));
+    let s = s.reduce(Action::NextStep);
+    assert_eq!(s.progress.current, 1);
+
+    // An answer re-walks the tree from the same facts and starts the steps again.
+    let s = s.reduce(Action::Answer {
+        fact: "product".into(),
+        value: "dotnet".into(),
+    });
+    assert!(!open(&s, "product"));
+    assert_eq!(s.progress.current, 0);
+    let guide = &s.diagnosis.as_ref().unwrap().guide;
+    assert_eq!(
+        guide.steps[0].title,
+        "Repair Windows Installer's record of installed updates"
+    );
+
+    // Taking it back asks again; the text typed is untouched throughout.
+    let s = s.reduce(Action::Unanswer {
+        fact: "product".into(),
+    });
+    assert!(open(&s, "product"));
+    assert_eq!(s.text, "Error 0x80070643");
+}
