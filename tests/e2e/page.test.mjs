@@ -27,7 +27,7 @@ function assertSameOrigin(requests, url) {
 test('pasting Error 0x80070643 asks what was installed, and the .NET answer gives the .NET guide', async () => {
   const { context, page, requests, errors } = await openPage(browser, server.url);
   await page.fill('textarea#paste', 'Error 0x80070643');
-  await page.click('button[type=submit]');
+  await page.press('textarea#paste', 'Control+Enter');
   const question = page.locator('fieldset.question', { hasText: 'What were you installing' });
   await question.waitFor();
   await question.locator('button', { hasText: '.NET Framework' }).click();
