@@ -6,6 +6,7 @@ pub mod command_line;
 pub mod error_banner;
 pub mod evidence;
 pub mod file_picker;
+pub mod findings_list;
 pub mod guide_view;
 pub mod input_form;
 pub mod notes_list;

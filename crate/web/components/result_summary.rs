@@ -6,6 +6,7 @@ use crate::engine::facts;
 use crate::engine::tree::kb;
 use crate::engine::{Diagnosis, Verdict};
 use crate::web::components::evidence::Evidence;
+use crate::web::components::findings_list::FindingsList;
 use crate::web::hooks::use_diagnose::PASTE_NAME;
 
 #[derive(Properties, PartialEq)]
@@ -31,6 +32,12 @@ pub fn ResultSummary(props: &ResultSummaryProps) -> Html {
         ),
     };
     let fact_value = |k: &str, v: &str| fact_label(d, k, v);
+    let others: Vec<_> = d
+        .findings
+        .iter()
+        .filter(|f| d.root_cause.as_ref() != Some(*f))
+        .cloned()
+        .collect();
     html! {
         <section class="result" aria-labelledby="result-title">
             <h2 id="result-title" class={class} tabindex="-1">{ verdict }</h2>
@@ -58,6 +65,7 @@ pub fn ResultSummary(props: &ResultSummaryProps) -> Html {
                     </dl>
                 </div>
             }
+            <FindingsList findings={others} />
             if d.files.iter().any(|f| f.name != PASTE_NAME) {
                 <details class="files">
                     <summary>{ format!("Read {} input{}", d.files.len(), if d.files.len() == 1 { "" } else { "s" }) }</summary>
