@@ -1,10 +1,11 @@
 // End to end against the release build (dist/) in headless Chromium: paste, answer, files, privacy.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, rmSync, mkdtempSync, mkdirSync, symlinkSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, startServer, openPage, msiLogUtf16, KB979906, FIRST_DOTNET_STEP } from './helpers.mjs';
+import { ROOT, launch, startServer, openPage, msiLogUtf16, KB979906, FIRST_DOTNET_STEP } from './helpers.mjs';
 
 let browser, server;
 before(async () => {
@@ -219,6 +220,30 @@ test('a file that cannot be read gives a clear message and keeps the input', asy
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('dist/ works from a subfolder of a static host', async () => {
+  // A host with the page at /help/triage/ and nothing at its root.
+  const dir = mkdtempSync(join(tmpdir(), 'setup-triage-host-'));
+  mkdirSync(join(dir, 'help'));
+  symlinkSync(join(ROOT, 'dist'), join(dir, 'help', 'triage'));
+  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'static-server.mjs'), dir, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const base = await new Promise((resolve) => child.stdout.on('data', (d) => {
+      const m = /listening on (http:\/\/\S+)/.exec(String(d));
+      if (m) resolve(m[1]);
+    }));
+    const { context, page, requests, errors } = await openPage(browser, `${base}help/triage/`);
+    await page.fill('textarea#paste', KB979906);
+    await page.click('button[type=submit]');
+    await page.locator('ol.steps > li.step').first().waitFor();
+    for (const r of requests) assert.ok(r.startsWith(`${base}help/triage/`), `${r} is outside the subfolder`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }
 });
