@@ -161,3 +161,14 @@ fn answers_rewalk_the_tree_and_can_be_taken_back() {
     assert!(open(&s, "product"));
     assert_eq!(s.text, "Error 0x80070643");
 }
+
+#[wasm_bindgen_test]
+fn embed_mode_is_asked_by_the_query_string() {
+    use setup_triage::web::embedded;
+    for yes in ["?embed", "?embed=1", "?lang=en&embed=true", "?embed="] {
+        assert!(embedded(yes), "{yes}");
+    }
+    for no in ["", "?", "?embed=0", "?embedded=1", "?x=embed"] {
+        assert!(!embedded(no), "{no}");
+    }
+}

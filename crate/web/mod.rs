@@ -12,12 +12,30 @@ pub mod state;
 pub use components::App;
 
 /// Mounts the page on the document's body, replacing the loading message of `www/index.html`.
+/// With `?embed` (or `?embed=1`) in the address the page leaves out its title and footer, for an iframe.
 pub fn start() {
-    if let Some(boot) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("boot"))
-    {
+    let window = web_sys::window();
+    let document = window.as_ref().and_then(|w| w.document());
+    if let Some(boot) = document.as_ref().and_then(|d| d.get_element_by_id("boot")) {
         boot.remove();
     }
+    let search = window
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    if embedded(&search) {
+        if let Some(body) = document.and_then(|d| d.body()) {
+            body.set_class_name("embed");
+        }
+    }
     yew::Renderer::<App>::new().render();
+}
+
+/// Whether a query string (`?a=1&embed`) asks for the embed mode.
+pub fn embedded(search: &str) -> bool {
+    search.trim_start_matches('?').split('&').any(|p| {
+        matches!(
+            p,
+            "embed" | "embed=" | "embed=1" | "embed=true" | "embed=yes"
+        )
+    })
 }

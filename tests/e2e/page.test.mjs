@@ -247,3 +247,14 @@ test('dist/ works from a subfolder of a static host', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('embed mode (?embed) leaves out the title and footer, and works', async () => {
+  const { context, page, errors } = await openPage(browser, `${server.url}?embed=1`);
+  assert.equal(await page.locator('header.site').isVisible(), false);
+  assert.equal(await page.locator('footer.site').isVisible(), false);
+  await page.fill('textarea#paste', KB979906);
+  await page.click('button[type=submit]');
+  await page.locator('ol.steps > li.step').first().waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
