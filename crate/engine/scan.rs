@@ -314,15 +314,19 @@ impl Candidates {
                 lower: lowered,
                 ..
             } => {
+                // Any byte of a match names its line (matches never cross a line end), so the search asks
+                // only where the shortest match ends: no backward pass to find where it starts. Its last byte
+                // is in the line; an empty match (a bare `^`) ends where it starts, at or after `at`.
+                let last_byte = |end: usize| end.saturating_sub(1).max(at);
                 if self.reader < at || self.reader == STALE {
                     self.reader = reader
-                        .and_then(|r| r.find_at(text, at))
-                        .map_or(NONE, |m| m.start());
+                        .and_then(|r| r.shortest_match_at(text, at))
+                        .map_or(NONE, last_byte);
                 }
                 if self.facts < at || self.facts == STALE {
                     self.facts = lowered
-                        .and_then(|f| f.find_at(lower, at))
-                        .map_or(NONE, |m| m.start());
+                        .and_then(|f| f.shortest_match_at(lower, at))
+                        .map_or(NONE, last_byte);
                 }
             }
         }
