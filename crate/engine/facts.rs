@@ -370,7 +370,11 @@ pub(crate) fn line_patterns(unknown: u8) -> Vec<&'static str> {
     }
     if unknown & 2 != 0 {
         // WINDOWS_NAME, NT_VERSION
-        out.extend([r"windows(?:®|\(r\))? ", r"(?:5|6|10)\.[0-3]\.[0-9]{4}"]);
+        // Whole literals: `windows` alone would stop at every `c:\windows\` path.
+        out.extend([
+            r"windows |windows® |windows\(r\) ",
+            r"(?:5|6|10)\.[0-3]\.[0-9]{4}",
+        ]);
     }
     if unknown & 4 != 0 {
         // DOTNET
