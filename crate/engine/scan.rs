@@ -216,15 +216,18 @@ struct FileScan {
     every_line: bool,
 }
 
-/// Which lines go to the reader.
+/// Which lines go to the reader and to [`facts::learn_from_line`].
 #[derive(Clone, Copy)]
 enum Filter {
-    /// Every line (a reader without a prefilter).
-    Every,
+    /// Every line to both (the reference, [`Diagnoser::every_line`], and the fallback when a pattern does
+    /// not compile).
+    All,
     /// Lines where the reader's prefilter matches the text, or where `lower` (the reader's lowercase
     /// prefilter and the patterns of the facts still `unknown`, see [`facts::unknown`]) matches the text
-    /// lowercased.
+    /// lowercased. With `every`, the reader (which has no prefilter) still gets every line; the facts only
+    /// the lines `lower` finds.
     Search {
+        every: bool,
         reader: Option<&'static Regex>,
         lower: Option<&'static Regex>,
         unknown: u8,
@@ -234,9 +237,6 @@ enum Filter {
 impl Filter {
     fn new(reader: &dyn LogReader, known: &Facts) -> Filter {
         let (cased, lowercase) = (reader.prefilter(), reader.prefilter_lowercase());
-        if cased.is_none() && lowercase.is_none() {
-            return Filter::Every;
-        }
         let unknown = facts::unknown(known);
         let cased_regex = cased.map(compiled);
         let lower_patterns: Vec<&str> = lowercase
@@ -248,8 +248,9 @@ impl Filter {
         let lower_regex = (!lower_patterns.is_empty()).then(|| compiled(&lower_patterns));
         match (cased_regex, lower_regex) {
             // A pattern that does not compile (a bug, caught by a debug assertion): read every line.
-            (Some(None), _) | (_, Some(None)) => Filter::Every,
+            (Some(None), _) | (_, Some(None)) => Filter::All,
             (reader, lower) => Filter::Search {
+                every: cased.is_none() && lowercase.is_none(),
                 reader: reader.flatten(),
                 lower: lower.flatten(),
                 unknown,
@@ -305,11 +306,12 @@ impl Candidates {
     /// Searches again, from `at`, whichever search is behind it.
     fn advance(&mut self, filter: &Filter, text: &[u8], lower: &[u8], at: usize) {
         match filter {
-            Filter::Every => {
+            Filter::All => {
                 self.reader = if at < text.len() { at } else { NONE };
-                self.facts = NONE;
+                self.facts = self.reader;
             }
             Filter::Search {
+                every,
                 reader,
                 lower: lowered,
                 ..
@@ -318,7 +320,9 @@ impl Candidates {
                 // only where the shortest match ends: no backward pass to find where it starts. Its last byte
                 // is in the line; an empty match (a bare `^`) ends where it starts, at or after `at`.
                 let last_byte = |end: usize| end.saturating_sub(1).max(at);
-                if self.reader < at || self.reader == STALE {
+                if *every {
+                    self.reader = if at < text.len() { at } else { NONE };
+                } else if self.reader < at || self.reader == STALE {
                     self.reader = reader
                         .and_then(|r| r.shortest_match_at(text, at))
                         .map_or(NONE, last_byte);
@@ -395,7 +399,7 @@ impl FileScan {
             out: Output::new(name),
             line_no: 0,
             offset: 0,
-            filter: Filter::Every,
+            filter: Filter::All,
             tail: VecDeque::new(),
             lower: Vec::new(),
             every_line: false,
@@ -474,7 +478,10 @@ impl FileScan {
             };
             if candidates.next().is_some_and(|m| m < next_pos) {
                 let first_new = out.findings.len();
-                facts::learn_from_line(line.text.as_bytes(), &mut out.facts);
+                // Only a line the lowercase search found can teach a fact still unknown.
+                if candidates.facts < next_pos {
+                    facts::learn_from_line(line.text.as_bytes(), &mut out.facts);
+                }
                 reader.line(&line, out);
                 if out.findings.len() > first_new {
                     let mut before = lines_before(text, pos, line.no, CONTEXT);
