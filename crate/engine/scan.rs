@@ -347,11 +347,6 @@ fn count_newlines(bytes: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
-/// Lines in `bytes`: its line breaks, and a last line without one.
-fn count_lines(bytes: &[u8]) -> u64 {
-    count_newlines(bytes) + bytes.last().is_some_and(|&b| b != b'\n') as u64
-}
-
 /// The line starting at `start`: its end without the line break, and the start of the next line.
 fn line_at(bytes: &[u8], start: usize) -> (usize, usize) {
     match memchr::memchr(b'\n', &bytes[start..]) {
@@ -364,7 +359,15 @@ fn line_at(bytes: &[u8], start: usize) -> (usize, usize) {
             };
             (end, nl + 1)
         }
-        None => (bytes.len(), bytes.len()),
+        None => {
+            let len = bytes.len();
+            let end = if len > start && bytes[len - 1] == b'\r' {
+                len - 1
+            } else {
+                len
+            };
+            (end, len)
+        }
     }
 }
 
@@ -420,7 +423,7 @@ impl FileScan {
             return;
         }
         self.start_reader();
-        self.drain_lines(false);
+        self.drain_lines();
     }
 
     fn start_reader(&mut self) {
@@ -434,18 +437,14 @@ impl FileScan {
         }
     }
 
-    /// Reads the complete lines of `text` (all of it at the end), then keeps only the partial last line.
-    fn drain_lines(&mut self, at_end: bool) {
+    /// Reads the complete lines of `text`, then keeps only the partial last line.
+    fn drain_lines(&mut self) {
         let Some(reader) = self.reader.as_mut() else {
             return;
         };
-        let end = if at_end {
-            self.text.len()
-        } else {
-            match memchr::memrchr(b'\n', self.text.as_bytes()) {
-                Some(i) => i + 1,
-                None => return,
-            }
+        let end = match memchr::memrchr(b'\n', self.text.as_bytes()) {
+            Some(i) => i + 1,
+            None => return,
         };
         let text = &self.text[..end];
         let bytes = text.as_bytes();
@@ -461,7 +460,7 @@ impl FileScan {
             if out.waiting.is_empty() {
                 // Skip to the line of the next candidate, counting the lines passed over.
                 let Some(m) = candidates.next() else {
-                    self.line_no += count_lines(&bytes[pos..]);
+                    self.line_no += count_newlines(&bytes[pos..]);
                     break;
                 };
                 let start = memchr::memrchr(b'\n', &bytes[pos..m]).map_or(pos, |i| pos + i + 1);
@@ -490,8 +489,10 @@ impl FileScan {
                         let older = self.tail.iter().skip(self.tail.len() - from_tail).cloned();
                         before = older.chain(before).collect();
                     }
+                    // A reader may report a line it held back (a hard-wrapped line waiting for its
+                    // continuation): the context before a finding is the lines before its own line.
                     for f in &mut out.findings[first_new..] {
-                        f.context = before.clone();
+                        f.context = before.iter().filter(|c| c.line < f.line).cloned().collect();
                     }
                 }
                 // A fact learned narrows the search.
@@ -507,10 +508,6 @@ impl FileScan {
                 out.seen(&line);
             }
             pos = next_pos;
-        }
-        if at_end {
-            self.text.clear();
-            return;
         }
         // Remember the last lines for the context of findings early in the next block.
         let last = lines_before(text, end, self.line_no + 1, CONTEXT);
@@ -528,9 +525,21 @@ impl FileScan {
     fn finish(mut self) -> FileReport {
         self.decoder.finish(&mut self.text);
         self.start_reader();
-        self.drain_lines(true);
+        // The last line ends with the file: give it its line end, so that it is read like the others.
+        if !self.text.is_empty() && !self.text.ends_with('\n') {
+            self.text.push('\n');
+        }
+        self.drain_lines();
         if let Some(mut reader) = self.reader.take() {
+            let first_new = self.out.findings.len();
             reader.finish(&mut self.out);
+            // Findings on lines a reader held back until the end: the last lines before their own.
+            for f in &mut self.out.findings[first_new..] {
+                f.context = (self.tail.iter())
+                    .filter(|c| c.line < f.line)
+                    .cloned()
+                    .collect();
+            }
         }
         if self.decoder.replaced > 0 {
             self.out.note(format!(
