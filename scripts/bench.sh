@@ -69,8 +69,9 @@ timed() {
         local csv
         csv=$(mktemp)
         "$HYPERFINE" -N -i --runs 5 --warmup 1 --style none --export-csv "$csv" -- "$(printf '%q ' "$@")" >/dev/null 2>&1
-        # command,mean,stddev,median,user,system,min,max
-        awk -F, 'NR==2 { printf "%.3f %.3f\n", $7, $5 + $6 }' "$csv"
+        # Columns by name: command,mean,stddev,median,user,system,min,max (median only in newer versions).
+        awk -F, 'NR==1 { for (i = 1; i <= NF; i++) col[$i] = i }
+                 NR==2 { printf "%.3f %.2f\n", $col["min"], $col["user"] + $col["system"] }' "$csv"
         rm -f "$csv"
         return
     fi
