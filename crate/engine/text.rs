@@ -181,35 +181,47 @@ impl Decoder {
 }
 
 /// Code units converted per ASCII run (a stack buffer; the run goes on in the next round).
-const ASCII_RUN: usize = 512;
+const ASCII_RUN: usize = 2048;
 
-/// Copies the leading run of ASCII code units other than NUL (whole 4-unit words only) from UTF-16 `bytes`
+/// Copies the leading run of ASCII code units other than NUL (whole 8-unit blocks only) from UTF-16 `bytes`
 /// into `ascii` as bytes; returns how many units it took. Each 8-byte word is read as four 16-bit lanes
-/// holding the units' values, so one mask test checks four units.
+/// holding the units' values, so one mask test checks four units, and one shift-and-mask packs them.
 fn ascii_run(bytes: &[u8], big_endian: bool, ascii: &mut [u8; ASCII_RUN]) -> usize {
     const NOT_ASCII: u64 = 0xFF80_FF80_FF80_FF80;
     const ONES: u64 = 0x0001_0001_0001_0001;
     const HIGHS: u64 = 0x8000_8000_8000_8000;
-    let mut n = 0;
-    for (word, dst) in bytes.chunks_exact(8).zip(ascii.chunks_exact_mut(4)) {
+    let word = |b: &[u8]| {
         let mut w = [0u8; 8];
-        w.copy_from_slice(word);
-        let w = if big_endian {
+        w.copy_from_slice(b);
+        if big_endian {
             u64::from_be_bytes(w)
         } else {
             u64::from_le_bytes(w)
-        };
+        }
+    };
+    // The four lanes' low bytes side by side, lane 0 lowest.
+    let pack = |w: u64| {
+        let p = ((w & 0xFF)
+            | ((w >> 8) & 0xFF00)
+            | ((w >> 16) & 0xFF_0000)
+            | ((w >> 24) & 0xFF00_0000)) as u32;
+        if big_endian {
+            p.to_be_bytes()
+        } else {
+            p.to_le_bytes()
+        }
+    };
+    let mut n = 0;
+    for (block, dst) in bytes.chunks_exact(16).zip(ascii.chunks_exact_mut(8)) {
+        let (a, b) = (word(&block[..8]), word(&block[8..]));
         // Any unit ≥ 0x80, or any unit 0 (NUL is dropped on the slow path).
-        if w & NOT_ASCII != 0 || w.wrapping_sub(ONES) & !w & HIGHS != 0 {
+        let nul = (a.wrapping_sub(ONES) & !a) | (b.wrapping_sub(ONES) & !b);
+        if (a | b) & NOT_ASCII != 0 || nul & HIGHS != 0 {
             break;
         }
-        let lanes = if big_endian {
-            [(w >> 48) as u8, (w >> 32) as u8, (w >> 16) as u8, w as u8]
-        } else {
-            [w as u8, (w >> 16) as u8, (w >> 32) as u8, (w >> 48) as u8]
-        };
-        dst.copy_from_slice(&lanes);
-        n += 4;
+        dst[..4].copy_from_slice(&pack(a));
+        dst[4..].copy_from_slice(&pack(b));
+        n += 8;
     }
     n
 }
