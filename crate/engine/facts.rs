@@ -344,6 +344,55 @@ const PRODUCTS: &[(&str, &str)] = &[
     ),
 ];
 
+const KB: &str = r"(?i)\bKB ?([0-9]{6,7})\b";
+const WINDOWS_NAME: &str = r"(?i)\bWindows(?:®|\(R\))? (?P<server>Server(?:®|\(R\))? )?(?P<ver>XP|Vista|7|8\.1|8|10|11|2003|2008|2012|2016|2019|2022|2025)\b(?: [A-Za-z]+)?(?P<r2> R2)?";
+const NT_VERSION: &str = r"\b(5|6|10)\.([0-3])\.([0-9]{4,5})\b";
+const DOTNET: &str = r"(?i)\.NET Framework,? (?:version )?v?([1-4](?:\.[0-9]){1,2}(?: ?SP ?[12])?)";
+
+/// The facts [`learn_from_line`] may still learn, as bits: a line can only teach a fact not yet known.
+pub(crate) fn unknown(facts: &Facts) -> u8 {
+    ["kb", "windows", "dotnet_target", "product"]
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| !has(facts, k))
+        .fold(0, |bits, (i, _)| bits | 1 << i)
+}
+
+/// Patterns that match, somewhere in the ASCII-lowercased line, every line [`learn_from_line`] can learn one
+/// of the `unknown` facts from (see [`unknown`]). The scanner searches a lowercased copy of the text with
+/// them: case-sensitive literals make a fast search, where the facts' own case-insensitive patterns would
+/// make a slow one.
+pub(crate) fn line_patterns(unknown: u8) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if unknown & 1 != 0 {
+        // KB
+        out.push(r"kb ?[0-9]{6}");
+    }
+    if unknown & 2 != 0 {
+        // WINDOWS_NAME, NT_VERSION
+        // Whole literals: `windows` alone would stop at every `c:\windows\` path.
+        out.extend([
+            r"windows |windows® |windows\(r\) ",
+            r"(?:5|6|10)\.[0-3]\.[0-9]{4}",
+        ]);
+    }
+    if unknown & 4 != 0 {
+        // DOTNET
+        out.push(r"\.net framework");
+    }
+    if unknown & 8 != 0 {
+        // PRODUCTS, in order
+        out.extend([
+            r"kb50344|kb5057589|windows recovery environment|safe os dynamic update|winre",
+            r"kb2267602|kb2461484|security intelligence update|definition update for|microsoft defender antivirus|windows defender",
+            r"\.net framework|netfx3|ndp[0-9]",
+            r"microsoft office|office 20|outlook|excel|powerpoint|onenote",
+            r"cumulative update for windows|servicing stack update|security monthly quality rollup|feature update to windows",
+        ]);
+    }
+    out
+}
+
 struct Patterns {
     any: Regex,
     kb: Regex,
@@ -357,12 +406,10 @@ fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
         any: re(r"(?i)KB[0-9]{6}|Windows|\.NET|NetFx|NDP|Office|Defender|WinRE|Recovery Environment|Security Intelligence|[0-9]{1,2}\.[0-9]\.[0-9]{4}"),
-        kb: re(r"(?i)\bKB ?([0-9]{6,7})\b"),
-        windows_name: re(
-            r"(?i)\bWindows(?:®|\(R\))? (?P<server>Server(?:®|\(R\))? )?(?P<ver>XP|Vista|7|8\.1|8|10|11|2003|2008|2012|2016|2019|2022|2025)\b(?: [A-Za-z]+)?(?P<r2> R2)?",
-        ),
-        nt_version: re(r"\b(5|6|10)\.([0-3])\.([0-9]{4,5})\b"),
-        dotnet: re(r"(?i)\.NET Framework,? (?:version )?v?([1-4](?:\.[0-9]){1,2}(?: ?SP ?[12])?)"),
+        kb: re(KB),
+        windows_name: re(WINDOWS_NAME),
+        nt_version: re(NT_VERSION),
+        dotnet: re(DOTNET),
         product: regex::bytes::RegexSet::new(PRODUCTS.iter().map(|p| p.1))
             .unwrap_or_else(|_| regex::bytes::RegexSet::empty()),
     })

@@ -4,6 +4,7 @@
 //! cut anywhere, and keeps only what the readers found: a handful of lines around each finding, never the file.
 
 use std::collections::VecDeque;
+use std::sync::{Mutex, OnceLock};
 
 use regex::bytes::{Regex, RegexBuilder};
 
@@ -70,8 +71,6 @@ pub struct Output {
     /// Index into `findings` of this file's root cause.
     pub root: Option<usize>,
     dropped: u64,
-    /// The last lines seen, for the context before a finding.
-    recent: VecDeque<ContextLine>,
     /// Findings still waiting for lines after them: (index, lines still wanted).
     waiting: Vec<(usize, usize)>,
 }
@@ -99,8 +98,6 @@ impl Output {
             .iter()
             .map(|m| m.code.normalized())
             .collect::<Vec<_>>();
-        let mut context: Vec<ContextLine> = self.recent.iter().cloned().collect();
-        context.retain(|c| c.line < line.no);
         let idx = self.findings.len();
         self.findings.push(Finding {
             file: self.file.clone(),
@@ -111,7 +108,8 @@ impl Output {
             role,
             cause: None,
             offset: line.offset,
-            context,
+            // The scanner adds the lines before it once the reader is done with the line.
+            context: Vec::new(),
             details: Vec::new(),
         });
         self.waiting.push((idx, CONTEXT));
@@ -146,29 +144,20 @@ impl Output {
         });
     }
 
-    /// Feeds the context machinery with a line every reader has seen.
+    /// Gives a line to the findings still waiting for the lines after them.
     fn seen(&mut self, line: &Line<'_>) {
-        if !self.waiting.is_empty() {
-            let findings = &mut self.findings;
-            self.waiting.retain_mut(|(idx, left)| {
-                if let Some(f) = findings.get_mut(*idx) {
-                    if f.line < line.no {
-                        f.context.push(ContextLine {
-                            line: line.no,
-                            text: clip(line.text),
-                        });
-                        *left -= 1;
-                    }
+        let findings = &mut self.findings;
+        self.waiting.retain_mut(|(idx, left)| {
+            if let Some(f) = findings.get_mut(*idx) {
+                if f.line < line.no {
+                    f.context.push(ContextLine {
+                        line: line.no,
+                        text: clip(line.text),
+                    });
+                    *left -= 1;
                 }
-                *left > 0
-            });
-        }
-        if self.recent.len() == CONTEXT {
-            self.recent.pop_front();
-        }
-        self.recent.push_back(ContextLine {
-            line: line.no,
-            text: clip(line.text),
+            }
+            *left > 0
         });
     }
 }
@@ -199,6 +188,12 @@ pub struct FileReport {
 }
 
 /// Reads one file: decoding, line splitting, format detection, then the reader.
+///
+/// The hot path works like a search tool: decoded text is kept in blocks of whole lines; one multi-pattern
+/// search over a block (the reader's prefilter and the patterns of the facts still unknown, see [`Filter`])
+/// finds the candidate lines; line breaks in between are only counted. Only candidate lines reach the
+/// reader and [`facts::learn_from_line`]. The context of a finding comes from the block itself, and from the
+/// last lines of the previous block.
 struct FileScan {
     name: String,
     decoder: Decoder,
@@ -207,8 +202,193 @@ struct FileScan {
     reader: Option<Box<dyn LogReader>>,
     format: LogFormat,
     out: Output,
+    /// Lines read so far.
     line_no: u64,
+    /// Offset in the decoded text of `text`'s start.
     offset: u64,
+    /// The search for candidate lines, for the facts still unknown.
+    filter: Filter,
+    /// The last lines before `text` (at most [`CONTEXT`]), for the context of a finding early in a block.
+    tail: VecDeque<ContextLine>,
+    /// The block, ASCII-lowercased, for the facts' search (kept to reuse its memory).
+    lower: Vec<u8>,
+    /// Ignore the prefilters (see [`Diagnoser::every_line`]).
+    every_line: bool,
+}
+
+/// Which lines go to the reader and to [`facts::learn_from_line`].
+#[derive(Clone, Copy)]
+enum Filter {
+    /// Every line to both (the reference, [`Diagnoser::every_line`], and the fallback when a pattern does
+    /// not compile).
+    All,
+    /// Lines where the reader's prefilter matches the text, or where `lower` (the reader's lowercase
+    /// prefilter and the patterns of the facts still `unknown`, see [`facts::unknown`]) matches the text
+    /// lowercased. With `every`, the reader (which has no prefilter) still gets every line; the facts only
+    /// the lines `lower` finds.
+    Search {
+        every: bool,
+        reader: Option<&'static Regex>,
+        lower: Option<&'static Regex>,
+        unknown: u8,
+    },
+}
+
+impl Filter {
+    fn new(reader: &dyn LogReader, known: &Facts) -> Filter {
+        let (cased, lowercase) = (reader.prefilter(), reader.prefilter_lowercase());
+        let unknown = facts::unknown(known);
+        let cased_regex = cased.map(compiled);
+        let lower_patterns: Vec<&str> = lowercase
+            .unwrap_or_default()
+            .iter()
+            .copied()
+            .chain(facts::line_patterns(unknown))
+            .collect();
+        let lower_regex = (!lower_patterns.is_empty()).then(|| compiled(&lower_patterns));
+        match (cased_regex, lower_regex) {
+            // A pattern that does not compile (a bug, caught by a debug assertion): read every line.
+            (Some(None), _) | (_, Some(None)) => Filter::All,
+            (reader, lower) => Filter::Search {
+                every: cased.is_none() && lowercase.is_none(),
+                reader: reader.flatten(),
+                lower: lower.flatten(),
+                unknown,
+            },
+        }
+    }
+}
+
+/// One regex for a set of line patterns, compiled once per distinct set and kept for the process (a few
+/// per format: one per combination of facts still unknown).
+fn compiled(patterns: &[&str]) -> Option<&'static Regex> {
+    type Cache = Vec<(String, Option<&'static Regex>)>;
+    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+    let alternatives: Vec<String> = patterns.iter().map(|p| format!("(?:{p})")).collect();
+    // Multi-line: `^` matches after every LF, as at the start of a line read alone.
+    let pattern = format!("(?m){}", alternatives.join("|"));
+    let mut cache = CACHE
+        .get_or_init(|| Mutex::new(Vec::new()))
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some((_, regex)) = cache.iter().find(|(p, _)| *p == pattern) {
+        return *regex;
+    }
+    let regex = RegexBuilder::new(&pattern)
+        .unicode(false)
+        .size_limit(32 << 20)
+        .build();
+    debug_assert!(regex.is_ok(), "bad prefilter: {regex:?}");
+    let regex = regex.ok().map(|r| &*Box::leak(Box::new(r)));
+    cache.push((pattern, regex));
+    regex
+}
+
+/// The next candidate line's match, from the search of the text and the search of the lowercased text
+/// (`facts`, which also holds the reader's lowercase prefilter): a position, `NONE`
+/// when a search found nothing more, `STALE` when it must search again.
+struct Candidates {
+    reader: usize,
+    facts: usize,
+}
+
+const NONE: usize = usize::MAX;
+const STALE: usize = usize::MAX - 1;
+
+impl Candidates {
+    fn new() -> Candidates {
+        Candidates {
+            reader: STALE,
+            facts: STALE,
+        }
+    }
+
+    /// Searches again, from `at`, whichever search is behind it.
+    fn advance(&mut self, filter: &Filter, text: &[u8], lower: &[u8], at: usize) {
+        match filter {
+            Filter::All => {
+                self.reader = if at < text.len() { at } else { NONE };
+                self.facts = self.reader;
+            }
+            Filter::Search {
+                every,
+                reader,
+                lower: lowered,
+                ..
+            } => {
+                // Any byte of a match names its line (matches never cross a line end), so the search asks
+                // only where the shortest match ends: no backward pass to find where it starts. Its last byte
+                // is in the line; an empty match (a bare `^`) ends where it starts, at or after `at`.
+                let last_byte = |end: usize| end.saturating_sub(1).max(at);
+                if *every {
+                    self.reader = if at < text.len() { at } else { NONE };
+                } else if self.reader < at || self.reader == STALE {
+                    self.reader = reader
+                        .and_then(|r| r.shortest_match_at(text, at))
+                        .map_or(NONE, last_byte);
+                }
+                if self.facts < at || self.facts == STALE {
+                    self.facts = lowered
+                        .and_then(|f| f.shortest_match_at(lower, at))
+                        .map_or(NONE, last_byte);
+                }
+            }
+        }
+    }
+
+    fn next(&self) -> Option<usize> {
+        let m = self.reader.min(self.facts);
+        (m < STALE).then_some(m)
+    }
+}
+
+/// Counts LF bytes: memchr's counting iterator runs vector compares (AVX2 where the CPU has it).
+fn count_newlines(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
+}
+
+/// The line starting at `start`: its end without the line break, and the start of the next line.
+fn line_at(bytes: &[u8], start: usize) -> (usize, usize) {
+    match memchr::memchr(b'\n', &bytes[start..]) {
+        Some(i) => {
+            let nl = start + i;
+            let end = if nl > start && bytes[nl - 1] == b'\r' {
+                nl - 1
+            } else {
+                nl
+            };
+            (end, nl + 1)
+        }
+        None => {
+            let len = bytes.len();
+            let end = if len > start && bytes[len - 1] == b'\r' {
+                len - 1
+            } else {
+                len
+            };
+            (end, len)
+        }
+    }
+}
+
+/// Up to `want` lines just before `start` (a line start) in `text`, oldest first; the line before `start`
+/// is number `no - 1`.
+fn lines_before(text: &str, start: usize, no: u64, want: usize) -> Vec<ContextLine> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(want);
+    let mut end = start;
+    while out.len() < want && end > 0 {
+        // `end - 1` is the LF that ends the line before.
+        let begin = memchr::memrchr(b'\n', &bytes[..end - 1]).map_or(0, |i| i + 1);
+        let (line_end, _) = line_at(bytes, begin);
+        out.push(ContextLine {
+            line: no - 1 - out.len() as u64,
+            text: clip(text.get(begin..line_end).unwrap_or_default()),
+        });
+        end = begin;
+    }
+    out.reverse();
+    out
 }
 
 impl FileScan {
@@ -222,6 +402,10 @@ impl FileScan {
             out: Output::new(name),
             line_no: 0,
             offset: 0,
+            filter: Filter::All,
+            tail: VecDeque::new(),
+            lower: Vec::new(),
+            every_line: false,
         }
     }
 
@@ -239,57 +423,123 @@ impl FileScan {
             return;
         }
         self.start_reader();
-        self.drain_lines(false);
+        self.drain_lines();
     }
 
     fn start_reader(&mut self) {
         if self.reader.is_none() {
             self.format = formats::detect(&self.text);
-            self.reader = Some(formats::reader(self.format));
+            let reader = formats::reader(self.format);
+            if !self.every_line {
+                self.filter = Filter::new(&*reader, &self.out.facts);
+            }
+            self.reader = Some(reader);
         }
     }
 
-    /// Hands every complete line (all lines at the end) to the reader.
-    fn drain_lines(&mut self, at_end: bool) {
+    /// Reads the complete lines of `text`, then keeps only the partial last line.
+    fn drain_lines(&mut self) {
         let Some(reader) = self.reader.as_mut() else {
             return;
         };
-        let bytes = self.text.as_bytes();
-        let mut start = 0usize;
-        while start < bytes.len() {
-            let end = match memchr::memchr(b'\n', &bytes[start..]) {
-                Some(i) => start + i,
-                None if at_end => bytes.len(),
-                None => break,
-            };
-            let mut line_end = end;
-            if line_end > start && bytes[line_end - 1] == b'\r' {
-                line_end -= 1;
+        let end = match memchr::memrchr(b'\n', self.text.as_bytes()) {
+            Some(i) => i + 1,
+            None => return,
+        };
+        let text = &self.text[..end];
+        let bytes = text.as_bytes();
+        let out = &mut self.out;
+        self.lower.clear();
+        if let Filter::Search { lower: Some(_), .. } = self.filter {
+            self.lower.extend(bytes.iter().map(u8::to_ascii_lowercase));
+        }
+        let mut pos = 0usize;
+        let mut candidates = Candidates::new();
+        candidates.advance(&self.filter, bytes, &self.lower, 0);
+        while pos < bytes.len() {
+            if out.waiting.is_empty() {
+                // Skip to the line of the next candidate, counting the lines passed over.
+                let Some(m) = candidates.next() else {
+                    self.line_no += count_newlines(&bytes[pos..]);
+                    break;
+                };
+                let start = memchr::memrchr(b'\n', &bytes[pos..m]).map_or(pos, |i| pos + i + 1);
+                self.line_no += count_newlines(&bytes[pos..start]);
+                pos = start;
             }
+            // One line: a candidate, or one a finding wants as context after it (or both).
+            let (line_end, next_pos) = line_at(bytes, pos);
             self.line_no += 1;
             let line = Line {
                 no: self.line_no,
-                offset: self.offset + start as u64,
-                text: &self.text[start..line_end],
+                offset: self.offset + pos as u64,
+                text: &text[pos..line_end],
             };
-            facts::learn_from_line(line.text.as_bytes(), &mut self.out.facts);
-            reader.line(&line, &mut self.out);
-            self.out.seen(&line);
-            start = (end + 1).min(bytes.len());
-            if end == bytes.len() {
-                break;
+            if candidates.next().is_some_and(|m| m < next_pos) {
+                let first_new = out.findings.len();
+                // Only a line the lowercase search found can teach a fact still unknown.
+                if candidates.facts < next_pos {
+                    facts::learn_from_line(line.text.as_bytes(), &mut out.facts);
+                }
+                reader.line(&line, out);
+                if out.findings.len() > first_new {
+                    let mut before = lines_before(text, pos, line.no, CONTEXT);
+                    if before.len() < CONTEXT {
+                        let from_tail = (CONTEXT - before.len()).min(self.tail.len());
+                        let older = self.tail.iter().skip(self.tail.len() - from_tail).cloned();
+                        before = older.chain(before).collect();
+                    }
+                    // A reader may report a line it held back (a hard-wrapped line waiting for its
+                    // continuation): the context before a finding is the lines before its own line.
+                    for f in &mut out.findings[first_new..] {
+                        f.context = before.iter().filter(|c| c.line < f.line).cloned().collect();
+                    }
+                }
+                // A fact learned narrows the search.
+                if let Filter::Search { unknown, .. } = self.filter {
+                    if facts::unknown(&out.facts) != unknown {
+                        self.filter = Filter::new(&**reader, &out.facts);
+                        candidates.facts = STALE;
+                    }
+                }
+                candidates.advance(&self.filter, bytes, &self.lower, next_pos);
             }
+            if !out.waiting.is_empty() {
+                out.seen(&line);
+            }
+            pos = next_pos;
         }
-        self.offset += start as u64;
-        self.text.drain(..start);
+        // Remember the last lines for the context of findings early in the next block.
+        let last = lines_before(text, end, self.line_no + 1, CONTEXT);
+        if last.len() < CONTEXT {
+            let keep = (CONTEXT - last.len()).min(self.tail.len());
+            self.tail.drain(..self.tail.len() - keep);
+        } else {
+            self.tail.clear();
+        }
+        self.tail.extend(last);
+        self.offset += end as u64;
+        self.text.drain(..end);
     }
 
     fn finish(mut self) -> FileReport {
         self.decoder.finish(&mut self.text);
         self.start_reader();
-        self.drain_lines(true);
+        // The last line ends with the file: give it its line end, so that it is read like the others.
+        if !self.text.is_empty() && !self.text.ends_with('\n') {
+            self.text.push('\n');
+        }
+        self.drain_lines();
         if let Some(mut reader) = self.reader.take() {
+            let first_new = self.out.findings.len();
             reader.finish(&mut self.out);
+            // Findings on lines a reader held back until the end: the last lines before their own.
+            for f in &mut self.out.findings[first_new..] {
+                f.context = (self.tail.iter())
+                    .filter(|c| c.line < f.line)
+                    .cloned()
+                    .collect();
+            }
         }
         if self.decoder.replaced > 0 {
             self.out.note(format!(
@@ -350,6 +600,7 @@ pub struct Diagnoser {
     /// Bytes unpacked from the archive being read, its nested archives included.
     budget: archive::Budget,
     reports: Vec<FileReport>,
+    every_line: bool,
 }
 
 /// The current file, while its first bytes decide what it is.
@@ -380,6 +631,14 @@ enum Intake {
 impl Diagnoser {
     pub fn new() -> Diagnoser {
         Diagnoser::default()
+    }
+
+    /// Hands every line to the readers and the facts, ignoring their prefilters: the slow reference that
+    /// tests compare the fast path with. The diagnosis must be the same.
+    #[doc(hidden)]
+    pub fn every_line(mut self) -> Diagnoser {
+        self.every_line = true;
+        self
     }
 
     /// Starts a file. A file still open is ended first.
@@ -438,6 +697,7 @@ impl Diagnoser {
             },
             archive::Kind::Text => {
                 let mut scan = FileScan::new(&name);
+                scan.every_line = self.every_line;
                 scan.feed(&head);
                 self.current = Some(scan);
                 Intake::Text

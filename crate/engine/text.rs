@@ -137,13 +137,26 @@ impl Decoder {
     }
 
     fn decode_utf16(&mut self, bytes: &[u8], out: &mut String, unit: fn([u8; 2]) -> u16) {
-        let pairs = bytes.chunks_exact(2);
-        if let [odd] = pairs.remainder() {
-            self.pending.push(*odd);
+        let big_endian = unit([0, 1]) == 1;
+        let even = bytes.len() & !1;
+        if bytes.len() > even {
+            self.pending.push(bytes[even]);
         }
-        out.reserve(bytes.len() / 2);
-        for pair in pairs {
-            let u = unit([pair[0], pair[1]]);
+        out.reserve(even / 2);
+        let mut rest = &bytes[..even];
+        let mut ascii = [0u8; ASCII_RUN];
+        while rest.len() >= 2 {
+            // Logs are nearly all ASCII: take runs of ASCII code units a word at a time.
+            if self.high_surrogate.is_none() {
+                let n = ascii_run(rest, big_endian, &mut ascii);
+                if n > 0 {
+                    out.push_str(std::str::from_utf8(&ascii[..n]).unwrap_or_default());
+                    rest = &rest[2 * n..];
+                    continue;
+                }
+            }
+            let u = unit([rest[0], rest[1]]);
+            rest = &rest[2..];
             if let Some(hi) = self.high_surrogate.take() {
                 if (0xDC00..0xE000).contains(&u) {
                     let c = 0x10000 + (((hi as u32) - 0xD800) << 10) + ((u as u32) - 0xDC00);
@@ -165,6 +178,52 @@ impl Decoder {
             }
         }
     }
+}
+
+/// Code units converted per ASCII run (a stack buffer; the run goes on in the next round).
+const ASCII_RUN: usize = 2048;
+
+/// Copies the leading run of ASCII code units other than NUL (whole 8-unit blocks only) from UTF-16 `bytes`
+/// into `ascii` as bytes; returns how many units it took. Each 8-byte word is read as four 16-bit lanes
+/// holding the units' values, so one mask test checks four units, and one shift-and-mask packs them.
+fn ascii_run(bytes: &[u8], big_endian: bool, ascii: &mut [u8; ASCII_RUN]) -> usize {
+    const NOT_ASCII: u64 = 0xFF80_FF80_FF80_FF80;
+    const ONES: u64 = 0x0001_0001_0001_0001;
+    const HIGHS: u64 = 0x8000_8000_8000_8000;
+    let word = |b: &[u8]| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(b);
+        if big_endian {
+            u64::from_be_bytes(w)
+        } else {
+            u64::from_le_bytes(w)
+        }
+    };
+    // The four lanes' low bytes side by side, lane 0 lowest.
+    let pack = |w: u64| {
+        let p = ((w & 0xFF)
+            | ((w >> 8) & 0xFF00)
+            | ((w >> 16) & 0xFF_0000)
+            | ((w >> 24) & 0xFF00_0000)) as u32;
+        if big_endian {
+            p.to_be_bytes()
+        } else {
+            p.to_le_bytes()
+        }
+    };
+    let mut n = 0;
+    for (block, dst) in bytes.chunks_exact(16).zip(ascii.chunks_exact_mut(8)) {
+        let (a, b) = (word(&block[..8]), word(&block[8..]));
+        // Any unit ≥ 0x80, or any unit 0 (NUL is dropped on the slow path).
+        let nul = (a.wrapping_sub(ONES) & !a) | (b.wrapping_sub(ONES) & !b);
+        if (a | b) & NOT_ASCII != 0 || nul & HIGHS != 0 {
+            break;
+        }
+        dst[..4].copy_from_slice(&pack(a));
+        dst[4..].copy_from_slice(&pack(b));
+        n += 8;
+    }
+    n
 }
 
 fn push_without_nul(out: &mut String, s: &str) {
@@ -217,15 +276,24 @@ const CP1252_HIGH: [char; 32] = [
     'ž', 'Ÿ',
 ];
 
-fn decode_1252(bytes: &[u8], out: &mut String) {
+fn decode_1252(mut bytes: &[u8], out: &mut String) {
     out.reserve(bytes.len());
-    for &b in bytes {
+    while !bytes.is_empty() {
+        // ASCII runs are the same text in UTF-8: copy them whole.
+        let run = bytes
+            .iter()
+            .position(|&b| b == 0 || b >= 0x80)
+            .unwrap_or(bytes.len());
+        out.push_str(std::str::from_utf8(&bytes[..run]).unwrap_or_default());
+        let Some(&b) = bytes.get(run) else {
+            break;
+        };
         match b {
             0 => {}
-            0x00..=0x7F => out.push(b as char),
             0x80..=0x9F => out.push(CP1252_HIGH[(b - 0x80) as usize]),
             _ => out.push(b as char),
         }
+        bytes = &bytes[run + 1..];
     }
 }
 
@@ -236,4 +304,138 @@ pub fn decode_all(bytes: &[u8]) -> (String, Encoding, u64) {
     d.decode(bytes, &mut out);
     d.finish(&mut out);
     (out, d.encoding.unwrap_or(Encoding::Utf8), d.replaced)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Decodes `bytes` whole and in chunks of every size up to 9; all must agree with `expected`.
+    fn check(bytes: &[u8], expected: (&str, Encoding, u64)) {
+        let (text, enc, replaced) = decode_all(bytes);
+        assert_eq!((text.as_str(), enc, replaced), expected, "whole");
+        for size in 1..10 {
+            let mut d = Decoder::new();
+            let mut out = String::new();
+            for c in bytes.chunks(size) {
+                d.decode(c, &mut out);
+            }
+            d.finish(&mut out);
+            assert_eq!(
+                (
+                    out.as_str(),
+                    d.encoding().unwrap_or(Encoding::Utf8),
+                    d.replaced
+                ),
+                expected,
+                "chunks of {size}"
+            );
+        }
+    }
+
+    fn utf16(s: &str, big_endian: bool, bom: bool) -> Vec<u8> {
+        let units = bom.then_some(0xFEFF).into_iter().chain(s.encode_utf16());
+        if big_endian {
+            units.flat_map(u16::to_be_bytes).collect()
+        } else {
+            units.flat_map(u16::to_le_bytes).collect()
+        }
+    }
+
+    #[test]
+    fn boms_are_removed_and_decide_the_encoding() {
+        check(b"\xEF\xBB\xBFabc\r\n", ("abc\r\n", Encoding::Utf8, 0));
+        check(
+            &utf16("abc é", false, true),
+            ("abc é", Encoding::Utf16Le, 0),
+        );
+        check(&utf16("abc é", true, true), ("abc é", Encoding::Utf16Be, 0));
+        check(b"\xEF\xBB\xBF", ("", Encoding::Utf8, 0));
+        check(b"\xFF\xFE", ("", Encoding::Utf16Le, 0));
+        // A BOM-like sequence later in the file is text (U+FEFF), not a BOM.
+        check(b"a\xEF\xBB\xBF", ("a\u{FEFF}", Encoding::Utf8, 0));
+    }
+
+    #[test]
+    fn utf16_without_bom_is_recognised_by_its_nuls() {
+        let text = "MSI (s) (84:F4) [13:00:05:953]: Doing action: InstallFiles\r\n".repeat(3);
+        check(&utf16(&text, false, false), (&text, Encoding::Utf16Le, 0));
+        check(&utf16(&text, true, false), (&text, Encoding::Utf16Be, 0));
+        // A UTF-8 log with a few stray NULs stays UTF-8, and the NULs are dropped.
+        check(
+            b"line one\0\nline two\0\0\n",
+            ("line one\nline two\n", Encoding::Utf8, 0),
+        );
+        // NULs inside UTF-16 text are dropped too.
+        check(&utf16("a\0b", false, true), ("ab", Encoding::Utf16Le, 0));
+    }
+
+    #[test]
+    fn invalid_bytes_become_replacement_characters_and_are_counted() {
+        // Past the sniffing window (bad bytes inside it would make the file Windows-1252).
+        let pad = "x".repeat(SNIFF_LEN);
+        let utf8 = |b: &[u8]| [pad.as_bytes(), b].concat();
+        check(
+            &utf8(b"a\xFFb\xFEc"),
+            (&format!("{pad}a\u{FFFD}b\u{FFFD}c"), Encoding::Utf8, 2),
+        );
+        // A sequence cut short by an ASCII byte: one U+FFFD for its two bytes.
+        check(
+            &utf8(b"a\xE2\x82A"),
+            (&format!("{pad}a\u{FFFD}A"), Encoding::Utf8, 2),
+        );
+        // UTF-16: a lone low surrogate, a high surrogate not followed by a low one.
+        let mut lone = utf16("ab", false, true);
+        lone.extend_from_slice(&[0x00, 0xDC, b'c', 0, 0x00, 0xD8, b'd', 0]);
+        check(&lone, ("ab\u{FFFD}c\u{FFFD}d", Encoding::Utf16Le, 2));
+        // A surrogate pair is one character.
+        check(&utf16("x🚀y", true, true), ("x🚀y", Encoding::Utf16Be, 0));
+    }
+
+    #[test]
+    fn truncated_sequences_at_the_end_are_replaced() {
+        check(b"abc\xE2\x82", ("abc\u{FFFD}", Encoding::Utf8, 2));
+        check(b"abc\xF0", ("abc\u{FFFD}", Encoding::Utf8, 1));
+        let mut odd = utf16("abc", false, true);
+        odd.push(b'd');
+        check(&odd, ("abc\u{FFFD}", Encoding::Utf16Le, 1));
+        let mut high = utf16("abc", false, true);
+        high.extend_from_slice(&[0x3D, 0xD8]);
+        check(&high, ("abc\u{FFFD}", Encoding::Utf16Le, 1));
+    }
+
+    #[test]
+    fn windows_1252_when_not_utf8() {
+        check(
+            b"caf\xE9 \x80 \x93q\x94 \x81\0!",
+            ("café € “q” \u{FFFD}!", Encoding::Windows1252, 0),
+        );
+    }
+
+    /// The word-at-a-time ASCII path gives what the standard library gives, at every alignment and with
+    /// non-ASCII units and NULs in every position of a word.
+    #[test]
+    fn bulk_utf16_matches_the_standard_library() {
+        let base = "MSI (s) [1]: Ünïcode ok\r\nplain ascii line of some length\n日本語 🚀 end";
+        for start in 0..12 {
+            let s: String = base.chars().skip(start).collect();
+            for be in [false, true] {
+                check(
+                    &utf16(&s, be, true),
+                    (
+                        &s,
+                        if be {
+                            Encoding::Utf16Be
+                        } else {
+                            Encoding::Utf16Le
+                        },
+                        0,
+                    ),
+                );
+                let with_nul = format!("{s}\0{s}");
+                let (out, _, _) = decode_all(&utf16(&with_nul, be, true));
+                assert_eq!(out, format!("{s}{s}"));
+            }
+        }
+    }
 }

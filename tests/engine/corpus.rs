@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use setup_triage::engine::{Answers, Diagnoser, Diagnosis, Verdict};
 
 /// Where the corpus is: `SETUP_TRIAGE_CORPUS`, else `<repo>/../shared/corpus`, else `/work/shared/corpus`.
-fn corpus_dir() -> Option<PathBuf> {
+pub fn corpus_dir() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("SETUP_TRIAGE_CORPUS") {
         return Some(PathBuf::from(p));
     }

@@ -1,5 +1,6 @@
 //! Integration tests of the engine through its public API.
 
+mod chunking;
 mod codes;
 mod corpus;
 mod forum;

@@ -180,8 +180,27 @@ fn detect_raw(head: &str) -> LogFormat {
 
 /// A reader for one format.
 pub trait LogReader {
-    /// One line, in order.
+    /// One line, in order: every line of the file, or with a [`LogReader::prefilter`], only the lines it
+    /// matches.
     fn line(&mut self, line: &Line<'_>, out: &mut Output);
+    /// Patterns that, together, match somewhere in every line this reader does anything with (bytes regex
+    /// syntax, Unicode off, like [`super::scan::re`]). The scanner searches whole blocks of text for them in
+    /// one pass and calls [`LogReader::line`] only on lines where one matches; lines in between are counted,
+    /// not read. A superset is fine (the reader still tests each line); missing a line the reader needs is a
+    /// bug. The patterns see the raw line, before [`paste::Pasted`] cleans it of quote marks, prefixes and
+    /// JSON escapes: write plain words, without `^`, `$`, `\\` or `"`, and never match across a line end.
+    /// Prefer literals (`Return value`, `Error [0-9]{4}`): they make the pass a fast literal search.
+    /// `None` (the default) hands the reader every line.
+    fn prefilter(&self) -> Option<&'static [&'static str]> {
+        None
+    }
+    /// Like [`LogReader::prefilter`], but matched against the line with ASCII letters lowercased: write
+    /// the patterns in lowercase, without `(?i)`. Case-insensitive words (`fail`, `error`) searched this way
+    /// are a fast literal search; with `(?i)` they are a slow one. A line is read when either prefilter
+    /// matches; a reader with only this one gets no line it matches neither.
+    fn prefilter_lowercase(&self) -> Option<&'static [&'static str]> {
+        None
+    }
     /// The end of the file: decide the verdict and the root cause.
     fn finish(&mut self, out: &mut Output);
 }

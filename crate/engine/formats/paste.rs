@@ -100,6 +100,25 @@ fn join_wrapped(text: &str) -> String {
 }
 
 impl LogReader for Pasted {
+    /// The inner reader's prefilter, matched against the line before cleaning: cleaning only drops prefixes
+    /// and undoes escapes, so a prefilter of plain words (no `^`, no `\\` or `"`) still finds its lines. Not
+    /// when joining hard-wrapped lines: that needs every line.
+    fn prefilter(&self) -> Option<&'static [&'static str]> {
+        if self.unwrap {
+            None
+        } else {
+            self.inner.prefilter()
+        }
+    }
+
+    fn prefilter_lowercase(&self) -> Option<&'static [&'static str]> {
+        if self.unwrap {
+            None
+        } else {
+            self.inner.prefilter_lowercase()
+        }
+    }
+
     fn line(&mut self, line: &Line<'_>, out: &mut Output) {
         let Some((skip, text)) = clean(line.text) else {
             return;

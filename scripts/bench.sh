@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# The benchmark, in one command: scripts/bench.sh
+#
+# Generates large logs (deterministic, see crate/bin/gen-logs.rs) under bench-out/, builds the CLI with the
+# `native` profile, and prints side by side for each generated file and the largest logs in the corpus:
+# setup-triage's time to a diagnosis and ripgrep's time for the same file, their ratio, and the peak memory of
+# each (`/usr/bin/time -v`); then the CLI's peak memory on a 1 GB log. The table goes to bench-out/figures.md.
+#
+# Times are the best of 3 runs (or hyperfine's minimum when hyperfine is installed). Wall time suffers when
+# the machine is busy, so CPU time (user + system) is shown too. These are measurements: nothing fails on a
+# timing. Runs in about 2 minutes on 2 cores once built; the first run also compiles (about 2 minutes).
+#
+# Environment: BENCH_MB (size of the generated logs, default 100), BENCH_BIG_MB (the memory-check log, default
+# 1024; 0 skips it), SETUP_TRIAGE_CORPUS (the corpus; default ../shared/corpus), CARGO_TARGET_DIR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+OUT=bench-out
+MB=${BENCH_MB:-100}
+BIG_MB=${BENCH_BIG_MB:-1024}
+RUNS=3
+mkdir -p "$OUT"
+
+# --- Tools: install only what is missing -------------------------------------------------------------------
+apt_install() {
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "installing $* (apt)..." >&2
+    $sudo apt-get install -y --no-install-recommends "$@" >/dev/null 2>&1 ||
+        { $sudo apt-get update >/dev/null 2>&1 && $sudo apt-get install -y --no-install-recommends "$@" >/dev/null; }
+}
+command -v rg >/dev/null || apt_install ripgrep
+[ -x /usr/bin/time ] || apt_install time
+HYPERFINE=$(command -v hyperfine || true)
+
+# --- Build -------------------------------------------------------------------------------------------------
+echo "building (cargo build --profile native)..." >&2
+cargo build --quiet --profile native --bin setup-triage --bin gen-logs
+TARGET=${CARGO_TARGET_DIR:-target}
+CLI=$TARGET/native/setup-triage
+GEN=$TARGET/native/gen-logs
+
+# --- Inputs ------------------------------------------------------------------------------------------------
+# The generator is deterministic: regenerate only when the size asked for or the generator changed.
+stamp="$MB $(cksum < crate/bin/gen-logs.rs)"
+if [ "$(cat "$OUT/.stamp" 2>/dev/null)" != "$stamp" ]; then
+    echo "generating ${MB} MB logs in $OUT/..." >&2
+    "$GEN" "$OUT" --mb "$MB"
+    echo "$stamp" > "$OUT/.stamp"
+fi
+FILES=("$OUT/msi-utf16.log" "$OUT/msi-utf8.log" "$OUT/CBS.log" "$OUT/WindowsUpdate.log")
+
+CORPUS=${SETUP_TRIAGE_CORPUS:-../shared/corpus}
+[ -d "$CORPUS" ] || CORPUS=/work/shared/corpus
+if [ -d "$CORPUS" ]; then
+    # The four largest logs.
+    while IFS= read -r f; do FILES+=("$f"); done < <(
+        find "$CORPUS" -type f ! -name MANIFEST.tsv -printf '%s\t%p\n' | sort -rn | head -4 | cut -f2)
+else
+    echo "corpus not found: skipped the corpus logs" >&2
+fi
+
+# --- Measuring ---------------------------------------------------------------------------------------------
+TIMES=$(mktemp)
+trap 'rm -f "$TIMES"' EXIT
+# Prints "wall cpu" in seconds: the best of $RUNS runs (hyperfine's minimum when installed).
+timed() {
+    if [ -n "$HYPERFINE" ]; then
+        local csv
+        csv=$(mktemp)
+        "$HYPERFINE" -N -i --runs 5 --warmup 1 --style none --export-csv "$csv" -- "$(printf '%q ' "$@")" >/dev/null 2>&1
+        # Columns by name: command,mean,stddev,median,user,system,min,max (median only in newer versions).
+        awk -F, 'NR==1 { for (i = 1; i <= NF; i++) col[$i] = i }
+                 NR==2 { printf "%.3f %.2f\n", $col["min"], $col["user"] + $col["system"] }' "$csv"
+        rm -f "$csv"
+        return
+    fi
+    local best="" best_cpu="" line wall cpu
+    for _ in $(seq "$RUNS"); do
+        # (ripgrep exits 1 when nothing matches: a result, not an error)
+        # Wall time from the shell's microsecond clock (time's own is in hundredths); CPU time from time.
+        local t0=$EPOCHREALTIME
+        /usr/bin/time -o "$TIMES" -f '%e %U %S' "$@" >/dev/null 2>&1 || true
+        local t1=$EPOCHREALTIME
+        line=$(tail -1 "$TIMES")
+        wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+        cpu=$(awk '{ printf "%.2f", $2 + $3 }' <<<"$line")
+        if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$wall; fi
+        if [ -z "$best_cpu" ] || awk -v a="$cpu" -v b="$best_cpu" 'BEGIN { exit !(a < b) }'; then best_cpu=$cpu; fi
+    done
+    echo "$best $best_cpu"
+}
+
+# Peak resident memory in MB, from /usr/bin/time -v.
+peak_mb() {
+    /usr/bin/time -o "$TIMES" -v "$@" >/dev/null 2>&1 || true
+    awk -F: '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$TIMES"
+}
+
+RG=(rg -n -e 'Return value [0-9]' -e 'Error [0-9]{4}' -e 'MainEngineThread')
+
+size_mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.1f", b / 1048576 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f×", a / b; else print "n/a" }'; }
+
+TABLE=$(mktemp)
+{
+    echo "| file | MB | setup-triage s (cpu) | rg s (cpu) | ratio wall (cpu) | peak MB setup-triage | peak MB rg |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+} > "$TABLE"
+
+for f in "${FILES[@]}"; do
+    name=${f#"$OUT/"}
+    name=${name#"$CORPUS/"}
+    echo "measuring $name..." >&2
+    read -r st_wall st_cpu < <(timed "$CLI" diagnose "$f")
+    read -r rg_wall rg_cpu < <(timed "${RG[@]}" "$f")
+    st_mem=$(peak_mb "$CLI" diagnose "$f")
+    rg_mem=$(peak_mb "${RG[@]}" "$f")
+    echo "| $name | $(size_mb "$f") | $st_wall ($st_cpu) | $rg_wall ($rg_cpu) | $(ratio "$st_wall" "$rg_wall") ($(ratio "$st_cpu" "$rg_cpu")) | $st_mem | $rg_mem |" >> "$TABLE"
+done
+
+# --- 1 GB: the CLI's peak memory (target < 64 MB) ----------------------------------------------------------
+BIG_LINE=""
+if [ "$BIG_MB" -gt 0 ]; then
+    big="$OUT/big-msi-utf16.log"
+    if [ "$(cat "$OUT/.stamp-big" 2>/dev/null)" != "$BIG_MB $stamp" ]; then
+        echo "generating a ${BIG_MB} MB log (streamed)..." >&2
+        rm -f "$big"
+        "$GEN" "$OUT/big" --mb 0 --big-mb "$BIG_MB" >/dev/null 2>&1 || true
+        mv "$OUT/big/big-msi-utf16.log" "$big"
+        rm -rf "$OUT/big"
+        echo "$BIG_MB $stamp" > "$OUT/.stamp-big"
+    fi
+    echo "measuring the ${BIG_MB} MB log..." >&2
+    /usr/bin/time -o "$TIMES" -v "$CLI" diagnose "$big" >/dev/null 2>&1 || true
+    line=$(cat "$TIMES")
+    big_mem=$(awk -F: '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' <<<"$line")
+    big_wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { print $2 }' <<<"$line")
+    rg_big_mem=$(peak_mb "${RG[@]}" "$big")
+    BIG_LINE="1 GB check: $(size_mb "$big") MB UTF-16 MSI log: setup-triage peak ${big_mem} MB (target < 64 MB), wall ${big_wall}; rg peak ${rg_big_mem} MB."
+fi
+
+# --- In the browser: TODO (needs the web build) ------------------------------------------------------------
+# TODO(web): Playwright in headless Chromium: time from choosing the file to the guide, the longest
+# main-thread task while scanning (PerformanceObserver 'longtask'), the page's heap growth.
+WEB_TIMING="Browser timing (Playwright): skipped: needs the web build"
+# TODO(web): page weight: bytes of everything the first view loads (html, js, wasm, css), raw and brotli,
+# and of the worker.
+WEB_WEIGHT="Page weight: skipped: needs the web build"
+
+# --- Report ------------------------------------------------------------------------------------------------
+{
+    echo "# Benchmark figures"
+    echo
+    echo "Command: \`scripts/bench.sh\` ($(date -u +%Y-%m-%d), $(nproc) cores, $(rg --version | head -1);" \
+        "times: ${HYPERFINE:+hyperfine minimum}${HYPERFINE:-best of $RUNS runs}, wall seconds with CPU seconds in brackets;" \
+        "rg: \`rg -n -e 'Return value [0-9]' -e 'Error [0-9]{4}' -e 'MainEngineThread' FILE\`)."
+    echo
+    cat "$TABLE"
+    echo
+    [ -n "$BIG_LINE" ] && echo "$BIG_LINE" && echo
+    echo "Targets: 100 MB UTF-16 MSI log at most 1.5× ripgrep; its UTF-8 twin at most 3×; 1 GB log under 64 MB."
+    echo
+    echo "$WEB_TIMING"
+    echo
+    echo "$WEB_WEIGHT"
+} > "$OUT/figures.md"
+rm -f "$TABLE"
+cat "$OUT/figures.md"
