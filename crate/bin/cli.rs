@@ -69,6 +69,17 @@ fn run() -> Result<(), Fail> {
     }
 }
 
+/// Takes the value of `--answer FACT=VALUE` into the answers.
+fn add_answer(parser: &mut lexopt::Parser, answers: &mut Answers) -> Result<(), Fail> {
+    use lexopt::ValueExt;
+    let v = parser.value().map_err(usage)?.string().map_err(usage)?;
+    let Some((k, val)) = v.split_once('=') else {
+        return Err(Fail(format!("--answer wants FACT=VALUE, got '{v}'")));
+    };
+    answers.set(k.trim(), val.trim());
+    Ok(())
+}
+
 fn usage(e: impl std::fmt::Display) -> Fail {
     Fail(format!("{e}; try --help"))
 }
@@ -113,13 +124,7 @@ fn diagnose(mut parser: lexopt::Parser) -> Result<(), Fail> {
                     }
                 }
             }
-            Long("answer") | Short('a') => {
-                let v = parser.value().map_err(usage)?.string().map_err(usage)?;
-                let Some((k, val)) = v.split_once('=') else {
-                    return Err(Fail(format!("--answer wants FACT=VALUE, got '{v}'")));
-                };
-                answers.set(k.trim(), val.trim());
-            }
+            Long("answer") | Short('a') => add_answer(&mut parser, &mut answers)?,
             Value(v) => files.push(v.string().map_err(usage)?),
             Short('h') | Long("help") => {
                 println!("{USAGE}");
@@ -202,13 +207,7 @@ fn share_link(mut parser: lexopt::Parser) -> Result<(), Fail> {
                         })?,
                 );
             }
-            Long("answer") | Short('a') => {
-                let v = parser.value().map_err(usage)?.string().map_err(usage)?;
-                let Some((k, val)) = v.split_once('=') else {
-                    return Err(Fail(format!("--answer wants FACT=VALUE, got '{v}'")));
-                };
-                answers.set(k.trim(), val.trim());
-            }
+            Long("answer") | Short('a') => add_answer(&mut parser, &mut answers)?,
             Value(v) => files.push(v.string().map_err(usage)?),
             Short('h') | Long("help") => {
                 println!("{USAGE}");
