@@ -2,18 +2,11 @@
 
 use setup_triage::engine::{Diagnosis, Verdict};
 
-use crate::digest::{diagnose, digest, fixture};
+use crate::digest::{check_fixture, digest};
 
 /// Diagnoses one fixture and checks its verdict and root-cause line.
 fn check(input: &str, expected: (Verdict, Option<u64>)) -> Diagnosis {
-    let d = diagnose(&[(input, fixture("cbs", input))]);
-    assert_eq!(
-        (d.verdict, d.root_cause.as_ref().map(|r| r.line)),
-        expected,
-        "{}",
-        digest(&d)
-    );
-    d
+    check_fixture("cbs", input, expected)
 }
 
 #[test]

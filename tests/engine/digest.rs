@@ -1,6 +1,6 @@
 //! A compact, stable text form of a diagnosis for snapshots, and fixture loading.
 
-use setup_triage::engine::{Answers, Diagnosis, diagnose_files};
+use setup_triage::engine::{Answers, Diagnosis, Verdict, diagnose_files};
 
 /// Reads `tests/fixtures/<dir>/<name>`.
 pub fn fixture(dir: &str, name: &str) -> Vec<u8> {
@@ -47,4 +47,16 @@ pub fn digest(d: &Diagnosis) -> String {
         s += &format!("note: {}\n", n.message);
     }
     s
+}
+
+/// Diagnoses the fixture `dir/name` and checks its verdict and root-cause line; the digest explains a miss.
+pub fn check_fixture(dir: &str, name: &str, expected: (Verdict, Option<u64>)) -> Diagnosis {
+    let d = diagnose(&[(name, fixture(dir, name))]);
+    assert_eq!(
+        (d.verdict, d.root_cause.as_ref().map(|r| r.line)),
+        expected,
+        "{}",
+        digest(&d)
+    );
+    d
 }
