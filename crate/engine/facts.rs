@@ -350,7 +350,7 @@ const PRODUCTS: &[(&str, &str)] = &[
     ),
     (
         "office",
-        r"(?i)Microsoft Office|Office (?:2003|2007|2010|2013|2016)|Outlook|Excel|PowerPoint|OneNote",
+        r"(?i)Microsoft Office|Office (?:2003|2007|2010|2013|2016)|\bOffice updates?\b|Outlook|Excel|PowerPoint|OneNote",
     ),
     (
         "windows",
@@ -401,7 +401,7 @@ pub(crate) fn line_patterns(unknown: u8) -> Vec<&'static str> {
             r"kb50344|kb5057589|windows recovery environment|safe os dynamic update|winre",
             r"kb2267602|kb2461484|security intelligence update|definition update for|defender",
             r"net framework|netfx3|iis-netfxextensibility|ndp[0-9]",
-            r"microsoft office|office 20|outlook|excel|powerpoint|onenote",
+            r"microsoft office|office 20|office update|outlook|excel|powerpoint|onenote",
             r"cumulative update|servicing stack update|security monthly quality rollup|feature update to windows",
         ]);
     }

@@ -285,3 +285,12 @@ MSI (s) (C0:D4) [17:26:21:000]: MainEngineThread is returning 1603\n";
     assert_eq!(d.facts.get("product"), None);
     assert_eq!(d.guide.id, "capture-log");
 }
+
+#[test]
+fn an_office_update_in_plain_words() {
+    check(
+        "Office update fails with 0x80070643",
+        "office-update",
+        "restart-first",
+    );
+}
