@@ -294,3 +294,21 @@ fn an_office_update_in_plain_words() {
         "restart-first",
     );
 }
+
+#[test]
+fn a_dism_log_enabling_netfx3() {
+    // In a DISM log only the command line names the product: the feature being enabled.
+    check(
+        "2024-01-10 10:00:00, Info                  DISM   DISM.EXE: Executing command line: Dism  /online /enable-feature /featurename:NetFx3 /all\n\
+2024-01-10 10:00:05, Error                 DISM   DISM Package Manager: PID=1234 TID=5678 Error in operation: source for package or file not found, ResolveSource() unsuccessful. (CBS HRESULT=0x800f081f) - CCbsConUIHandler::Error\n",
+        "netfx3-feature",
+        "netfx3-meaning",
+    );
+    // Without the feature's name, the same error is a damaged component store.
+    let d = diagnose_text(
+        "dism.log",
+        "2024-01-10 10:00:05, Error                 DISM   DISM Package Manager: PID=1234 TID=5678 Error in operation: source for package or file not found, ResolveSource() unsuccessful. (CBS HRESULT=0x800f081f) - CCbsConUIHandler::Error\n",
+        &Answers::new(),
+    );
+    assert_eq!(d.guide.id, "component-store");
+}
