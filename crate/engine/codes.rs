@@ -529,6 +529,9 @@ mod src {
     pub const BLOG_1935_2F: &str =
         "winerror.h (mingw-w64); Aaron Stebner, 1935 error with HRESULT 0x8002802F (MS blog)";
     pub const BLOG_1935_47: &str = "Aaron Stebner, 1935 error with HRESULT 0x80131047 (MS blog)";
+    pub const DELIVERY_OPTIMIZATION: &str =
+        "Delivery Optimization return values (learn.microsoft.com, DO Return Values)";
+    pub const CONFIGMGR: &str = "Configuration Manager application installation error codes reference (learn.microsoft.com)";
     pub const KB976982: &str = "winerror.h (mingw-w64); KB976982; KB923100";
 }
 
@@ -619,6 +622,7 @@ pub const HRESULTS: &[(u32, CodeInfo)] = table! {
     0x8024_000B => "WU_E_CALL_CANCELLED", "The Windows Update operation was cancelled.", src::WUERROR;
     0x8024_000C => "WU_E_NOOP", "The operation did nothing because there was nothing to do (not an install failure).", src::WUERROR;
     0x8024_000E => "WU_E_XML_INVALID", "Windows Update Agent found invalid information in an update's XML data (often logged while scanning, and usually not the cause).", src::WUERROR;
+    0x8024_0013 => "WU_E_DUPLICATE_ITEM", "Windows Update Agent tried to add a duplicate item to a list (an internal error while handling updates).", src::WUERROR;
     0x8024_0016 => "WU_E_INSTALL_NOT_ALLOWED", "An install was tried while another install was running or a required restart was pending.", src::WUERROR;
     0x8024_0017 => "WU_E_NOT_APPLICABLE", "The update is not applicable to this computer: superseded, already installed, wrong architecture, or a prerequisite is missing.", src::WUERROR;
     0x8024_001E => "WU_E_SERVICE_STOP", "The operation stopped because the service or the system was shutting down.", src::WUERROR;
@@ -652,6 +656,8 @@ pub const HRESULTS: &[(u32, CodeInfo)] = table! {
     0x8024_8014 => "WU_E_DS_UNKNOWNSERVICE", "The update service asked for is not registered in Windows Update's data store (usually harmless).", src::WUERROR;
     0x8024_801E => "WU_E_DS_DATANOTAVAILABLE", "The data asked for is not available in Windows Update's data store (usually harmless).", src::WUERROR;
     0x8024_A10A => "USO_E_SERVICE_SHUTTING_DOWN", "The update service was shutting down after being idle.", src::WU_COMMON;
+    0x80D0_3805 => "DO_E_BLOCKED_BY_NO_NETWORK", "Delivery Optimization paused the download because the network connection was lost.", src::DELIVERY_OPTIMIZATION;
+    0x87D0_0215 => "Configuration Manager: Item not found", "A Configuration Manager client did not find the item it looked for: the deployment, its policy, or its content is not available to this client.", src::CONFIGMGR;
 };
 
 /// Win32 and Windows Installer return codes (and the .NET setup exit codes 5100/5101), sorted.

@@ -98,6 +98,58 @@ pub struct FileSummary {
     pub verdict: Verdict,
 }
 
+/// The actions of one Windows Installer log in the order they ran, and where it went wrong: a short timeline
+/// for the page. Only some actions are kept, so that a log of any size costs the same: the first
+/// [`Timeline::HEAD`], and [`Timeline::AROUND`] on each side of the first failing action (the last ones when no
+/// action failed). `skipped_before` on an action says how many were left out just before it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timeline {
+    /// The log's file name, as in [`Finding::file`].
+    pub file: String,
+    /// The actions kept, in the order they started.
+    pub actions: Vec<TimelineAction>,
+    /// How many actions the log started in all.
+    pub total: u64,
+}
+
+impl Timeline {
+    /// Actions kept from the start of the log.
+    pub const HEAD: usize = 50;
+    /// Actions kept before and after the first failing action.
+    pub const AROUND: usize = 50;
+}
+
+/// One action of a Windows Installer log (`Action start …: Name.` to `Action ended …: Name. Return value N.`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineAction {
+    /// The action's name (`CostInitialize`, `InstallFiles`, a custom action's name).
+    pub name: String,
+    /// The line of its `Action start`.
+    pub start: u64,
+    /// The line of its `Action ended`, when the log has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<u64>,
+    /// Its return value: 1 success, 0 not run, 2 cancelled by the user, 3 failed, 4 suspended (see the Windows
+    /// Installer's "Logging of action return values").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<u32>,
+    /// Whether this is the action that failed: the first one that returned 3. Actions that contain it (INSTALL)
+    /// return 3 too, afterwards, and are not marked.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub failed: bool,
+    /// How many actions were left out just before this one (a gap in the timeline).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub skipped_before: u64,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 /// The whole answer for one case: one or several files, or a pasted text.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Diagnosis {
@@ -119,6 +171,9 @@ pub struct Diagnosis {
     pub notes: Vec<Note>,
     /// One entry per input file.
     pub files: Vec<FileSummary>,
+    /// The actions of each Windows Installer log, and which one failed (none for other formats).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timeline: Vec<Timeline>,
 }
 
 impl Diagnosis {

@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 use serde::{Deserialize, Serialize};
 
-use super::diagnosis::{Diagnosis, Finding, Verdict};
+use super::diagnosis::{Diagnosis, Finding, Timeline, Verdict};
 use super::facts;
 use super::guide::Guide;
 use super::redact::Redactor;
@@ -107,6 +107,9 @@ pub fn text(d: &Diagnosis) -> String {
             let _ = writeln!(s, "  {} ({k}): {v}", facts::label(k));
         }
     }
+    for t in &d.timeline {
+        timeline_text(&mut s, t);
+    }
     let open: Vec<_> = d
         .questions
         .iter()
@@ -138,6 +141,33 @@ pub fn text(d: &Diagnosis) -> String {
     let _ = writeln!(s);
     guide_text(&mut s, &d.guide);
     s
+}
+
+/// The actions just before the failing one, the failing one and the next: where an MSI log went wrong.
+fn timeline_text(s: &mut String, t: &Timeline) {
+    let Some(at) = t.actions.iter().position(|a| a.failed) else {
+        return;
+    };
+    let _ = writeln!(s, "Actions in {} ({} in all):", t.file, t.total);
+    let from = at.saturating_sub(4);
+    if from > 0 || t.actions.first().is_some_and(|a| a.skipped_before > 0) {
+        let _ = writeln!(s, "  …");
+    }
+    for a in t.actions.iter().skip(from).take(at - from + 3) {
+        if a.skipped_before > 0 && a.start != t.actions[from].start {
+            let _ = writeln!(s, "  … ({} more)", a.skipped_before);
+        }
+        let lines = match a.end {
+            Some(e) => format!("lines {}-{e}", a.start),
+            None => format!("line {}", a.start),
+        };
+        let result = a
+            .result
+            .map(|r| format!(", returned {r}"))
+            .unwrap_or_default();
+        let mark = if a.failed { "  <-- failed here" } else { "" };
+        let _ = writeln!(s, "  {} ({lines}{result}){mark}", a.name);
+    }
 }
 
 fn guide_text(s: &mut String, g: &Guide) {

@@ -210,6 +210,13 @@ pub fn derive(facts: &mut Facts) {
 /// Learns what one line says about the machine and the update. Cheap when the line says nothing: one
 /// multi-pattern test first, captures only on a hit.
 pub fn learn_from_line(line: &[u8], facts: &mut Facts) {
+    learn_from_log_line(line, facts, true);
+}
+
+/// As [`learn_from_line`], for a line of a log; `product` says whether the line may name the kind of product.
+/// Servicing logs and event lists name products in passing (CBS.log lists the NetFx3 package, FRST lists
+/// Windows Defender's events): their readers set the product from the failing update's own line instead.
+pub fn learn_from_log_line(line: &[u8], facts: &mut Facts, product: bool) {
     let p = patterns();
     if !p.any.is_match(line) {
         return;
@@ -223,6 +230,9 @@ pub fn learn_from_line(line: &[u8], facts: &mut Facts) {
         if let Some(w) = windows_from_text(line) {
             facts.learn("windows", w);
         }
+    }
+    if !product {
+        return;
     }
     if !has(facts, "dotnet_target") {
         if let Some(c) = p.dotnet.captures(line) {
@@ -331,23 +341,28 @@ const PRODUCTS: &[(&str, &str)] = &[
     ),
     (
         "defender",
-        r"(?i)KB2267602|KB2461484|Security Intelligence Update|Definition Update for (?:Microsoft|Windows) Defender|Microsoft Defender Antivirus|Windows Defender",
+        r"(?i)KB2267602|KB2461484|Security Intelligence Update|Definition Update for (?:Microsoft|Windows) Defender|Microsoft Defender Antivirus|Windows Defender|\bDefender\b",
     ),
-    ("dotnet", r"(?i)\.NET Framework|NetFx3|NDP[0-9]"),
+    // IIS-NetFxExtensibility (not ...45) is the .NET 3.5 extensibility of IIS: enabling it enables NetFx3.
+    (
+        "dotnet",
+        r"(?i)(?:\.|\b)NET Framework|NetFx3|IIS-NetFxExtensibility\b|NDP[0-9]",
+    ),
     (
         "office",
-        r"(?i)Microsoft Office|Office (?:2003|2007|2010|2013|2016)|Outlook|Excel|PowerPoint|OneNote",
+        r"(?i)Microsoft Office|Office (?:2003|2007|2010|2013|2016)|\bOffice updates?\b|Outlook|Excel|PowerPoint|OneNote",
     ),
     (
         "windows",
-        r"(?i)Cumulative Update for Windows|Servicing Stack Update|Security Monthly Quality Rollup|Feature update to Windows",
+        r"(?i)Cumulative Updates? for Windows|\bcumulative updates?\b|Servicing Stack Update|Security Monthly Quality Rollup|Feature update to Windows",
     ),
 ];
 
 const KB: &str = r"(?i)\bKB ?([0-9]{6,7})\b";
 const WINDOWS_NAME: &str = r"(?i)\bWindows(?:®|\(R\))? (?P<server>Server(?:®|\(R\))? )?(?P<ver>XP|Vista|7|8\.1|8|10|11|2003|2008|2012|2016|2019|2022|2025)\b(?: [A-Za-z]+)?(?P<r2> R2)?";
 const NT_VERSION: &str = r"\b(5|6|10)\.([0-3])\.([0-9]{4,5})\b";
-const DOTNET: &str = r"(?i)\.NET Framework,? (?:version )?v?([1-4](?:\.[0-9]){1,2}(?: ?SP ?[12])?)";
+const DOTNET: &str =
+    r"(?i)(?:\.|\b)NET Framework,? (?:version )?v?([1-4](?:\.[0-9]){1,2}(?: ?SP ?[12])?)";
 
 /// The facts [`learn_from_line`] may still learn, as bits: a line can only teach a fact not yet known.
 pub(crate) fn unknown(facts: &Facts) -> u8 {
@@ -378,16 +393,16 @@ pub(crate) fn line_patterns(unknown: u8) -> Vec<&'static str> {
     }
     if unknown & 4 != 0 {
         // DOTNET
-        out.push(r"\.net framework");
+        out.push(r"net framework");
     }
     if unknown & 8 != 0 {
         // PRODUCTS, in order
         out.extend([
             r"kb50344|kb5057589|windows recovery environment|safe os dynamic update|winre",
-            r"kb2267602|kb2461484|security intelligence update|definition update for|microsoft defender antivirus|windows defender",
-            r"\.net framework|netfx3|ndp[0-9]",
-            r"microsoft office|office 20|outlook|excel|powerpoint|onenote",
-            r"cumulative update for windows|servicing stack update|security monthly quality rollup|feature update to windows",
+            r"kb2267602|kb2461484|security intelligence update|definition update for|defender",
+            r"net framework|netfx3|iis-netfxextensibility|ndp[0-9]",
+            r"microsoft office|office 20|office update|outlook|excel|powerpoint|onenote",
+            r"cumulative update|servicing stack update|security monthly quality rollup|feature update to windows",
         ]);
     }
     out
@@ -405,12 +420,12 @@ struct Patterns {
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
-        any: re(r"(?i)KB[0-9]{6}|Windows|\.NET|NetFx|NDP|Office|Defender|WinRE|Recovery Environment|Security Intelligence|[0-9]{1,2}\.[0-9]\.[0-9]{4}"),
+        any: re(r"(?i)KB[0-9]{6}|Windows|NET Framework|\.NET|NetFx|NDP|Office|Defender|WinRE|Recovery Environment|Security Intelligence|Cumulative|Servicing Stack|Rollup|[0-9]{1,2}\.[0-9]\.[0-9]{4}"),
         kb: re(KB),
         windows_name: re(WINDOWS_NAME),
         nt_version: re(NT_VERSION),
         dotnet: re(DOTNET),
-        product: regex::bytes::RegexSet::new(PRODUCTS.iter().map(|p| p.1))
-            .unwrap_or_else(|_| regex::bytes::RegexSet::empty()),
+        // Through `re_set`: without Unicode tables, `(?i)` only compiles with Unicode off.
+        product: super::scan::re_set(&PRODUCTS.iter().map(|p| p.1).collect::<Vec<_>>()),
     })
 }

@@ -10,7 +10,10 @@ use regex::bytes::{Regex, RegexBuilder};
 
 use super::archive::{self, EntrySink};
 use super::codes;
-use super::diagnosis::{ContextLine, Detail, Diagnosis, FileSummary, Finding, Note, Role, Verdict};
+use super::diagnosis::{
+    ContextLine, Detail, Diagnosis, FileSummary, Finding, Note, Role, Timeline, TimelineAction,
+    Verdict,
+};
 use super::facts::{self, Facts};
 use super::formats::{self, LogFormat, LogReader};
 use super::text::Decoder;
@@ -57,6 +60,37 @@ pub const CONTEXT: usize = 3;
 pub const MAX_FINDINGS: usize = 400;
 /// Longest line text kept in a finding.
 pub const MAX_LINE: usize = 600;
+/// Whether a line of a log of this format may name the kind of product (`facts::learn_from_log_line`).
+/// Servicing logs, Windows Update logs and event lists name products in passing; a DISM command line
+/// (`/FeatureName:NetFx3`) still says which feature was being enabled.
+fn learns_product(format: LogFormat, line: &Line<'_>) -> bool {
+    match format {
+        LogFormat::Cbs
+        | LogFormat::Dism
+        | LogFormat::EventLog
+        | LogFormat::WindowsUpdate
+        | LogFormat::ReportingEvents
+        | LogFormat::CmTrace => {
+            memchr::memmem::find(line.text.as_bytes(), b"eature").is_some()
+                && line.text.to_ascii_lowercase().contains("featurename")
+        }
+        // A long text of no known format is a report (FRST lists every service's path, Windows Defender's
+        // among them): only its first lines, where a pasted title sits, name the product.
+        LogFormat::Text => line.no <= TEXT_PRODUCT_LINES,
+        // An MSI log names its own product in `ProductName = …` and `Product: … --`; other lines quote
+        // properties, launch conditions and file names (an `ExcelAddin` is no Office update).
+        LogFormat::Msi => {
+            memchr::memmem::find(line.text.as_bytes(), b"Product").is_some()
+                && (line.text.contains("ProductName = ") || line.text.contains("Product: "))
+        }
+        // A bundle log lists the packages it chains (a .NET Framework prerequisite among them).
+        LogFormat::Burn => false,
+        _ => true,
+    }
+}
+
+/// Lines of a text of no known format that may name the kind of product (see `FileScan::drain_lines`).
+const TEXT_PRODUCT_LINES: u64 = 40;
 /// How much text a file's format is detected from.
 const DETECT_LEN: usize = 64 * 1024;
 
@@ -70,6 +104,10 @@ pub struct Output {
     pub verdict: Option<Verdict>,
     /// Index into `findings` of this file's root cause.
     pub root: Option<usize>,
+    /// The actions of a Windows Installer log, in order (other readers leave it empty).
+    pub timeline: Vec<TimelineAction>,
+    /// How many actions the log started in all (more than `timeline` holds when some were left out).
+    pub timeline_total: u64,
     dropped: u64,
     /// Findings still waiting for lines after them: (index, lines still wanted).
     waiting: Vec<(usize, usize)>,
@@ -448,6 +486,7 @@ impl FileScan {
         };
         let text = &self.text[..end];
         let bytes = text.as_bytes();
+        let format = self.format;
         let out = &mut self.out;
         self.lower.clear();
         if let Filter::Search { lower: Some(_), .. } = self.filter {
@@ -479,7 +518,8 @@ impl FileScan {
                 let first_new = out.findings.len();
                 // Only a line the lowercase search found can teach a fact still unknown.
                 if candidates.facts < next_pos {
-                    facts::learn_from_line(line.text.as_bytes(), &mut out.facts);
+                    let product = learns_product(format, &line);
+                    facts::learn_from_log_line(line.text.as_bytes(), &mut out.facts, product);
                 }
                 reader.line(&line, out);
                 if out.findings.len() > first_new {
@@ -828,6 +868,7 @@ fn combine(reports: Vec<FileReport>, answers: &Answers) -> Diagnosis {
     let named_logs = named_logs(&reports);
     // Each file's facts, with the index of its first finding.
     let mut file_facts: Vec<(usize, Facts)> = Vec::new();
+    let mut timeline = Vec::new();
 
     for report in reports {
         let base = findings.len();
@@ -858,6 +899,13 @@ fn combine(reports: Vec<FileReport>, answers: &Answers) -> Diagnosis {
                     report.summary.name.clone(),
                 ));
             }
+        }
+        if !report.out.timeline.is_empty() {
+            timeline.push(Timeline {
+                file: report.summary.name.clone(),
+                actions: report.out.timeline,
+                total: report.out.timeline_total,
+            });
         }
         file_facts.push((base, report.out.facts));
         findings.extend(report.out.findings);
@@ -905,6 +953,7 @@ fn combine(reports: Vec<FileReport>, answers: &Answers) -> Diagnosis {
         guide,
         notes,
         files,
+        timeline,
     }
 }
 

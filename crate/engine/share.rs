@@ -248,6 +248,7 @@ impl Case {
             guide,
             notes,
             files: Vec::new(),
+            timeline: Vec::new(),
         }
     }
 

@@ -390,6 +390,12 @@ impl Kb {
                 }
                 body.push_str(&vbody);
             }
+            // Commands of a variant that may not apply carry its label as a `REM` line: the list stays
+            // copy-pasteable into a Command Prompt (every command in the knowledge base runs there), and nobody
+            // runs the XP command on Windows 10 by mistake.
+            if !v.commands.is_empty() && !decides(&v.when, facts) {
+                commands.push(format!("REM {}:", v.label));
+            }
             commands.extend(v.commands.iter().map(|c| fill(c, facts)));
         }
         let source_links: Vec<Source> = s

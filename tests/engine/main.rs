@@ -5,10 +5,12 @@ mod codes;
 mod corpus;
 mod forum;
 mod kb;
+mod pastes;
 mod readers;
 mod redact;
 mod share;
 mod smoke;
+mod timeline;
 
 // readers-b: Windows Update, CBS/DISM, event exports, archives.
 mod archive;

@@ -36,6 +36,8 @@ pub struct CbsLog {
     session_kb: Option<String>,
     /// The session's update at each failure, by finding index.
     failure_kb: Vec<(usize, String)>,
+    /// The command line of the DISM run being read (`Executing command line: …`).
+    command_line: Option<String>,
 }
 
 const ERROR_IN_OPERATION: usize = 0;
@@ -149,6 +151,9 @@ impl CbsLog {
         if let Some(c) = cause {
             out.cause(idx, &c);
         }
+        if let Some(c) = &self.command_line {
+            out.detail(idx, "command line", c.clone());
+        }
         self.failures.push((idx, rank, line.no));
         if let Some(kb) = &self.session_kb {
             self.failure_kb.push((idx, kb.clone()));
@@ -171,6 +176,12 @@ impl CbsLog {
 impl LogReader for CbsLog {
     fn line(&mut self, line: &Line<'_>, out: &mut Output) {
         let bytes = line.text.as_bytes();
+        // DISM logs each command it was given; the failures after it belong to that command.
+        const COMMAND: &[u8] = b"Executing command line: ";
+        if let Some(i) = memchr::memmem::find(bytes, COMMAND) {
+            let command = line.text.get(i + COMMAND.len()..).unwrap_or_default();
+            self.command_line = Some(command.trim().chars().take(300).collect());
+        }
         let hits = classes().matches(bytes);
         if !hits.matched_any() {
             return;

@@ -9,7 +9,9 @@ use std::sync::OnceLock;
 use regex::bytes::{Regex, RegexSet};
 
 use super::super::codes::{self, Code};
-use super::super::diagnosis::{Role, Verdict};
+use std::collections::VecDeque;
+
+use super::super::diagnosis::{Role, Timeline, TimelineAction, Verdict};
 use super::super::scan::{Line, Output, re, re_set};
 use super::super::tree;
 
@@ -47,6 +49,108 @@ pub struct MsiLog {
     last_note: Option<(u32, usize, u64)>,
     /// The first custom action that returned an error before the failure.
     failed_ca: Option<String>,
+    /// Candidates that came from a custom action or its host (`CustomAction X returned actual error code`,
+    /// `WixQuietExec: Error …`, a managed exception): a root cause among them is a custom action's failure.
+    ca_candidates: Vec<usize>,
+    /// The actions in order, for the timeline.
+    timeline: ActionTimeline,
+    /// The package's ProductCode when it is not a well-formed GUID: a package authoring fault that breaks its
+    /// registration (`Error 1406. Could not write value … to key \Products\.`), however the error reads.
+    bad_product_code: Option<String>,
+}
+
+/// The timeline of actions, kept in bounded memory: the first [`Timeline::HEAD`] actions, then a ring of the last
+/// [`Timeline::AROUND`]; once an action fails, the ring is frozen as the actions before it and the next
+/// [`Timeline::AROUND`] are kept after it. Everything else is only counted.
+#[derive(Default)]
+struct ActionTimeline {
+    head: Vec<(u64, TimelineAction)>,
+    /// The latest actions after the head (before the failure), each with its sequence number.
+    ring: VecDeque<(u64, TimelineAction)>,
+    /// The failing action and those after it (once an action failed).
+    after: Vec<(u64, TimelineAction)>,
+    failed: bool,
+    /// Actions started so far.
+    total: u64,
+    /// Actions started and not yet ended: (sequence number, name). Bounded: nesting is shallow in real logs.
+    open: Vec<(u64, String)>,
+}
+
+impl ActionTimeline {
+    const MAX_OPEN: usize = 64;
+
+    fn start(&mut self, name: &str, line: u64) {
+        let seq = self.total;
+        self.total += 1;
+        let action = TimelineAction {
+            name: name.to_string(),
+            start: line,
+            end: None,
+            result: None,
+            failed: false,
+            skipped_before: 0,
+        };
+        if self.head.len() < Timeline::HEAD {
+            self.head.push((seq, action));
+        } else if !self.failed {
+            if self.ring.len() == Timeline::AROUND {
+                self.ring.pop_front();
+            }
+            self.ring.push_back((seq, action));
+        } else if self.after.len() < Timeline::AROUND {
+            self.after.push((seq, action));
+        }
+        if self.open.len() == Self::MAX_OPEN {
+            self.open.remove(0);
+        }
+        self.open.push((seq, name.to_string()));
+    }
+
+    fn end(&mut self, name: &str, line: u64, result: Option<u32>) {
+        let Some(pos) = self.open.iter().rposition(|(_, n)| n == name) else {
+            return;
+        };
+        let (seq, _) = self.open.remove(pos);
+        // Actions that started inside it and never ended are closed with it.
+        self.open.truncate(pos);
+        let fails = result == Some(3) && !self.failed;
+        let kept = self
+            .head
+            .iter_mut()
+            .chain(self.ring.iter_mut())
+            .chain(self.after.iter_mut())
+            .rev()
+            .find(|(s, _)| *s == seq);
+        if let Some((_, a)) = kept {
+            a.end = Some(line);
+            a.result = result;
+            a.failed = fails;
+        }
+        if fails {
+            self.failed = true;
+            // The failing action sits in the ring (or the head); what follows it is kept in `after`.
+            if let Some(i) = self.ring.iter().position(|(s, _)| *s == seq) {
+                let tail: Vec<_> = self.ring.drain(i + 1..).collect();
+                self.after.extend(tail);
+            }
+        }
+    }
+
+    /// The kept actions in order, each gap marked on the action after it.
+    fn finish(&mut self) -> Vec<TimelineAction> {
+        let mut out: Vec<TimelineAction> = Vec::new();
+        let mut next = 0u64;
+        let parts = std::mem::take(&mut self.head)
+            .into_iter()
+            .chain(std::mem::take(&mut self.ring))
+            .chain(std::mem::take(&mut self.after));
+        for (seq, mut a) in parts {
+            a.skipped_before = seq.saturating_sub(next);
+            next = seq + 1;
+            out.push(a);
+        }
+        out
+    }
 }
 
 // Line classes, tested in one pass.
@@ -68,6 +172,9 @@ const PATCH: usize = 14;
 const WINDOWS_PROP: usize = 15;
 const CA_DECOY: usize = 16;
 const MANAGED: usize = 17;
+const ACTION_ENDED: usize = 18;
+const PRODUCT_CODE: usize = 19;
+const TIMELINE_START: usize = 20;
 
 fn classes() -> &'static RegexSet {
     static SET: OnceLock<RegexSet> = OnceLock::new();
@@ -94,6 +201,10 @@ fn classes() -> &'static RegexSet {
             r"Wow64(?:Disable|Revert)Wow64FsRedirection returned|returned actual error code 259\b",
             // A managed (DTF) custom action's exception, as its host prints it.
             r"^(?:Exception thrown by custom action:|System\.[A-Za-z.]+Exception: |Unhandled [Ee]xception|CustomActionException)",
+            // English and Simplified Chinese logs (`操作结束 23:49:51: InstallFinalize。返回值 3。`).
+            r"^(?:Action ended|操作结束) [0-9:]+: ",
+            r"ProductCode(?: = |[ ]?')\{",
+            r"^(?:Action start|操作开始) [0-9:]+: ",
         ])
     })
 }
@@ -107,6 +218,10 @@ struct Patterns {
     product_prop: Regex,
     windows_prop: Regex,
     custom_action: Regex,
+    action_ended: Regex,
+    product_code: Regex,
+    guid: Regex,
+    timeline_start: Regex,
 }
 
 fn patterns() -> &'static Patterns {
@@ -124,6 +239,14 @@ fn patterns() -> &'static Patterns {
         custom_action: re(
             r"CustomAction (\S+) returned actual error code|Action: ?([A-Za-z0-9_.]+)",
         ),
+        action_ended: re(
+            r"^(?:Action ended|操作结束) [0-9:]+: ([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)(?:\. Return value |。返回值 )([0-9]+)",
+        ),
+        timeline_start: re(
+            r"^(?:Action start|操作开始) [0-9:]+: ([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)",
+        ),
+        product_code: re(r"ProductCode(?: = |[ ]?')(\{[^'} \t]{0,60}\}?)"),
+        guid: re(r"^\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}$"),
     })
 }
 
@@ -157,6 +280,8 @@ const PREFILTER: &[&str] = &[
     r"MainEngineThread is returning|error status: |completed successfully|translated to success|ProductName = |unexpected error installing",
     r"-- (?:Installation|Removal|Configuration) (?:operation )?failed\.",
     r"PATCH SEQUENCER|Couldn't find local patch|[Pp]atch |VersionNT = |WindowsBuild = |MsiWin32AssemblySupport = ",
+    // TIMELINE_START, ACTION_ENDED (Chinese), PRODUCT_CODE
+    r"操作开始 |操作结束 |ProductCode",
 ];
 
 impl super::LogReader for MsiLog {
@@ -210,6 +335,13 @@ impl super::LogReader for MsiLog {
                 }
             }
         }
+        if hits.matched(PRODUCT_CODE) && self.bad_product_code.is_none() {
+            if let Some(c) = p.product_code.captures(bytes) {
+                if !p.guid.is_match(&c[1]) {
+                    self.bad_product_code = Some(text_of(&c[1]));
+                }
+            }
+        }
         if hits.matched(PRODUCT_FAILED) && self.product_failed.is_none() {
             self.product_failed = out.finding(
                 line,
@@ -219,6 +351,17 @@ impl super::LogReader for MsiLog {
         }
         if line.text.contains("Back from server. Return value: ") {
             self.client_tail = true;
+        }
+        if hits.matched(TIMELINE_START) {
+            if let Some(c) = p.timeline_start.captures(bytes) {
+                self.timeline.start(&text_of(&c[1]), line.no);
+            }
+        }
+        if hits.matched(ACTION_ENDED) {
+            if let Some(c) = p.action_ended.captures(bytes) {
+                let result = text_of(&c[2]).parse::<u32>().ok();
+                self.timeline.end(&text_of(&c[1]), line.no, result);
+            }
         }
         if hits.matched(ACTION_START) {
             if let Some(c) = p.action.captures(bytes) {
@@ -251,6 +394,9 @@ impl super::LogReader for MsiLog {
             if !number.is_some_and(is_decoy) {
                 let summary = summarize(line.text, number);
                 if let Some(idx) = out.finding(line, Role::Cause, summary) {
+                    if hits.matched(CA_ERROR) || hits.matched(CA_HOST) || hits.matched(MANAGED) {
+                        self.ca_candidates.push(idx);
+                    }
                     if let Some(n) = number {
                         // `Error 1935.` is a message number, not Win32 error 1935.
                         let code = Code::MsiMessage(n).normalized();
@@ -359,6 +505,8 @@ impl super::LogReader for MsiLog {
     }
 
     fn finish(&mut self, out: &mut Output) {
+        out.timeline = self.timeline.finish();
+        out.timeline_total = self.timeline.total;
         if let Some(p) = &self.product {
             out.facts.learn("product_name", p.clone());
         }
@@ -413,6 +561,21 @@ impl super::LogReader for MsiLog {
         match root {
             Some(idx) => {
                 out.root = Some(idx);
+                // A custom action's own output with no more specific cause (only the generic 1603, or no code)
+                // is a custom action's failure: the guide reads that action's log and program.
+                let generic = matches!(
+                    out.findings[idx].cause.as_deref(),
+                    None | Some("install-failure")
+                );
+                if generic && (self.ca_candidates.contains(&idx) || self.failed_ca.is_some()) {
+                    out.cause(idx, "custom-action");
+                } else if generic && is_package_error(&out.findings[idx]) {
+                    out.cause(idx, "package-error");
+                }
+                if let Some(code) = &self.bad_product_code {
+                    out.cause(idx, "package-error");
+                    out.detail(idx, "malformed ProductCode", code.clone());
+                }
                 // Host output (`WixQuietExec: Error …`) comes before the line naming its custom action.
                 if let Some(ca) = &self.failed_ca {
                     out.detail(idx, "custom action", ca.clone());
@@ -459,6 +622,21 @@ impl super::LogReader for MsiLog {
             }
         }
     }
+}
+
+/// Whether a root cause is one of Windows Installer's internal errors (2000 and above), which "can occur if the
+/// installation package has been incorrectly authored" (Windows Installer error messages). Those that point at
+/// the machine instead are left out: 2350 (cabinet extraction), 2738/2739 (script engines not registered),
+/// 2755 (the package's location); 2203 and 2502/2503 have causes of their own.
+fn is_package_error(f: &super::super::diagnosis::Finding) -> bool {
+    f.codes
+        .first()
+        .and_then(|c| c.parse::<u32>().ok())
+        .is_some_and(|n| {
+            (2000..4000).contains(&n)
+                && !matches!(n, 2350 | 2738 | 2739 | 2755)
+                && f.text.contains(&format!("Error {n}"))
+        })
 }
 
 /// The Windows version from the `VersionNT` and `WindowsBuild` properties (`601`, `7601`), where they tell.

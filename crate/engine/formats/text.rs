@@ -113,7 +113,10 @@ impl super::LogReader for TextLog {
     fn line(&mut self, line: &Line<'_>, out: &mut Output) {
         let hits = classes().matches(line.text.as_bytes());
         let dialog = dialog_number(line.text.as_bytes());
-        if !hits.matched_any() && dialog.is_none() {
+        // A code pasted on its own (`0x80070652`, `Error code: 0x8024402c`) is the error the person saw.
+        let bare = !hits.matched(FAIL) && is_bare_code(line.text);
+        let short = line.no <= SHORT_LINES && line.text.len() <= 200;
+        if !hits.matched_any() && dialog.is_none() && !bare && !short {
             return;
         }
         if self.first_cause.is_none() {
@@ -168,8 +171,28 @@ impl super::LogReader for TextLog {
             }
             return;
         }
-        let found = codes::find_codes(line.text.as_bytes());
-        if hits.matched(FAIL) && !found.is_empty() {
+        let mut found = codes::find_codes(line.text.as_bytes());
+        // What a worried person types: a short line near the top with a known failure HRESULT and no word of
+        // failure (`0x80070643 windows 11`), or `error 1603` in lower case (a return code, not a message).
+        let mut typed = None;
+        if short && found.is_empty() && hits.matched(FAIL) {
+            typed = typed_return_code(line.text).map(|code| codes::CodeMatch {
+                start: 0,
+                end: 0,
+                code,
+            });
+            found.extend(typed);
+        }
+        // A code counts alone when it is a known failure HRESULT, or names a cause (`msiexec returned 1601`).
+        let code_alone = short
+            && found.iter().any(|m| {
+                (matches!(m.code, codes::Code::HResult(h) if h >= 0x8000_0000)
+                    && codes::info(&m.code).is_some())
+                    || tree::kb()
+                        .cause_for_codes(&[m.code.normalized()])
+                        .is_some_and(|c| c.id != "succeeded")
+            });
+        if (hits.matched(FAIL) || bare || code_alone) && !found.is_empty() {
             let normalized: Vec<String> = found
                 .iter()
                 .flat_map(|m| std::iter::once(m.code).chain(m.code.related()))
@@ -181,6 +204,12 @@ impl super::LogReader for TextLog {
             let role = if specific { Role::Cause } else { Role::Failure };
             let summary = summary_for(&found);
             if let Some(idx) = out.finding(line, role, summary) {
+                if let Some(m) = typed {
+                    let code = m.code.normalized();
+                    if !out.findings[idx].codes.contains(&code) {
+                        out.findings[idx].codes.insert(0, code);
+                    }
+                }
                 if let Some(c) = cause {
                     out.cause(idx, &c.id);
                 }
@@ -215,6 +244,53 @@ impl super::LogReader for TextLog {
             Verdict::Inconclusive
         });
     }
+}
+
+/// Lines at the top of a text that count as typed by a person (a pasted title, a question).
+const SHORT_LINES: u64 = 40;
+
+/// A return code typed as `error 1603` (lower case, which the code finder leaves alone: in logs `Error 1603.`
+/// is a message number), when the code table knows it.
+/// Also the Windows Installer's dialog for an internal error, "… The error code is 2503.", whose number is a
+/// message number.
+fn typed_return_code(text: &str) -> Option<codes::Code> {
+    static RE: OnceLock<regex::bytes::Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        super::super::scan::re(r"(?:\b(error code is) |\berror[ :#]+)([0-9]{4})\b")
+    });
+    let c = re.captures(text.as_bytes())?;
+    let n: u32 = std::str::from_utf8(&c[2]).ok()?.parse().ok()?;
+    if c.get(1).is_some() {
+        return Some(codes::Code::MsiMessage(n));
+    }
+    let code = codes::Code::Win32(n);
+    codes::info(&code).map(|_| code)
+}
+
+/// Whether a line is only an error code, maybe with the words "error" or "code" and punctuation around it.
+fn is_bare_code(text: &str) -> bool {
+    if text.len() > 80 {
+        return false;
+    }
+    let found = codes::find_codes(text.as_bytes());
+    if found.is_empty() {
+        return false;
+    }
+    let mut rest = String::with_capacity(text.len());
+    let mut at = 0;
+    for m in &found {
+        if m.start >= at && m.end <= text.len() && text.is_char_boundary(m.start) {
+            rest.push_str(&text[at..m.start]);
+            rest.push(' ');
+            at = m.end;
+        }
+    }
+    if text.is_char_boundary(at) {
+        rest.push_str(&text[at..]);
+    }
+    rest.to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .all(|w| matches!(w, "" | "code" | "error" | "hresult" | "0x"))
 }
 
 /// One sentence naming the codes on a line.
