@@ -4,7 +4,9 @@
 //! - [`state`]: the app state (`AppState`, a `Reducible`) and its `Action`s.
 //! - [`hooks`]: reading and diagnosing (`use_diagnose`), the clipboard, what survives a reload.
 //! - [`components`]: one component per file; [`components::App`] is the page.
+//! - [`api`]: `window.setupTriage.diagnose(text)`, for help pages that build their own view.
 
+pub mod api;
 pub mod components;
 pub mod hooks;
 pub mod state;
@@ -27,6 +29,7 @@ pub fn start() {
             body.set_class_name("embed");
         }
     }
+    api::install();
     yew::Renderer::<App>::new().render();
 }
 

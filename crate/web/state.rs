@@ -31,6 +31,29 @@ pub struct StepProgress {
 }
 
 impl StepProgress {
+    /// As a share link and saved progress keep it: steps before the current one were tried and failed, the one
+    /// that fixed it is done.
+    pub fn to_shared(&self) -> crate::engine::share::Progress {
+        let mut p = crate::engine::share::Progress {
+            current: self.current,
+            done: self.fixed.into_iter().collect(),
+            failed: (0..self.current)
+                .filter(|i| Some(*i) != self.fixed)
+                .collect(),
+        };
+        p.normalize();
+        p
+    }
+
+    /// From a share link's or saved progress: the current step, fixed if it is among the steps done (a deep
+    /// link to another step moves on from it).
+    pub fn from_shared(p: &crate::engine::share::Progress) -> StepProgress {
+        StepProgress {
+            current: p.current,
+            fixed: p.done.contains(&p.current).then_some(p.current),
+        }
+    }
+
     /// Every step was tried and none helped.
     pub fn exhausted(&self, steps: usize) -> bool {
         self.fixed.is_none() && steps > 0 && self.current >= steps
@@ -52,6 +75,20 @@ pub struct AppState {
     pub restored: bool,
     /// How many diagnoses have finished: the page moves to the result when it changes.
     pub finished: u32,
+    /// How the diagnosis shown came about: from the input, a share link, or composed by hand.
+    pub origin: Origin,
+}
+
+/// Where the diagnosis shown came from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// Diagnosed from the pasted text and files.
+    #[default]
+    Input,
+    /// Opened from a share link (`#c=…`): no log, only the shared facts and evidence line.
+    Link,
+    /// Composed by a helper who answers the questions without any log.
+    Composed,
 }
 
 impl AppState {
@@ -66,6 +103,7 @@ impl AppState {
             error: None,
             restored: false,
             finished: 0,
+            origin: Origin::Input,
         }
     }
 
@@ -110,6 +148,15 @@ pub enum Action {
     RestartSteps,
     /// Forget the answers and progress (also those saved for the next visit).
     ClearProgress,
+    /// A case from a share link, or a composed one: the diagnosis, with its answers already walked, and where
+    /// in the guide to start. `restored` says the answers and progress came from an earlier visit.
+    OpenCase {
+        diagnosis: Box<Diagnosis>,
+        answers: Answers,
+        progress: StepProgress,
+        origin: Origin,
+        restored: bool,
+    },
 }
 
 impl Reducible for AppState {
@@ -126,6 +173,7 @@ impl Reducible for AppState {
             error: self.error.clone(),
             restored: self.restored,
             finished: self.finished,
+            origin: self.origin,
         };
         match action {
             Action::EditText(text) => next.text = text,
@@ -168,14 +216,36 @@ impl Reducible for AppState {
                 next.restored = false;
                 if let Some(saved) = saved {
                     d.answer(&saved.answers);
-                    next.answers = saved.answers;
                     // Progress only counts in the guide it was made in.
-                    if d.guide.id == saved.guide && saved.progress.current <= d.guide.steps.len() {
-                        next.progress = saved.progress;
+                    let progress = saved.progress();
+                    if d.guide.id == saved.guide && progress.current <= d.guide.steps.len() {
+                        next.progress = progress;
                     }
+                    next.answers = saved.answers;
                     next.restored = true;
                 }
                 next.diagnosis = Some(Rc::new(d));
+                next.finished = next.finished.wrapping_add(1);
+                next.origin = Origin::Input;
+            }
+            Action::OpenCase {
+                diagnosis,
+                answers,
+                progress,
+                origin,
+                restored,
+            } => {
+                let steps = diagnosis.guide.steps.len();
+                next.reading = Reading::Idle;
+                next.answers = answers;
+                next.progress = if progress.current <= steps {
+                    progress
+                } else {
+                    StepProgress::default()
+                };
+                next.diagnosis = Some(Rc::new(*diagnosis));
+                next.restored = restored;
+                next.origin = origin;
                 next.finished = next.finished.wrapping_add(1);
             }
             Action::Stopped(message) => {

@@ -3,6 +3,7 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::engine::share::{self, Case};
 use crate::engine::tree::AnsweredBy;
 use crate::web::components::answers_list::AnswersList;
 use crate::web::components::error_banner::ErrorBanner;
@@ -12,10 +13,13 @@ use crate::web::components::notes_list::NotesList;
 use crate::web::components::progress_bar::ProgressBar;
 use crate::web::components::question_card::QuestionCard;
 use crate::web::components::result_summary::ResultSummary;
+use crate::web::components::share_panel::SharePanel;
+use crate::web::hooks::use_share_link::is_share_fragment;
 use crate::web::hooks::{
-    saved_text, use_diagnose, use_saved_progress, use_session_text, use_window_drop,
+    compose, page_base, saved_text, use_diagnose, use_saved_progress, use_session_text,
+    use_share_link, use_window_drop,
 };
-use crate::web::state::{Action, AppState, Reading};
+use crate::web::state::{Action, AppState, Origin, Reading};
 
 #[component]
 pub fn App() -> Html {
@@ -27,6 +31,9 @@ pub fn App() -> Html {
         state.answers.clone(),
         state.progress.clone(),
     );
+
+    use_share_link(state.clone());
+    let base = use_memo((), |()| page_base());
 
     let send = |make: fn() -> Action| {
         let state = state.clone();
@@ -52,8 +59,22 @@ pub fn App() -> Html {
         })
     };
 
-    // A new result: move to it (on a phone it is below the fold) and put keyboard focus on its heading.
-    use_effect_with(state.finished, |finished| {
+    // A new result: move to it (on a phone it is below the fold) and put keyboard focus on its heading. A
+    // result of new input replaces a share link in the address, so that a reload does not reopen the link.
+    use_effect_with((state.finished, state.origin), |(finished, origin)| {
+        if *finished > 0 && *origin != Origin::Link {
+            if let Some(w) = web_sys::window() {
+                let hash = w.location().hash().unwrap_or_default();
+                if is_share_fragment(hash.trim_start_matches('#')) {
+                    let href = w.location().href().unwrap_or_default();
+                    let bare = href.split('#').next().unwrap_or("").to_string();
+                    if let Ok(h) = w.history() {
+                        let _ =
+                            h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&bare));
+                    }
+                }
+            }
+        }
         if *finished > 0 {
             let heading = web_sys::window()
                 .and_then(|w| w.document())
@@ -84,6 +105,21 @@ pub fn App() -> Html {
             .cloned()
             .collect()
     };
+    let on_compose = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(compose()))
+    };
+    // "Link to this step": the case as shared, opened at each step.
+    let step_links: Vec<AttrValue> = match &state.diagnosis {
+        Some(d) if !d.guide.steps.is_empty() => {
+            let case = Case::from_diagnosis(d, &state.answers, &state.progress.to_shared());
+            (0..d.guide.steps.len().min(share::MAX_STEPS))
+                .map(|i| AttrValue::from(share::link_to_step(&base, &case, i)))
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    let composing = state.origin == Origin::Composed;
     let open_questions = questions(AnsweredBy::Open);
     let answered = questions(AnsweredBy::Person);
 
@@ -102,6 +138,12 @@ pub fn App() -> Html {
                     busy={state.busy()}
                     {on_edit} {on_add_files} {on_remove_file} {on_diagnose}
                 />
+                if state.diagnosis.is_none() || !composing {
+                    <p class="compose">
+                        <button type="button" class="link" id="compose" onclick={on_compose}>{ "Compose a guide without logs" }</button>
+                        <span class="hint">{ " For helpers: answer the questions yourself, then share the guide." }</span>
+                    </p>
+                }
                 if let Reading::Busy { file, read, total } = &state.reading {
                     <ProgressBar file={AttrValue::from(file.clone())} read={*read} total={*total} on_cancel={on_cancel} />
                 }
@@ -116,7 +158,17 @@ pub fn App() -> Html {
                                 <button type="button" class="link" onclick={on_clear}>{ "Clear and start over" }</button>
                             </div>
                         }
-                        <ResultSummary diagnosis={d.clone()} />
+                        if composing {
+                            <section class="result compose-head" aria-labelledby="result-title">
+                                <h2 id="result-title" tabindex="-1">{ "Composing a guide without logs" }</h2>
+                                <p>{ "Answer each question as the person you are helping would. The guide follows your answers; at the end, share it as a link or copy it for a forum." }</p>
+                            </section>
+                        } else {
+                            if state.origin == Origin::Link {
+                                <p class="opened-from-link" role="status">{ "Opened from a share link. Only the facts below and the one line that explains the failure were shared, not the logs." }</p>
+                            }
+                            <ResultSummary diagnosis={d.clone()} />
+                        }
                         if !open_questions.is_empty() || !answered.is_empty() {
                             <section class="questions" aria-labelledby="questions-title">
                                 <h2 id="questions-title">{ "A question or two" }</h2>
@@ -131,7 +183,9 @@ pub fn App() -> Html {
                         }
                         <GuideView guide={d.guide.clone()} progress={state.progress.clone()}
                             on_fixed={send(|| Action::Fixed)} on_next={send(|| Action::NextStep)}
-                            on_restart={send(|| Action::RestartSteps)} />
+                            on_restart={send(|| Action::RestartSteps)} step_links={step_links} />
+                        <SharePanel diagnosis={d.clone()} answers={state.answers.clone()}
+                            progress={state.progress.clone()} base={AttrValue::from((*base).clone())} />
                         <NotesList notes={d.notes.clone()} />
                     </div>
                 }

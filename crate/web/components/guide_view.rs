@@ -13,6 +13,9 @@ pub struct GuideViewProps {
     pub on_fixed: Callback<()>,
     pub on_next: Callback<()>,
     pub on_restart: Callback<()>,
+    /// A share link per step ("Link to this step"); empty when the guide cannot be shared.
+    #[prop_or_default]
+    pub step_links: Vec<AttrValue>,
 }
 
 #[component]
@@ -54,6 +57,7 @@ pub fn GuideView(props: &GuideViewProps) -> Html {
                         has_next={i + 1 < n}
                         on_fixed={props.on_fixed.clone()}
                         on_next={props.on_next.clone()}
+                        link={props.step_links.get(i).cloned()}
                     />
                 }) }
             </ol>

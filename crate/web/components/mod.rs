@@ -3,16 +3,20 @@
 pub mod answers_list;
 pub mod app;
 pub mod command_line;
+pub mod copy_box;
 pub mod error_banner;
 pub mod evidence;
 pub mod file_picker;
 pub mod findings_list;
+pub mod forum_copy;
 pub mod guide_view;
 pub mod input_form;
+pub mod marked_text;
 pub mod notes_list;
 pub mod progress_bar;
 pub mod question_card;
 pub mod result_summary;
+pub mod share_panel;
 pub mod step_card;
 
 pub use app::App;

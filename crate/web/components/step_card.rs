@@ -6,6 +6,8 @@ use yew::prelude::*;
 use crate::engine::Step;
 use crate::engine::guide::Risk;
 use crate::web::components::command_line::CommandLine;
+use crate::web::components::copy_box::CopyBox;
+use crate::web::hooks::{CopyState, use_clipboard};
 
 /// Where a step stands in the "Did that fix it?" loop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +32,9 @@ pub struct StepCardProps {
     pub has_next: bool,
     pub on_fixed: Callback<()>,
     pub on_next: Callback<()>,
+    /// A share link that opens the guide at this step, for "Link to this step".
+    #[prop_or_default]
+    pub link: Option<AttrValue>,
 }
 
 #[component]
@@ -55,6 +60,15 @@ pub fn StepCard(props: &StepCardProps) -> Html {
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
     let title_id = format!("step-{}-title", props.number);
+    let (link_copied, copy_link) = use_clipboard();
+    let on_copy_link = {
+        let link = props.link.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(l) = &link {
+                copy_link.emit(l.to_string());
+            }
+        })
+    };
     html! {
         <li class={status_class} id={format!("step-{}", props.number)} aria-labelledby={title_id.clone()}
             aria-current={(props.status == StepStatus::Current).then_some("step")}>
@@ -107,6 +121,23 @@ pub fn StepCard(props: &StepCardProps) -> Html {
                         { if props.has_next { "No, next step" } else { "No" } }
                     </button>
                 </div>
+            }
+            if let Some(link) = &props.link {
+                <p class="step-link">
+                    <button type="button" class="link" onclick={on_copy_link}
+                        aria-label={format!("Copy a link to step {}", props.number)}>
+                        { match link_copied {
+                            CopyState::Copied => "Link to this step copied",
+                            _ => "Link to this step",
+                        } }
+                    </button>
+                    if link_copied != CopyState::Ready {
+                        <span class="visually-hidden" role="status">{ "Link copied" }</span>
+                    }
+                </p>
+                if link_copied == CopyState::Failed {
+                    <CopyBox text={link.clone()} label={AttrValue::from(format!("the link to step {}", props.number))} />
+                }
             }
         </li>
     }

@@ -72,7 +72,7 @@ pub fn use_diagnose(state: UseReducerHandle<AppState>) -> (Callback<()>, Callbac
                 }
                 if run.get() == id {
                     let d = d.finish(&Answers::new());
-                    let saved = saved_case(&d.facts);
+                    let saved = saved_case(&d);
                     state.dispatch(Action::Finished(Box::new(d), saved));
                 }
             });

@@ -1,0 +1,88 @@
+//! "Copy for a forum": the guide as BBCode, Markdown or plain text, with the share link at the end. The
+//! forum formats are redacted unless the person ticks "Don't replace names" (and is warned); plain text is
+//! for the person's own use and keeps the input's words.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::engine::export::{self, Format};
+use crate::engine::redact::Redactor;
+use crate::engine::{Answers, Diagnosis};
+use crate::web::components::copy_box::CopyBox;
+use crate::web::state::StepProgress;
+
+#[derive(Properties, PartialEq)]
+pub struct ForumCopyProps {
+    pub diagnosis: Rc<Diagnosis>,
+    pub answers: Answers,
+    pub progress: StepProgress,
+    pub base: AttrValue,
+}
+
+const FORMATS: [(Format, &str, &str); 3] = [
+    (Format::BBCode, "bbcode", "BBCode (most forums)"),
+    (
+        Format::Markdown,
+        "markdown",
+        "Markdown (GitHub, Reddit, Discourse)",
+    ),
+    (Format::Text, "text", "Plain text (e-mail, your own notes)"),
+];
+
+#[component]
+pub fn ForumCopy(props: &ForumCopyProps) -> Html {
+    let format = use_state(|| Format::BBCode);
+    let keep_names = use_state(|| false);
+    let redact = !format.is_for_forums() || !*keep_names;
+    let mut redactor = Redactor::new();
+    let text = export::export(
+        &props.diagnosis,
+        &props.answers,
+        &props.progress.to_shared(),
+        *format,
+        Some(&props.base),
+        redact.then_some(&mut redactor),
+    );
+    let on_keep_names = {
+        let keep_names = keep_names.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            keep_names.set(input.checked());
+        })
+    };
+    let choice = |(f, id, label): (Format, &'static str, &'static str)| {
+        let checked = *format == f;
+        let format = format.clone();
+        let onchange = Callback::from(move |_: Event| format.set(f));
+        html! {
+            <label class="format-choice" for={format!("format-{id}")}>
+                <input type="radio" name="forum-format" id={format!("format-{id}")} value={id}
+                    {checked} {onchange} />
+                { label }
+            </label>
+        }
+    };
+    html! {
+        <div class="forum-copy">
+            <fieldset class="formats">
+                <legend>{ "Copy the whole guide for a forum" }</legend>
+                <div class="format-choices">{ for FORMATS.into_iter().map(choice) }</div>
+            </fieldset>
+            if format.is_for_forums() {
+                <label class="keep-names" for="keep-names">
+                    <input type="checkbox" id="keep-names" checked={*keep_names} onchange={on_keep_names} />
+                    { "Don't replace names" }
+                </label>
+                if *keep_names {
+                    <p class="warning" role="alert">
+                        { "This copy now holds the names from your logs (your user name, the computer's name, addresses). Anyone who reads the forum can see them. Only post it where you would post your name." }
+                    </p>
+                }
+            } else {
+                <p class="hint">{ "Plain text keeps your logs' words, names included: it is meant for you. The link at its end has names replaced." }</p>
+            }
+            <CopyBox text={AttrValue::from(text)} label="the guide" rows={8} id="forum-text" />
+        </div>
+    }
+}

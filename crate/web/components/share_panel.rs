@@ -1,0 +1,98 @@
+//! "Share this guide": what a share link will hold (the evidence line, file name and facts, with each
+//! replacement marked), the link with its Copy button, and the copies for a forum.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::engine::redact::Redacted;
+use crate::engine::share;
+use crate::engine::{Answers, Diagnosis};
+use crate::web::components::copy_box::CopyBox;
+use crate::web::components::forum_copy::ForumCopy;
+use crate::web::components::marked_text::MarkedText;
+use crate::web::state::StepProgress;
+
+#[derive(Properties, PartialEq)]
+pub struct SharePanelProps {
+    pub diagnosis: Rc<Diagnosis>,
+    pub answers: Answers,
+    pub progress: StepProgress,
+    /// The page's address, which the link is made against.
+    pub base: AttrValue,
+}
+
+#[component]
+pub fn SharePanel(props: &SharePanelProps) -> Html {
+    let d = &props.diagnosis;
+    let preview = share::preview(
+        d,
+        &props.answers,
+        &props.progress.to_shared(),
+        &props.base,
+        true,
+    );
+    // Every replacement once, in the order it first appears: "USER1: a user name".
+    let mut replaced: Vec<(String, &'static str)> = Vec::new();
+    let texts: Vec<&Redacted> = preview
+        .file
+        .iter()
+        .chain(preview.evidence.iter())
+        .chain(preview.facts.iter().map(|f| &f.value))
+        .collect();
+    for t in &texts {
+        for r in &t.redactions {
+            if !replaced.iter().any(|(token, _)| *token == r.replacement) {
+                replaced.push((r.replacement.clone(), r.kind.label()));
+            }
+        }
+    }
+    html! {
+        <section class="share" aria-labelledby="share-title">
+            <h2 id="share-title">{ "Share this guide" }</h2>
+            <p class="hint">
+                { "Someone helping you, on a forum or by e-mail, can open this same guide from a link. The link holds only what is shown here, with names replaced. Your logs stay on this computer." }
+            </p>
+            <div class="share-preview" id="share-preview">
+                <h3>{ "What the link holds" }</h3>
+                if let Some(e) = &preview.evidence {
+                    <p class="shared-where">
+                        { "The line that explains the failure, from " }
+                        <span class="file-name">
+                            if let Some(f) = &preview.file { <MarkedText text={f.clone()} /> }
+                        </span>
+                        { preview.case.evidence.as_ref().map(|e| format!(", line {}:", e.line)).unwrap_or_default() }
+                    </p>
+                    <pre class="shared-evidence"><MarkedText text={e.clone()} /></pre>
+                } else {
+                    <p>{ "No log line: only the answers and the facts below." }</p>
+                }
+                if !preview.facts.is_empty() {
+                    <dl class="shared-facts">
+                        { for preview.facts.iter().map(|f| html! {
+                            <><dt>{ f.label.clone() }</dt><dd><MarkedText text={f.value.clone()} /></dd></>
+                        }) }
+                    </dl>
+                }
+                if replaced.is_empty() {
+                    <p class="replaced">{ "Nothing here looked like a user or computer name, an address or a key, so nothing was replaced." }</p>
+                } else {
+                    <p class="replaced">
+                        { "Replaced before sharing: " }
+                        { for replaced.iter().enumerate().map(|(i, (token, kind))| html! {
+                            <>
+                                if i > 0 { { ", " } }
+                                <mark class="redaction">{ token.clone() }</mark>{ format!(" for a {kind}") }
+                            </>
+                        }) }
+                        { "." }
+                    </p>
+                }
+            </div>
+            <h3>{ "The link" }</h3>
+            <CopyBox text={AttrValue::from(preview.link.clone())} label="the share link" id="share-link" />
+            <ForumCopy diagnosis={d.clone()} answers={props.answers.clone()} progress={props.progress.clone()}
+                base={props.base.clone()} />
+        </section>
+    }
+}
