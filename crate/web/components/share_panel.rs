@@ -11,6 +11,7 @@ use crate::engine::{Answers, Diagnosis};
 use crate::web::components::copy_box::CopyBox;
 use crate::web::components::forum_copy::ForumCopy;
 use crate::web::components::marked_text::MarkedText;
+use crate::web::components::result_summary::fact_label;
 use crate::web::state::StepProgress;
 
 #[derive(Properties, PartialEq)]
@@ -70,7 +71,14 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
                 if !preview.facts.is_empty() {
                     <dl class="shared-facts">
                         { for preview.facts.iter().map(|f| html! {
-                            <><dt>{ f.label.clone() }</dt><dd><MarkedText text={f.value.clone()} /></dd></>
+                            <><dt>{ f.label.clone() }</dt><dd>
+                                // Unmarked values in words, as in the result above; marked ones as shared.
+                                if f.value.redactions.is_empty() {
+                                    { fact_label(d, &f.key, &f.value.text) }
+                                } else {
+                                    <MarkedText text={f.value.clone()} />
+                                }
+                            </dd></>
                         }) }
                     </dl>
                 }
