@@ -172,3 +172,87 @@ fn embed_mode_is_asked_by_the_query_string() {
         assert!(!embedded(no), "{no}");
     }
 }
+
+#[wasm_bindgen_test]
+fn products_are_recognised_in_wasm() {
+    // The product patterns need no Unicode tables: in wasm (no test dependency turns them on) a Defender
+    // or WinRE update title must still name its product, or the page picks the generic guide.
+    use setup_triage::engine::diagnose_text;
+    for (text, product) in [
+        (
+            "Security Intelligence Update for Microsoft Defender Antivirus - KB2267602 (Version 1.403.123.0) - Error 0x80070643",
+            "defender",
+        ),
+        (
+            "2024-01 Security Update for Windows 10 Version 22H2 for x64-based Systems (KB5034441) - Error 0x80070643",
+            "winre",
+        ),
+    ] {
+        let d = diagnose_text("paste", text, &Answers::new());
+        assert_eq!(d.facts.get("product"), Some(product), "{text}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_share_link_opens_the_same_guide_at_its_step_and_a_bad_one_says_why() {
+    use setup_triage::engine::diagnose_text;
+    use setup_triage::engine::share::{self, Case};
+    use setup_triage::web::hooks::use_share_link::open_link;
+    use setup_triage::web::state::{Action, AppState, Origin, StepProgress};
+    use std::rc::Rc;
+    use yew::Reducible;
+
+    let d = diagnose_text(
+        "install.log",
+        "MSI (s) (A4:B8) [10:02:14:310]: Product: Contoso -- Error 1722. Action X, location: C:\\Users\\alice\\AppData\\Local\\Temp\\x.exe, command: /i\n",
+        &Answers::new(),
+    );
+    let tried_two = StepProgress {
+        current: 2,
+        fixed: None,
+    };
+    let case = Case::from_diagnosis(&d, &Answers::new(), &tried_two.to_shared());
+    assert_eq!(case.progress.failed, vec![0, 1]);
+    let link = share::link("https://example.org/help/", &case);
+    assert!(!link.contains("alice"));
+    let fragment = link.split_once('#').unwrap().1;
+    let Ok(action) = open_link(fragment) else {
+        panic!("{link} does not open")
+    };
+    let s = Rc::new(AppState::new(String::new())).reduce(action);
+    assert_eq!(s.origin, Origin::Link);
+    assert_eq!(s.progress, tried_two);
+    let opened = s.diagnosis.as_ref().unwrap();
+    assert_eq!(opened.guide.id, d.guide.id);
+    assert!(
+        opened
+            .root_cause
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("C:\\Users\\USER1\\")
+    );
+
+    // A deep link names the step; a fixed step comes back as fixed.
+    let Ok(Action::OpenCase { progress, .. }) = open_link(&format!("{fragment}&s=4")) else {
+        panic!()
+    };
+    assert_eq!(
+        progress,
+        StepProgress {
+            current: 3,
+            fixed: None
+        }
+    );
+    let fixed = StepProgress {
+        current: 1,
+        fixed: Some(1),
+    };
+    assert_eq!(StepProgress::from_shared(&fixed.to_shared()), fixed);
+
+    let damaged = fragment.replacen('A', "B", 1);
+    let Err(e) = open_link(&damaged) else {
+        panic!("a damaged link opened")
+    };
+    assert!(e.to_string().contains("damaged"), "{e}");
+}

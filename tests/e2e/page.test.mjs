@@ -240,6 +240,8 @@ test('dist/ works from a subfolder of a static host', async () => {
     await page.click('button[type=submit]');
     await page.locator('ol.steps > li.step').first().waitFor();
     for (const r of requests) assert.ok(r.startsWith(`${base}help/triage/`), `${r} is outside the subfolder`);
+    // Share links are made against the page's own address, subfolder included.
+    assert.ok((await page.inputValue('#share-link')).startsWith(`${base}help/triage/#c=1.`));
     assert.deepEqual(errors, []);
     await context.close();
   } finally {
@@ -255,6 +257,10 @@ test('embed mode (?embed) leaves out the title and footer, and works', async () 
   await page.fill('textarea#paste', KB979906);
   await page.click('button[type=submit]');
   await page.locator('ol.steps > li.step').first().waitFor();
+  // The JS API is there, and share links open the full page (without ?embed).
+  assert.equal(await page.evaluate(() => typeof window.setupTriage.diagnose), 'function');
+  const link = await page.inputValue('#share-link');
+  assert.ok(link.startsWith(`${server.url.replace(/\/?$/, '/')}#c=1.`), link);
   assert.deepEqual(errors, []);
   await context.close();
 });
