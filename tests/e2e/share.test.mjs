@@ -315,3 +315,19 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
   }
 });
 
+
+test('progress made from the logs is picked up when the share link is opened on the same computer', async () => {
+  const { context, page, errors } = await openPage(browser, server.url);
+  await diagnoseFile(page, 'install.log', ALICE_LOG());
+  const link = await page.inputValue('#share-link'); // made at step 1
+  const titles = await stepTitles(page);
+  await page.click('li.step.current button:has-text("No, next step")');
+  await page.click('li.step.current button:has-text("No, next step")');
+  // The same browser profile, a new tab, the link from before: the same case, so the saved step wins.
+  const tab = await context.newPage();
+  await tab.goto(link);
+  await tab.locator('.restored').waitFor();
+  assert.equal(await tab.locator('li.step.current h3').textContent(), titles[2]);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
