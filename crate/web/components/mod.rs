@@ -18,5 +18,6 @@ pub mod question_card;
 pub mod result_summary;
 pub mod share_panel;
 pub mod step_card;
+pub mod timeline_view;
 
 pub use app::App;

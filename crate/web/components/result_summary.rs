@@ -7,6 +7,7 @@ use crate::engine::tree::kb;
 use crate::engine::{Diagnosis, Verdict};
 use crate::web::components::evidence::Evidence;
 use crate::web::components::findings_list::FindingsList;
+use crate::web::components::timeline_view::TimelineView;
 use crate::web::hooks::use_diagnose::PASTE_NAME;
 
 #[derive(Properties, PartialEq)]
@@ -44,6 +45,7 @@ pub fn ResultSummary(props: &ResultSummaryProps) -> Html {
             if let Some(root) = &d.root_cause {
                 <h3>{ "The cause" }</h3>
                 <Evidence finding={root.clone()} />
+                <TimelineView timeline={d.timeline.clone()} file={Some(root.file.clone())} />
             } else if d.verdict == Verdict::Failed {
                 <p>{ "No line in the input says why. The guide below starts with the steps that help in most cases." }</p>
             }
