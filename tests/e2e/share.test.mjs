@@ -263,6 +263,8 @@ test('an MSI log whose cause is error 1935 reaches the assembly guide', async ()
   const { context, page, errors } = await openPage(browser, server.url);
   await diagnoseFile(page, 'MSI1935.LOG', fixture('msi-1935.log'));
   assert.match(await page.locator('#guide-title').textContent(), /An assembly could not be installed \(error 1935/);
+  // The installer's actions around the failure, under the evidence.
+  assert.equal(await page.locator('.timeline li.action-failed .action-name').textContent(), 'InstallFinalize');
   assert.deepEqual(errors, []);
   await context.close();
 });
