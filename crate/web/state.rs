@@ -77,6 +77,8 @@ pub struct AppState {
     pub finished: u32,
     /// How the diagnosis shown came about: from the input, a share link, or composed by hand.
     pub origin: Origin,
+    /// Why the share link in the address could not be opened (shown at the top of the page).
+    pub link_error: Option<String>,
 }
 
 /// Where the diagnosis shown came from.
@@ -104,6 +106,7 @@ impl AppState {
             restored: false,
             finished: 0,
             origin: Origin::Input,
+            link_error: None,
         }
     }
 
@@ -157,6 +160,9 @@ pub enum Action {
         origin: Origin,
         restored: bool,
     },
+    /// The share link in the address could not be opened; the message says why.
+    LinkFailed(String),
+    DismissLinkError,
 }
 
 impl Reducible for AppState {
@@ -174,6 +180,7 @@ impl Reducible for AppState {
             restored: self.restored,
             finished: self.finished,
             origin: self.origin,
+            link_error: self.link_error.clone(),
         };
         match action {
             Action::EditText(text) => next.text = text,
@@ -211,6 +218,7 @@ impl Reducible for AppState {
             Action::Finished(d, saved) => {
                 let mut d = *d;
                 next.reading = Reading::Idle;
+                next.link_error = None;
                 next.answers = Answers::new();
                 next.progress = StepProgress::default();
                 next.restored = false;
@@ -246,8 +254,11 @@ impl Reducible for AppState {
                 next.diagnosis = Some(Rc::new(*diagnosis));
                 next.restored = restored;
                 next.origin = origin;
+                next.link_error = None;
                 next.finished = next.finished.wrapping_add(1);
             }
+            Action::LinkFailed(message) => next.link_error = Some(message),
+            Action::DismissLinkError => next.link_error = None,
             Action::Stopped(message) => {
                 next.reading = Reading::Idle;
                 next.error = Some(message);

@@ -147,12 +147,16 @@ test('a damaged, truncated or hostile link gives a clear message and an empty, w
   ];
   for (const [bad, message] of cases) {
     const { context, page, errors } = await openPage(browser, bad);
-    const error = page.locator('.error[role=alert]');
+    const error = page.locator('.link-error .error[role=alert]');
     await error.waitFor();
     assert.match(await error.textContent(), message, bad);
     assert.equal(await page.locator('.diagnosis').count(), 0);
-    // The page still works.
+    // The message is at the top of the page, above the input, where a phone shows it.
+    const top = await error.boundingBox();
+    assert.ok(top.y < (await page.locator('textarea#paste').boundingBox()).y, 'the message is above the input');
+    // The page still works, and the message goes once a diagnosis is shown.
     await diagnosePaste(page, KB979906);
+    assert.equal(await page.locator('.link-error').count(), 0);
     assert.deepEqual(errors, []);
     await context.close();
   }

@@ -132,6 +132,12 @@ pub fn App() -> Html {
                 </p>
             </header>
             <main id="main">
+                if let Some(message) = &state.link_error {
+                    <div class="link-error">
+                        <ErrorBanner message={AttrValue::from(format!("{message} You can still paste an error or choose log files below."))}
+                            on_dismiss={send(|| Action::DismissLinkError)} />
+                    </div>
+                }
                 <InputForm
                     text={AttrValue::from(state.text.clone())}
                     files={state.files.clone()}
@@ -141,7 +147,7 @@ pub fn App() -> Html {
                 if state.diagnosis.is_none() || !composing {
                     <p class="compose">
                         <button type="button" class="link" id="compose" onclick={on_compose}>{ "Compose a guide without logs" }</button>
-                        <span class="hint">{ " For helpers: answer the questions yourself, then share the guide." }</span>
+                        <span class="hint">{ " (for helpers: answer the questions yourself, then share the guide)" }</span>
                     </p>
                 }
                 if let Reading::Busy { file, read, total } = &state.reading {
@@ -173,7 +179,11 @@ pub fn App() -> Html {
                             <section class="questions" aria-labelledby="questions-title">
                                 <h2 id="questions-title">{ "A question or two" }</h2>
                                 if !open_questions.is_empty() {
-                                    <p class="hint">{ "The input does not say. Your answer picks the right steps." }</p>
+                                    <p class="hint">{ if composing {
+                                        "Answer as the person you are helping would. Each answer picks the right steps."
+                                    } else {
+                                        "The input does not say. Your answer picks the right steps."
+                                    } }</p>
                                 }
                                 { for open_questions.iter().map(|q| html! {
                                     <QuestionCard key={q.fact.clone()} question={q.clone()} on_answer={on_answer.clone()} />

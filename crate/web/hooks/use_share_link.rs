@@ -103,7 +103,7 @@ pub fn use_share_link(state: UseReducerHandle<AppState>) {
             }
             match open_link(&f) {
                 Ok(action) => state.dispatch(action),
-                Err(e) => state.dispatch(Action::Fail(e.to_string())),
+                Err(e) => state.dispatch(Action::LinkFailed(e.to_string())),
             }
         };
         open();
