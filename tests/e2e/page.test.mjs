@@ -146,6 +146,11 @@ test('the print view shows the guide without the input form and buttons', async 
   assert.equal(await page.locator('.did-it-work').isVisible(), false);
   assert.equal(await page.locator('ol.steps > li.step').first().isVisible(), true);
   assert.equal(await page.locator('.command pre').first().isVisible(), true);
+  // The share link is printed in full; the copy tools are not.
+  assert.match(await page.locator('.share .print-link').textContent(), /#c=1\./);
+  assert.equal(await page.locator('.share .print-link').isVisible(), true);
+  assert.equal(await page.locator('.forum-copy').isVisible(), false);
+  assert.equal(await page.locator('#share-link').isVisible(), false);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -97,7 +97,8 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
                     </p>
                 }
             </div>
-            <h3>{ "The link" }</h3>
+            <p class="print-link">{ "Open this guide again: " }<span class="link-text">{ preview.link.clone() }</span></p>
+            <h3 class="link-title">{ "The link" }</h3>
             <CopyBox text={AttrValue::from(preview.link.clone())} label="the share link" id="share-link" />
             <ForumCopy diagnosis={d.clone()} answers={props.answers.clone()} progress={props.progress.clone()}
                 base={props.base.clone()} />
