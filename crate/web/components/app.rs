@@ -109,16 +109,29 @@ pub fn App() -> Html {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(compose()))
     };
-    // "Link to this step": the case as shared, opened at each step.
-    let step_links: Vec<AttrValue> = match &state.diagnosis {
-        Some(d) if !d.guide.steps.is_empty() => {
-            let case = Case::from_diagnosis(d, &state.answers, &state.progress.to_shared());
-            (0..d.guide.steps.len().min(share::MAX_STEPS))
-                .map(|i| AttrValue::from(share::link_to_step(&base, &case, i)))
-                .collect()
-        }
-        _ => Vec::new(),
-    };
+    // "Link to this step": the case as shared, opened at each step. Memoised: the page re-renders on every
+    // keystroke in the paste box, and redacting the case is not free.
+    let step_links = use_memo(
+        (
+            state.diagnosis.clone(),
+            state.answers.clone(),
+            state.progress.clone(),
+        ),
+        {
+            let base = base.clone();
+            move |(diagnosis, answers, progress)| -> Vec<AttrValue> {
+                match diagnosis {
+                    Some(d) if !d.guide.steps.is_empty() => {
+                        let case = Case::from_diagnosis(d, answers, &progress.to_shared());
+                        (0..d.guide.steps.len().min(share::MAX_STEPS))
+                            .map(|i| AttrValue::from(share::link_to_step(&base, &case, i)))
+                            .collect()
+                    }
+                    _ => Vec::new(),
+                }
+            }
+        },
+    );
     let composing = state.origin == Origin::Composed;
     let open_questions = questions(AnsweredBy::Open);
     let answered = questions(AnsweredBy::Person);
@@ -193,7 +206,7 @@ pub fn App() -> Html {
                         }
                         <GuideView guide={d.guide.clone()} progress={state.progress.clone()}
                             on_fixed={send(|| Action::Fixed)} on_next={send(|| Action::NextStep)}
-                            on_restart={send(|| Action::RestartSteps)} step_links={step_links} />
+                            on_restart={send(|| Action::RestartSteps)} step_links={(*step_links).clone()} />
                         <SharePanel diagnosis={d.clone()} answers={state.answers.clone()}
                             progress={state.progress.clone()} base={AttrValue::from((*base).clone())} />
                         <NotesList notes={d.notes.clone()} />
