@@ -292,3 +292,96 @@ fn corpus_prefiltered_equals_every_line() {
     }
     eprintln!("{} corpus files: prefiltered = every line", files.len());
 }
+
+/// Every fixture of every format gives the same diagnosis through the readers' prefilters as with every line
+/// handed to them; the fixtures hold the rare lines readers keep state from (a title waiting for its update
+/// id, a multi-line CMTrace message, event headers, a hash mismatch before a CSI error).
+#[test]
+fn fixtures_prefiltered_equals_every_line() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut files = Vec::new();
+    let mut dirs = vec![dir];
+    while let Some(d) = dirs.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() >= 50, "only {} fixtures", files.len());
+    for path in &files {
+        let bytes = std::fs::read(path).expect("fixture");
+        let name = path.to_string_lossy();
+        // As written, and as UTF-16 (MSI logs mostly are).
+        let utf16: Vec<u8> = String::from_utf8_lossy(&bytes)
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        for input in [&bytes, &utf16] {
+            let fast = diagnose(&name, input.chunks(4096));
+            let reference = diagnose_with(Diagnoser::new().every_line(), &name, [&input[..]]);
+            assert_eq!(fast, reference, "{name}");
+        }
+    }
+}
+
+/// Lines each reader keeps state from, scattered among lines no prefilter matches: the prefiltered reading
+/// equals reading every line.
+#[test]
+fn stateful_lines_survive_the_prefilters() {
+    let filler = "2024-03-10 10:12:01, Info                  CBS    Lock: New lock added: CCbsPublicSessionClassFactory, level: 30, total lock:4";
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "CBS.log",
+            &[
+                "2024-03-10 10:12:00, Info                  CBS    Exec: Processing started.  Client: WindowsUpdateAgent, Session: 1_1, Package: Package_for_KB5034441~31bf3856ad364e35~amd64~~19041.3920.1.7, Rollback: 0",
+                "2024-03-10 10:12:00, Info                  CSI    00000001 Hashes for file member [l:10]'a.manifest' do not match.",
+                "2024-03-10 10:12:00, Error                 CSI    00000002 (F) STATUS_SXS_COMPONENT_STORE_CORRUPT #1# from x [HRESULT = 0x80073712]",
+                "2024-03-10 10:12:00, Info                  CBS    Operation: Detect and Repair",
+                "2024-03-10 10:12:00, Info                  CBS        (p)\tCSI Payload Corrupt\t\tamd64_x",
+                "2024-03-10 10:12:00, Info                  CBS        Operation result: 0x800f081f",
+                "2024-03-10 10:12:00, Info                  CSI    00000003 [SR] Cannot repair member file [l:5]'b.dll' of x",
+                "2024-03-10 10:12:00, Info                  CSI    00000004 [SR] Repairing corrupted file \\??\\C:\\b.dll from store",
+            ],
+        ),
+        (
+            "WindowsUpdate.log",
+            &[
+                "2024/03/10 10:12:05.1234567 1234  5678  Agent           Title = Contoso Widget Update",
+                "2024/03/10 10:12:05.1234567 1234  5678  Agent           UpdateId = {11111111-2222-3333-4444-555555555555}.200",
+                "2024/03/10 10:12:05.1234567 1234  5678  DownloadManager Error occurred while downloading update 11111111-2222-3333-4444-555555555555; *FAILED* [80072EE2]",
+                "2024/03/10 10:12:05.1234567 1234  5678  Agent           Download call complete (succeeded = 0, succeeded with errors = 0, failed = 1, unaccounted = 0)",
+                "2024/03/10 10:12:05.1234567 1234  5678  Handler         MSI Transaction Error = 0x80070643, MSI Result = 0x80070643, MSI Action = InstallFiles",
+                "2024/03/10 10:12:05.1234567 1234  5678  Agent           Method failed for update 11111111-2222-3333-4444-555555555555, hrDeploy = 0x80070643",
+            ],
+        ),
+        (
+            "ccmexec.log",
+            &[
+                "<![LOG[Starting]LOG]!><time=\"10:12:04.123+000\" date=\"03-10-2024\" component=\"UpdatesDeploymentAgent\" context=\"\" type=\"1\" thread=\"1\" file=\"x.cpp:1\">",
+                "<![LOG[Update failed: the first line of a message",
+                "that spans lines]LOG]!><time=\"10:12:05.123+000\" date=\"03-10-2024\" component=\"UpdatesDeploymentAgent\" context=\"\" type=\"3\" thread=\"1\" file=\"x.cpp:1\">",
+            ],
+        ),
+    ];
+    for (name, lines) in cases {
+        let mut text = String::new();
+        for (i, l) in lines.iter().enumerate() {
+            // Lines no prefilter matches around each one; a format's own signature first.
+            for _ in 0..(i % 3) {
+                text.push_str(filler);
+                text.push_str("\r\n");
+            }
+            text.push_str(l);
+            text.push_str("\r\n");
+        }
+        let fast = diagnose(name, [text.as_bytes()]);
+        let reference = diagnose_with(Diagnoser::new().every_line(), name, [text.as_bytes()]);
+        assert_eq!(fast, reference, "{name}");
+        assert!(!fast.findings.is_empty(), "{name}: nothing found");
+    }
+}

@@ -112,7 +112,19 @@ fn cause_for(kind: u32, msg: &str, hr: Option<u32>) -> Option<&'static str> {
     None
 }
 
+/// Every line [`BurnLog`] acts on holds one of these: any error (`e000: `), the results it reads (i007, i199,
+/// i299, i319, i399), the variables it keeps (i000) and the OS line (i001). A superset: the line's own
+/// pattern still decides.
+const PREFILTER: &[&str] = &[
+    r"e[0-9]{3}:|i(?:007|199|299|319|399):",
+    r"WixBundle(?:Log_|Name)|Windows v",
+];
+
 impl super::LogReader for BurnLog {
+    fn prefilter(&self) -> Option<&'static [&'static str]> {
+        Some(PREFILTER)
+    }
+
     fn line(&mut self, line: &Line<'_>, out: &mut Output) {
         let p = patterns();
         let bytes = line.text.as_bytes();

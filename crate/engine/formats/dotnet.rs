@@ -89,7 +89,22 @@ fn text_of(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// Every line [`DotnetLog`] acts on holds one of these, ASCII-lowercased: a word of each line class (many
+/// are case-insensitive). A superset: the classes still decide.
+const PREFILTER_LOWERCASE: &[&str] = &[
+    // ERRORLOG, MESSAGE_ERROR, FINAL_FAILED, PACKAGE_FAILED, PREREQUISITE, HOTFIX_ERROR
+    r"fail|error|returned",
+    // RETURN_VALUE, EXIT_CODE, LOG_POINTER, PROCESS_EXIT, SUCCESS
+    r"installreturnvalue: |setup exit code - |msi log|log file: |exited with|exit code was|completed successfully",
+    // PREREQUISITE
+    r"blocking issue|blocker|does not meet",
+];
+
 impl super::LogReader for DotnetLog {
+    fn prefilter_lowercase(&self) -> Option<&'static [&'static str]> {
+        Some(PREFILTER_LOWERCASE)
+    }
+
     fn line(&mut self, line: &Line<'_>, out: &mut Output) {
         let bytes = line.text.as_bytes();
         let hits = classes().matches(bytes);

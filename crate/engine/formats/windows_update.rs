@@ -304,7 +304,36 @@ fn describe(h: u32) -> String {
     }
 }
 
+/// Every line [`WindowsUpdateLog`] acts on holds one of these: a literal of each line class (a superset: the
+/// classes still decide). Lines that keep state (a `Title = ` waiting for its `UpdateId = `, a download
+/// error waiting for its `Download call complete`) are line classes too, so they are all seen. Checked
+/// against handing every line to the reader by the chunking tests and the corpus.
+const PREFILTER: &[&str] = &[
+    // LOG_HISTORY, CALL_COMPLETE, HR_DEPLOY, RETURN_CODE, EXIT_CODE
+    r"LogHistory called| call complete \(succeeded = |hrDeploy = 0x|Return code is 0x|Exit code = 0x",
+    // CLASSIC_WARNING, REPORT_EVENT
+    r"WARNING: (?:Install failed|Download failed|Failed to synchronize|Failed to find updates|Uninstall failed|Search callback failed)|FATAL: |REPORT EVENT: \{",
+    // DOWNLOAD_ERROR, DOWNLOAD_OK, SUSPENDED
+    r"Error occurred while downloading update |updateId = |OnDownloadJobFailure - UUP update | download suspended",
+    // TITLE, UPDATE_ID, DESERIALIZED, OS_VERSION
+    r"Title = |UpdateId = |Deserialized installable update |OS ?Version ?=",
+    // EVENT_MESSAGE, SEARCH_OK, SELF_UPDATE_OK
+    r"Installation Failure: Windows failed to install|Installation Successful: Windows successfully installed| categories in search|Install of setup package ",
+];
+
+/// HANDLER, which is case-insensitive, as lowercase words.
+const PREFILTER_LOWERCASE: &[&str] =
+    &[r"transaction error = 0x|command line install completed\. return code = 0x"];
+
 impl LogReader for WindowsUpdateLog {
+    fn prefilter(&self) -> Option<&'static [&'static str]> {
+        Some(PREFILTER)
+    }
+
+    fn prefilter_lowercase(&self) -> Option<&'static [&'static str]> {
+        Some(PREFILTER_LOWERCASE)
+    }
+
     fn line(&mut self, line: &Line<'_>, out: &mut Output) {
         let bytes = line.text.as_bytes();
         let hits = classes().matches(bytes);
@@ -854,6 +883,11 @@ pub struct ReportingEventsLog {
 }
 
 impl LogReader for ReportingEventsLog {
+    /// A row matters only when its status field says `Success` or `Failure` (in any case).
+    fn prefilter_lowercase(&self) -> Option<&'static [&'static str]> {
+        Some(&["success|failure"])
+    }
+
     fn line(&mut self, line: &Line<'_>, out: &mut Output) {
         if let Some(r) = ReportRow::parse(line.text) {
             self.inner.report_row(&r, line, out);
@@ -884,6 +918,12 @@ fn cm_patterns() -> &'static (Regex, Regex) {
 }
 
 impl LogReader for CmTraceLog {
+    /// A line matters only when it opens or closes a message (a line in between a message's first and last
+    /// lines changes nothing).
+    fn prefilter(&self) -> Option<&'static [&'static str]> {
+        Some(&[r"<!\[LOG\[|\]LOG\]!>"])
+    }
+
     fn line(&mut self, line: &Line<'_>, out: &mut Output) {
         let bytes = line.text.as_bytes();
         let Some(close) = memchr::memmem::find(bytes, b"]LOG]!>") else {
