@@ -374,21 +374,25 @@ pub(crate) fn unknown(facts: &Facts) -> u8 {
 }
 
 /// Patterns that match, somewhere in the ASCII-lowercased line, every line [`learn_from_line`] can learn one
-/// of the `unknown` facts from (see [`unknown`]). The scanner searches a lowercased copy of the text with
-/// them: case-sensitive literals make a fast search, where the facts' own case-insensitive patterns would
-/// make a slow one.
-pub(crate) fn line_patterns(unknown: u8) -> Vec<&'static str> {
+/// of the `unknown` facts from (see [`unknown`]): the words, and apart the KB number's pattern. The scanner
+/// searches a lowercased copy of the text with them: case-sensitive literals make a fast search, where the
+/// facts' own case-insensitive patterns would make a slow one.
+///
+/// The search stops wherever the first four bytes of a literal occur (its first three when a literal is that
+/// short), so each literal starts with bytes that are rare in logs: `ows ` rather than `windows `, which
+/// every `C:\Windows\` path would stop. The KB number's pattern starts with three (`kb0`): it is searched
+/// on its own, so as not to cut every other literal to three bytes.
+pub(crate) fn line_patterns(unknown: u8) -> (Vec<&'static str>, Option<&'static str>) {
     let mut out = Vec::new();
-    if unknown & 1 != 0 {
-        // KB
-        out.push(r"kb ?[0-9]{6}");
-    }
+    // KB
+    let kb = (unknown & 1 != 0).then_some(r"kb ?[0-9]{6}");
     if unknown & 2 != 0 {
-        // WINDOWS_NAME, NT_VERSION
-        // Whole literals: `windows` alone would stop at every `c:\windows\` path.
+        // WINDOWS_NAME (`windows 10`, `windows® 7`, `windows(r) xp`); NT_VERSION, only the versions
+        // `windows_from_text` names (it reads the first version on a line, and a line whose first names none
+        // teaches nothing)
         out.extend([
-            r"windows |windows® |windows\(r\) ",
-            r"(?:5|6|10)\.[0-3]\.[0-9]{4}",
+            r"ows |ows® |ows\(r\) ",
+            r"(?:5\.[12]|6\.[0-3]|10\.0)\.[0-9]{4}",
         ]);
     }
     if unknown & 4 != 0 {
@@ -398,14 +402,17 @@ pub(crate) fn line_patterns(unknown: u8) -> Vec<&'static str> {
     if unknown & 8 != 0 {
         // PRODUCTS, in order
         out.extend([
-            r"kb50344|kb5057589|windows recovery environment|safe os dynamic update|winre",
+            r"kb50344|kb5057589|recovery environment|safe os dynamic update|winre",
             r"kb2267602|kb2461484|security intelligence update|definition update for|defender",
-            r"net framework|netfx3|iis-netfxextensibility|ndp[0-9]",
-            r"microsoft office|office 20|office update|outlook|excel|powerpoint|onenote",
+            // `netfx` covers `NetFx3` and `IIS-NetFxExtensibility`
+            r"net framework|netfx|ndp[0-9]",
+            // `office` covers `Microsoft Office`, `Office 2016`, `Office update`; `nenote` is OneNote (every
+            // `component` would stop `onen`)
+            r"office|outlook|excel|powerpoint|nenote",
             r"cumulative update|servicing stack update|security monthly quality rollup|feature update to windows",
         ]);
     }
-    out
+    (out, kb)
 }
 
 struct Patterns {

@@ -261,13 +261,14 @@ enum Filter {
     /// not compile).
     All,
     /// Lines where the reader's prefilter matches the text, or where `lower` (the reader's lowercase
-    /// prefilter and the patterns of the facts still `unknown`, see [`facts::unknown`]) matches the text
-    /// lowercased. With `every`, the reader (which has no prefilter) still gets every line; the facts only
-    /// the lines `lower` finds.
+    /// prefilter and the words of the facts still `unknown`, see [`facts::unknown`]) or `kb` (the KB
+    /// number's pattern, while the KB is unknown) matches the text lowercased. With `every`, the reader
+    /// (which has no prefilter) still gets every line; the facts only the lines `lower` and `kb` find.
     Search {
         every: bool,
         reader: Option<&'static Regex>,
         lower: Option<&'static Regex>,
+        kb: Option<&'static Regex>,
         unknown: u8,
     },
 }
@@ -277,20 +278,23 @@ impl Filter {
         let (cased, lowercase) = (reader.prefilter(), reader.prefilter_lowercase());
         let unknown = facts::unknown(known);
         let cased_regex = cased.map(compiled);
+        let (words, kb) = facts::line_patterns(unknown);
         let lower_patterns: Vec<&str> = lowercase
             .unwrap_or_default()
             .iter()
             .copied()
-            .chain(facts::line_patterns(unknown))
+            .chain(words)
             .collect();
         let lower_regex = (!lower_patterns.is_empty()).then(|| compiled(&lower_patterns));
-        match (cased_regex, lower_regex) {
+        let kb_regex = kb.map(|k| compiled(&[k]));
+        match (cased_regex, lower_regex, kb_regex) {
             // A pattern that does not compile (a bug, caught by a debug assertion): read every line.
-            (Some(None), _) | (_, Some(None)) => Filter::All,
-            (reader, lower) => Filter::Search {
+            (Some(None), _, _) | (_, Some(None), _) | (_, _, Some(None)) => Filter::All,
+            (reader, lower, kb) => Filter::Search {
                 every: cased.is_none() && lowercase.is_none(),
                 reader: reader.flatten(),
                 lower: lower.flatten(),
+                kb: kb.flatten(),
                 unknown,
             },
         }
@@ -322,12 +326,13 @@ fn compiled(patterns: &[&str]) -> Option<&'static Regex> {
     regex
 }
 
-/// The next candidate line's match, from the search of the text and the search of the lowercased text
-/// (`facts`, which also holds the reader's lowercase prefilter): a position, `NONE`
+/// The next candidate line's match, from the search of the text and the searches of the lowercased text
+/// (`facts`, which also holds the reader's lowercase prefilter, and `kb`): a position, `NONE`
 /// when a search found nothing more, `STALE` when it must search again.
 struct Candidates {
     reader: usize,
     facts: usize,
+    kb: usize,
 }
 
 const NONE: usize = usize::MAX;
@@ -338,6 +343,7 @@ impl Candidates {
         Candidates {
             reader: STALE,
             facts: STALE,
+            kb: STALE,
         }
     }
 
@@ -347,11 +353,13 @@ impl Candidates {
             Filter::All => {
                 self.reader = if at < text.len() { at } else { NONE };
                 self.facts = self.reader;
+                self.kb = self.reader;
             }
             Filter::Search {
                 every,
                 reader,
                 lower: lowered,
+                kb,
                 ..
             } => {
                 // Any byte of a match names its line (matches never cross a line end), so the search asks
@@ -370,13 +378,29 @@ impl Candidates {
                         .and_then(|f| f.shortest_match_at(lower, at))
                         .map_or(NONE, last_byte);
                 }
+                if self.kb < at || self.kb == STALE {
+                    self.kb = kb
+                        .and_then(|f| f.shortest_match_at(lower, at))
+                        .map_or(NONE, last_byte);
+                }
             }
         }
     }
 
     fn next(&self) -> Option<usize> {
-        let m = self.reader.min(self.facts);
+        let m = self.reader.min(self.lowered());
         (m < STALE).then_some(m)
+    }
+
+    /// The next match of the searches of the lowercased text: the next line that may teach a fact.
+    fn lowered(&self) -> usize {
+        self.facts.min(self.kb)
+    }
+
+    /// After the filter changed: the searches of the lowercased text must run again.
+    fn refilter(&mut self) {
+        self.facts = STALE;
+        self.kb = STALE;
     }
 }
 
@@ -489,8 +513,10 @@ impl FileScan {
         let format = self.format;
         let out = &mut self.out;
         self.lower.clear();
-        if let Filter::Search { lower: Some(_), .. } = self.filter {
-            self.lower.extend(bytes.iter().map(u8::to_ascii_lowercase));
+        if let Filter::Search { lower, kb, .. } = self.filter {
+            if lower.is_some() || kb.is_some() {
+                self.lower.extend(bytes.iter().map(u8::to_ascii_lowercase));
+            }
         }
         let mut pos = 0usize;
         let mut candidates = Candidates::new();
@@ -517,7 +543,7 @@ impl FileScan {
             if candidates.next().is_some_and(|m| m < next_pos) {
                 let first_new = out.findings.len();
                 // Only a line the lowercase search found can teach a fact still unknown.
-                if candidates.facts < next_pos {
+                if candidates.lowered() < next_pos {
                     let product = learns_product(format, &line);
                     facts::learn_from_log_line(line.text.as_bytes(), &mut out.facts, product);
                 }
@@ -539,7 +565,7 @@ impl FileScan {
                 if let Filter::Search { unknown, .. } = self.filter {
                     if facts::unknown(&out.facts) != unknown {
                         self.filter = Filter::new(&**reader, &out.facts);
-                        candidates.facts = STALE;
+                        candidates.refilter();
                     }
                 }
                 candidates.advance(&self.filter, bytes, &self.lower, next_pos);

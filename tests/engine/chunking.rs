@@ -368,6 +368,16 @@ fn stateful_lines_survive_the_prefilters() {
             ],
         ),
     ];
+    // Facts, in every case the search of the lowercased text must find (read as a CBS.log: the reader has a
+    // prefilter these lines do not match).
+    let facts: &[&str] = &[
+        "2024-03-10 10:12:00, Info                  CBS    Exec: Processing started.  Client: x, Session: 1_1, Package: Package_for_KB5034441~31bf3856ad364e35~amd64~~19041.3920.1.7, Rollback: 0",
+        "2024-03-10 10:12:00, Info                  CBS    Host: WINDOWS(R) SERVER 2008 R2 ENTERPRISE",
+        "2024-03-10 10:12:00, Info                  CBS    Version 6.1.7601 of the servicing stack",
+        "2024-03-10 10:12:00, Info                  CBS    Running NDP48-x86-x64-AllOS-ENU.exe for kb 4486153",
+        "2024-03-10 10:12:00, Error                 CBS    Failed to install. [HRESULT = 0x800f081f - CBS_E_SOURCE_MISSING]",
+    ];
+    let cases: Vec<(&str, &[&str])> = cases.iter().copied().chain([("CBS.log", facts)]).collect();
     for (name, lines) in cases {
         let mut text = String::new();
         for (i, l) in lines.iter().enumerate() {

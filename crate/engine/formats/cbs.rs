@@ -183,8 +183,8 @@ const PREFILTER: &[&str] = &[
     r"\(hr:0x8|HRESULT = 0x8|HRESULT=0x8|No providers were found that support the command|Failed validating command line|Failed to access the image folder",
     // SFC_CANNOT_REPAIR, SFC_REPAIRED, SFC_CANNOT_REPROJECT, SUCCESS
     r"\[SR\] (?:Cannot repair|Repair|Verify complete|Could not reproject)|The operation completed successfully|Ending TrustedInstaller finalization|CBS_S_SUCCESS|finalized\. Reboot required: ",
-    // STORE_CORRUPT, CHECKSUR_CORRUPT, CHECKSUR_MODE, CHECKSUR_RESULT, SESSION_STARTED
-    r"mark store corrupt|CBS_E_STORE_CORRUPTION|ERROR_SXS_COMPONENT_STORE_CORRUPT|\(p\)\t|\(f\)\t|Operation: Detect|Operation result: 0x|Exec: Processing started\.",
+    // The DISM command being run; STORE_CORRUPT, CHECKSUR_CORRUPT, CHECKSUR_MODE, CHECKSUR_RESULT, SESSION_STARTED
+    r"Executing command line: |mark store corrupt|CBS_E_STORE_CORRUPTION|ERROR_SXS_COMPONENT_STORE_CORRUPT|\(p\)\t|\(f\)\t|Operation: Detect|Operation result: 0x|Exec: Processing started\.",
 ];
 
 impl LogReader for CbsLog {

@@ -450,29 +450,9 @@ impl EventLog {
     }
 }
 
-/// Every line [`EventLog`] acts on holds one of these: the words of an event message ([`classify_line`]) and
-/// `Description:` (an error event from a setup source). A superset: the line classes still decide.
-const PREFILTER: &[&str] = &[
-    r"Installation Failure: |Installation Successful: |Restart Required: |Product: |Windows Installer |Windows Recovery Environment servicing failed| failed to be changed to the |Unable to Connect: |Description:",
-];
-
-/// The headers of an export (some case-insensitive), and every line the plain-text reader acts on (lines
-/// outside events go to it), ASCII-lowercased.
-const PREFILTER_LOWERCASE: &[&str] = &[
-    r"event type|level|source:|providername|event id:|id +:",
-    super::text::PREFILTER_LOWERCASE[0],
-    super::text::PREFILTER_LOWERCASE[1],
-];
-
+// No prefilter: lines outside events go to the plain-text reader, which reads the first lines of a text
+// whatever they say (a code typed on its own). Event exports are small.
 impl LogReader for EventLog {
-    fn prefilter(&self) -> Option<&'static [&'static str]> {
-        Some(PREFILTER)
-    }
-
-    fn prefilter_lowercase(&self) -> Option<&'static [&'static str]> {
-        Some(PREFILTER_LOWERCASE)
-    }
-
     fn line(&mut self, line: &Line<'_>, out: &mut Output) {
         let bytes = line.text.as_bytes();
         let (set, source, id, frst) = headers();

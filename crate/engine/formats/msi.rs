@@ -276,15 +276,16 @@ const PREFILTER: &[&str] = &[
     // TIMELINE_START and ACTION_ENDED in Chinese; ACTION_END_FAIL, translated: each ends in its word for
     // "value" and 3
     r"操作开始 |操作结束 |值 3。|値 3|wert 3|retour 3|renvoyée 3|devuelto 3|значение 3|hodnota 3|zwracana 3",
-    // ERROR_MESSAGE, DEBUG_ERROR, NOTE_ERROR (`Note: 1: 1721 `), PATCH (`Error 1612.`)
+    // ERROR_MESSAGE, DEBUG_ERROR, NOTE_ERROR (`Note: 1: 1721 `)
     r"Error [0-9]{4}|1: 1[0-9]{3} ",
     // CA_ERROR, CA_DECOY (`returned actual error code`, `FsRedirection returned`), CA_HOST, MANAGED
-    r"returned|Custom Action failed with code|InstallAssembly ended with return value|DDSet_Error|err:msi:|QuietExec|CPLog|CA: |xception",
+    r"returned|Custom Action failed with code|Assembly ended with return value|DDSet_Error|err:msi:|QuietExec|CPLog|CA: |xception",
     // FINAL, SUCCESS, TRANSLATED (`success or error status`, `completed successfully`, `translated to success`)
     r"MainEngineThread is returning|success",
-    // PRODUCT_PROP, WINDOWS_PROP, UNEXPECTED, PRODUCT_FAILED, PRODUCT_CODE
-    r"ProductName = |VersionNT = |WindowsBuild = |MsiWin32AssemblySupport = |unexpected error installing|failed\.|ProductCode",
-    r"PATCH SEQUENCER|local patch|atch ",
+    // PRODUCT_PROP, WINDOWS_PROP (`VersionNT = `), UNEXPECTED, PRODUCT_FAILED, PRODUCT_CODE
+    r"ProductName = |sionNT = |WindowsBuild = |MsiWin32AssemblySupport = |unexpected error installing|failed\.|ProductCode",
+    // PATCH (`Error 1612.` too)
+    r"PATCH SEQUENCER|local patch|1612|source is not available",
 ];
 
 impl super::LogReader for MsiLog {

@@ -109,21 +109,7 @@ fn classes() -> &'static RegexSet {
     })
 }
 
-/// Every line [`TextLog`] acts on holds one of these, ASCII-lowercased: the words of its line classes and of
-/// the error dialogs' texts ([`DIALOGS`]). Only the event reader, which hands lines outside events to a
-/// `TextLog`, uses it: pasted text is read whole, since joining hard-wrapped lines needs every line.
-pub(crate) const PREFILTER_LOWERCASE: &[&str] = &[
-    // FAIL, SUCCESS, PRODUCT_FAILED, PREREQUISITE ("fail"), SXS_MISSING (also "could not")
-    r"fail|error|unable|could not|couldn't|cannot|not installed|aborted|rolled back|rollback|success|succeeded|konnte nicht gefunden",
-    // DIALOGS not already named above
-    r"insufficient privileges|another installation is|installation source for this product|another program is being installed|invalid digital signature|did not finish as expected|sufficient privileges|called installfinalize|called runscript",
-];
-
 impl super::LogReader for TextLog {
-    fn prefilter_lowercase(&self) -> Option<&'static [&'static str]> {
-        Some(PREFILTER_LOWERCASE)
-    }
-
     fn line(&mut self, line: &Line<'_>, out: &mut Output) {
         let hits = classes().matches(line.text.as_bytes());
         let dialog = dialog_number(line.text.as_bytes());
