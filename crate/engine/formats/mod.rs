@@ -189,7 +189,10 @@ pub trait LogReader {
     /// not read. A superset is fine (the reader still tests each line); missing a line the reader needs is a
     /// bug. The patterns see the raw line, before [`paste::Pasted`] cleans it of quote marks, prefixes and
     /// JSON escapes: write plain words, without `^`, `$`, `\\` or `"`, and never match across a line end.
-    /// Prefer literals (`Return value`, `Error [0-9]{4}`): they make the pass a fast literal search.
+    /// Prefer literals (`Return value`, `Error [0-9]{4}`): they make the pass a fast literal search. The
+    /// search stops wherever the first four bytes of a literal occur, and slows down past 32 literals: start
+    /// each literal with bytes rare in the format's logs (`n start ` for `Action start `, which every
+    /// `Action: Local` line would stop), and let one literal cover several lines (`success`).
     /// `None` (the default) hands the reader every line.
     fn prefilter(&self) -> Option<&'static [&'static str]> {
         None
