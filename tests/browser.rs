@@ -8,6 +8,7 @@
 use gloo::timers::future::TimeoutFuture;
 use setup_triage::engine::{Answers, Diagnoser, Verdict};
 use setup_triage::web::App;
+use setup_triage::web::components::app::AppProps;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
@@ -78,7 +79,11 @@ async fn pasted_error_gives_the_dotnet_guide_after_one_question() {
     }
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
+    // No worker script is served here: the same job runs in the page.
+    let props = AppProps {
+        in_page: Some(setup_triage::worker::in_page),
+    };
+    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
 
     let area: HtmlTextAreaElement = wait_for(&root, "textarea#paste").await.unchecked_into();
     area.set_value("Error 0x80070643");
@@ -255,4 +260,109 @@ fn a_share_link_opens_the_same_guide_at_its_step_and_a_bad_one_says_why() {
         panic!("a damaged link opened")
     };
     assert!(e.to_string().contains("damaged"), "{e}");
+}
+
+/// The worker's job on a Blob of several pieces: the MSI log followed by 3 MiB of ordinary lines.
+fn big_msi_blob() -> (web_sys::Blob, u64) {
+    let mut bytes = msi_log_utf16();
+    let line = "MSI (s) (A4:B0) [10:21:09:114]: Executing op: FileCopy(SourceName=widgets.dll,DestName=widgets.dll,FileSize=40960)\r\n";
+    let line: Vec<u8> = line.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    while (bytes.len() as u64) < 3 * setup_triage::worker::CHUNK + 100 {
+        bytes.extend_from_slice(&line);
+    }
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&bytes[..]));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap();
+    (blob, bytes.len() as u64)
+}
+
+/// Runs the worker's job in the page on `blob`; `cancel_at_first_progress` stops it after the first piece.
+async fn run_job(
+    blob: web_sys::Blob,
+    cancel_at_first_progress: bool,
+) -> Vec<setup_triage::worker::Report> {
+    use setup_triage::worker::{Job, Report, Upload};
+    use std::cell::{Cell, RefCell};
+    use std::rc::Rc;
+    let reports = Rc::new(RefCell::new(Vec::new()));
+    let current = Rc::new(Cell::new(7));
+    let job = Job {
+        run: 7,
+        current: current.clone(),
+        report: {
+            let reports = reports.clone();
+            Rc::new(move |r: Report| {
+                if cancel_at_first_progress && matches!(r, Report::Progress { .. }) {
+                    current.set(8);
+                }
+                reports.borrow_mut().push(r);
+            })
+        },
+    };
+    let upload = Upload {
+        name: "MSI1935.LOG".into(),
+        blob,
+    };
+    job.diagnose(String::new(), vec![upload]).await;
+    Rc::try_unwrap(reports).ok().unwrap().into_inner()
+}
+
+#[wasm_bindgen_test]
+async fn worker_job_reads_a_blob_in_pieces_with_progress() {
+    use setup_triage::worker::Report;
+    let (blob, size) = big_msi_blob();
+    let reports = run_job(blob, false).await;
+    let reads: Vec<u64> = reports
+        .iter()
+        .filter_map(|r| match r {
+            Report::Progress { read, total, .. } => {
+                assert_eq!(*total, size);
+                Some(*read)
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(reads.windows(2).all(|w| w[0] < w[1]), "{reads:?}");
+    assert_eq!(
+        reads.last(),
+        Some(&size),
+        "the last report says all was read"
+    );
+    match reports.last() {
+        Some(Report::Done { run, diagnosis }) => {
+            assert_eq!(*run, 7);
+            assert_eq!(diagnosis.root_cause.as_ref().map(|f| f.line), Some(18));
+            assert_eq!(diagnosis.files[0].bytes, size);
+        }
+        other => panic!("ended with {other:?}"),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn worker_job_stops_at_the_next_piece_when_cancelled() {
+    use setup_triage::worker::{CHUNK, Report};
+    let (blob, _) = big_msi_blob();
+    let reports = run_job(blob, true).await;
+    assert!(
+        matches!(reports.last(), Some(Report::Cancelled { run: 7 })),
+        "{reports:?}"
+    );
+    // One piece read, then nothing more.
+    let progress: Vec<_> = reports
+        .iter()
+        .filter(|r| matches!(r, Report::Progress { .. }))
+        .collect();
+    assert_eq!(progress.len(), 1, "{reports:?}");
+    assert!(matches!(progress[0], Report::Progress { read, .. } if *read == CHUNK));
+}
+
+#[wasm_bindgen_test]
+fn time_left_is_said_once_the_pace_is_known() {
+    use setup_triage::web::components::progress_bar::time_left;
+    assert_eq!(time_left(100.0, 10, 100), None, "too early to tell");
+    assert_eq!(time_left(1000.0, 0, 100), None);
+    assert_eq!(time_left(1000.0, 100, 900).as_deref(), Some("9 seconds"));
+    assert_eq!(
+        time_left(1000.0, 100, 100_000).as_deref(),
+        Some("17 minutes")
+    );
 }

@@ -15,17 +15,32 @@ use crate::web::components::question_card::QuestionCard;
 use crate::web::components::result_summary::ResultSummary;
 use crate::web::components::share_panel::SharePanel;
 use crate::web::hooks::use_share_link::is_share_fragment;
+use crate::web::hooks::use_diagnose::InPage;
 use crate::web::hooks::{
     compose, page_base, saved_text, use_diagnose, use_saved_progress, use_session_text,
     use_share_link, use_window_drop,
 };
 use crate::web::state::{Action, AppState, Origin, Reading};
 
+#[derive(Properties, Default)]
+pub struct AppProps {
+    /// Diagnose in the page instead of the Web Worker (the browser tests: see `use_diagnose::InPage`).
+    #[prop_or_default]
+    pub in_page: Option<InPage>,
+}
+
+impl PartialEq for AppProps {
+    // Function addresses are not comparable; whether there is one is all that changes the page.
+    fn eq(&self, other: &Self) -> bool {
+        self.in_page.is_some() == other.in_page.is_some()
+    }
+}
+
 #[component]
-pub fn App() -> Html {
+pub fn App(props: &AppProps) -> Html {
     let state = use_reducer(|| AppState::new(saved_text()));
     use_session_text(state.text.clone());
-    let (on_diagnose, on_cancel) = use_diagnose(state.clone());
+    let (on_diagnose, on_cancel) = use_diagnose(state.clone(), props.in_page);
     use_saved_progress(
         state.diagnosis.clone(),
         state.answers.clone(),

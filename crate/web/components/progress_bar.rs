@@ -1,4 +1,5 @@
-//! Progress of reading the input, with a button that stops it.
+//! Progress of reading the input (bytes read, and the time left once the pace is known), with a button that
+//! stops it.
 
 use yew::prelude::*;
 
@@ -14,6 +15,10 @@ pub struct ProgressBarProps {
 pub fn ProgressBar(props: &ProgressBarProps) -> Html {
     let total = props.total.max(1);
     let percent = (props.read.min(total) * 100 / total) as u32;
+    // When this reading started showing, and how much was read then: the pace since gives the time left.
+    let start = use_mut_ref(|| (now_ms(), props.read));
+    let (t0, read0) = *start.borrow();
+    let left = time_left(now_ms() - t0, props.read.saturating_sub(read0), total.saturating_sub(props.read));
     let on_cancel = {
         let cb = props.on_cancel.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
@@ -23,11 +28,34 @@ pub fn ProgressBar(props: &ProgressBarProps) -> Html {
             <label for="read-progress">
                 { if props.file.is_empty() { "Reading…".to_string() } else { format!("Reading {}…", props.file) } }
                 { format!(" {} of {}", size(props.read), size(props.total)) }
+                <span class="time-left">{ left.map(|s| format!(", about {s} left")).unwrap_or_default() }</span>
             </label>
             <progress id="read-progress" max="100" value={percent.to_string()}>{ format!("{percent}%") }</progress>
             <button type="button" onclick={on_cancel}>{ "Stop" }</button>
         </div>
     }
+}
+
+/// Milliseconds since the page opened.
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_default()
+}
+
+/// The time left, in words, once at least half a second and some bytes give the pace; none before.
+pub fn time_left(elapsed_ms: f64, read: u64, left: u64) -> Option<String> {
+    if elapsed_ms < 500.0 || read == 0 {
+        return None;
+    }
+    let secs = (left as f64 * elapsed_ms / read as f64 / 1000.0).ceil() as u64;
+    Some(match secs {
+        0..=1 => "a second".to_string(),
+        2..=59 => format!("{secs} seconds"),
+        60..=119 => "a minute".to_string(),
+        _ => format!("{} minutes", secs.div_ceil(60)),
+    })
 }
 
 /// A byte count for people.

@@ -1,40 +1,55 @@
-//! Reads the pasted text and the chosen files into the engine, chunk by chunk, and reports progress.
-//! Files are read with `Blob.slice` in pieces: a big log is never held whole, and nothing is uploaded.
+//! Hands the pasted text and the chosen files to the Web Worker (crate/worker/), and turns its reports into
+//! progress, the diagnosis or a message. The page itself never reads or scans: it stays responsive however
+//! big the file, and its own WebAssembly carries no log reader. The worker is started on the first diagnosis
+//! (the first view does not load it) and serves every diagnosis after that.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
-use js_sys::Uint8Array;
-use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::{JsFuture, spawn_local};
-use web_sys::File;
+use gloo_worker::{Spawnable, WorkerBridge};
 use yew::prelude::*;
 
-use crate::engine::{Answers, Diagnoser};
 use crate::web::hooks::use_saved_progress::saved_case;
 use crate::web::state::{Action, AppState};
+use crate::worker::{Job, LogWorker, Report, Request, SCRIPT, Structured, Upload};
 
-/// How much of a file is read at a time.
-pub const CHUNK: u64 = 1 << 20;
+pub use crate::worker::{CHUNK, PASTE_NAME};
 
-/// The name the pasted text goes by in findings.
-pub const PASTE_NAME: &str = "pasted text";
+/// Runs a job in the page instead of the worker: for the browser tests, which have no worker script to load.
+/// `crate::worker::in_page` is the one to pass; the page's own binary never names it, so it stays small.
+pub type InPage = fn(Job, String, Vec<Upload>) -> Pin<Box<dyn Future<Output = ()>>>;
 
-/// Returns `(diagnose, cancel)`. Diagnose reads the current text and files; cancel stops a reading in progress.
+/// Returns `(diagnose, cancel)`. Diagnose sends the current text and files to the worker; cancel stops the
+/// job (the worker stops before its next piece) and tells the person at once.
 #[hook]
-pub fn use_diagnose(state: UseReducerHandle<AppState>) -> (Callback<()>, Callback<()>) {
-    // Each run gets a number; a run stops as soon as the current number is no longer its own.
-    let run = use_mut_ref(|| Rc::new(Cell::new(0u32)));
+pub fn use_diagnose(
+    state: UseReducerHandle<AppState>,
+    in_page: Option<InPage>,
+) -> (Callback<()>, Callback<()>) {
+    // Each run gets a number; reports of any other run are dropped.
+    let run = use_mut_ref(|| Rc::new(Cell::new(0u32))).borrow().clone();
+    let bridge: Rc<RefCell<Option<WorkerBridge<LogWorker>>>> =
+        use_mut_ref(|| Rc::new(RefCell::new(None))).borrow().clone();
 
     let diagnose = {
         let state = state.clone();
-        let run = run.borrow().clone();
+        let run = run.clone();
+        let bridge = bridge.clone();
         Callback::from(move |()| {
             if state.busy() {
                 return;
             }
             let text = state.text.clone();
-            let files = state.files.clone();
+            let files: Vec<Upload> = state
+                .files
+                .iter()
+                .map(|f| Upload {
+                    name: f.name(),
+                    blob: f.clone().into(),
+                })
+                .collect();
             if text.trim().is_empty() && files.is_empty() {
                 state.dispatch(Action::Fail(
                     "There is nothing to diagnose yet: paste an error message or some log text, or choose a log file."
@@ -42,49 +57,51 @@ pub fn use_diagnose(state: UseReducerHandle<AppState>) -> (Callback<()>, Callbac
                 ));
                 return;
             }
-            let id = run.get().wrapping_add(1);
+            let id = run.get().wrapping_add(1) & 0x7fff_ffff;
             run.set(id);
-            let total = text.len() as u64 + files.iter().map(|f| f.size() as u64).sum::<u64>();
+            let total =
+                text.len() as u64 + files.iter().map(|f| f.blob.size() as u64).sum::<u64>();
             state.dispatch(Action::Started { total });
-            let state = state.clone();
-            let run = run.clone();
-            spawn_local(async move {
-                let mut d = Diagnoser::new();
-                let mut done = 0u64;
-                if !text.trim().is_empty() {
-                    d.add_file(PASTE_NAME, text.as_bytes());
-                    done += text.len() as u64;
-                }
-                for file in &files {
-                    let name = file.name();
-                    d.begin(&name);
-                    match read_file(file, &mut d, &state, &run, id, &mut done, total).await {
-                        Ok(true) => {}
-                        Ok(false) => return, // cancelled; the cancel already told the state
-                        Err(why) => {
-                            state.dispatch(Action::Stopped(format!(
-                                "Could not read \"{name}\": {why}. Nothing you typed was lost; remove the file or choose it again."
-                            )));
-                            return;
-                        }
-                    }
-                    d.end();
-                }
-                if run.get() == id {
-                    let d = d.finish(&Answers::new());
-                    let saved = saved_case(&d);
-                    state.dispatch(Action::Finished(Box::new(d), saved));
-                }
+            let report: Rc<dyn Fn(Report)> = {
+                let state = state.clone();
+                let run = run.clone();
+                Rc::new(move |r| on_report(&state, &run, r))
+            };
+            if let Some(in_page) = in_page {
+                let job = Job {
+                    run: id,
+                    current: run.clone(),
+                    report,
+                };
+                wasm_bindgen_futures::spawn_local(in_page(job, text, files));
+                return;
+            }
+            let mut bridge = bridge.borrow_mut();
+            let bridge = bridge.get_or_insert_with(|| {
+                LogWorker::spawner()
+                    .callback(move |r| report(r))
+                    .encoding::<Structured>()
+                    .as_module(false)
+                    .with_loader(true)
+                    .spawn(SCRIPT)
+            });
+            bridge.send(Request::Diagnose {
+                run: id,
+                text,
+                files,
             });
         })
     };
 
     let cancel = {
         let state = state.clone();
-        let run = run.borrow().clone();
         Callback::from(move |()| {
             if state.busy() {
-                run.set(run.get().wrapping_add(1));
+                let stopped = run.get();
+                run.set(stopped.wrapping_add(1) & 0x7fff_ffff);
+                if let Some(bridge) = bridge.borrow().as_ref() {
+                    bridge.send(Request::Cancel { run: stopped });
+                }
                 state.dispatch(Action::Stopped(
                     "Stopped. Nothing was diagnosed; your text and files are still here.".into(),
                 ));
@@ -95,55 +112,23 @@ pub fn use_diagnose(state: UseReducerHandle<AppState>) -> (Callback<()>, Callbac
     (diagnose, cancel)
 }
 
-/// Feeds one file to the engine in chunks. `Ok(false)` when the run was cancelled.
-async fn read_file(
-    file: &File,
-    d: &mut Diagnoser,
-    state: &UseReducerHandle<AppState>,
-    run: &Rc<Cell<u32>>,
-    id: u32,
-    done: &mut u64,
-    total: u64,
-) -> Result<bool, String> {
-    let size = file.size() as u64;
-    let name = file.name();
-    let mut at = 0u64;
-    while at < size {
-        if run.get() != id {
-            return Ok(false);
-        }
-        let end = (at + CHUNK).min(size);
-        let slice = file
-            .slice_with_f64_and_f64(at as f64, end as f64)
-            .map_err(describe)?;
-        let buffer = JsFuture::from(slice.array_buffer())
-            .await
-            .map_err(describe)?;
-        let bytes = Uint8Array::new(&buffer).to_vec();
-        if bytes.is_empty() {
-            return Err("the browser returned no data".into());
-        }
-        d.feed(&bytes);
-        at += bytes.len() as u64;
-        *done += bytes.len() as u64;
-        if run.get() != id {
-            return Ok(false);
-        }
-        state.dispatch(Action::Progress {
-            file: name.clone(),
-            read: *done,
-            total,
-        });
+/// A report of the worker, for the state: only the current run's count.
+fn on_report(state: &UseReducerHandle<AppState>, run: &Cell<u32>, report: Report) {
+    if report.run() != run.get() {
+        return;
     }
-    Ok(run.get() == id)
-}
-
-/// A JavaScript error as one readable phrase.
-fn describe(e: JsValue) -> String {
-    js_sys::Error::from(e)
-        .message()
-        .as_string()
-        .map(|m| m.trim().trim_end_matches('.').to_string())
-        .filter(|m| !m.is_empty())
-        .unwrap_or_else(|| "the browser could not read it".into())
+    match report {
+        Report::Progress {
+            file, read, total, ..
+        } => state.dispatch(Action::Progress { file, read, total }),
+        Report::Done { diagnosis, .. } => {
+            let saved = saved_case(&diagnosis);
+            state.dispatch(Action::Finished(diagnosis, saved));
+        }
+        Report::Unreadable { file, why, .. } => state.dispatch(Action::Stopped(format!(
+            "Could not read \"{file}\": {why}. Nothing you typed was lost; remove the file or choose it again."
+        ))),
+        // The page said "Stopped" when the person asked.
+        Report::Cancelled { .. } => {}
+    }
 }
