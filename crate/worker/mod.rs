@@ -70,9 +70,15 @@ pub enum Report {
         diagnosis: Box<Diagnosis>,
     },
     /// A file could not be read: `file` and the browser's reason.
-    Unreadable { run: u32, file: String, why: String },
+    Unreadable {
+        run: u32,
+        file: String,
+        why: String,
+    },
     /// The job stopped at the page's request.
-    Cancelled { run: u32 },
+    Cancelled {
+        run: u32,
+    },
 }
 
 impl Report {
@@ -96,7 +102,8 @@ impl Codec for Structured {
     }
 
     fn decode<O: for<'de> Deserialize<'de>>(input: JsValue) -> O {
-        serde_wasm_bindgen::from_value(input).expect_throw("a worker message that cannot be decoded")
+        serde_wasm_bindgen::from_value(input)
+            .expect_throw("a worker message that cannot be decoded")
     }
 }
 

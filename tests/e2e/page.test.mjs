@@ -57,6 +57,11 @@ test('the KB979906 message gives the .NET guide directly, and the fix loop walks
   await page.click('button[type=submit]');
   const first = page.locator('ol.steps > li.step').first();
   await first.waitFor();
+  // The first diagnosis starts the worker (its loader, script and wasm, from the page's own origin); after
+  // that, nothing more is asked of the network.
+  assert.deepEqual(requests.slice(loaded.length).map((u) => new URL(u).pathname.replace(/.*\//, '')),
+    ['worker_loader.js', 'worker.js', 'worker_bg.wasm']);
+  loaded.push(...requests.slice(loaded.length));
   assert.equal(await first.locator('h3').textContent(), FIRST_DOTNET_STEP);
   assert.equal(await page.locator('fieldset.question', { hasText: 'What were you installing' }).count(), 0);
   assert.match(await page.locator('.result').textContent(), /KB979906/);

@@ -18,7 +18,11 @@ pub fn ProgressBar(props: &ProgressBarProps) -> Html {
     // When this reading started showing, and how much was read then: the pace since gives the time left.
     let start = use_mut_ref(|| (now_ms(), props.read));
     let (t0, read0) = *start.borrow();
-    let left = time_left(now_ms() - t0, props.read.saturating_sub(read0), total.saturating_sub(props.read));
+    let left = time_left(
+        now_ms() - t0,
+        props.read.saturating_sub(read0),
+        total.saturating_sub(props.read),
+    );
     let on_cancel = {
         let cb = props.on_cancel.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))

@@ -59,9 +59,16 @@ pub fn use_diagnose(
             }
             let id = run.get().wrapping_add(1) & 0x7fff_ffff;
             run.set(id);
-            let total =
-                text.len() as u64 + files.iter().map(|f| f.blob.size() as u64).sum::<u64>();
+            let total = text.len() as u64 + files.iter().map(|f| f.blob.size() as u64).sum::<u64>();
             state.dispatch(Action::Started { total });
+            // The first file's name at once: the worker may take a moment to start.
+            if let Some(first) = files.first() {
+                state.dispatch(Action::Progress {
+                    file: first.name.clone(),
+                    read: 0,
+                    total,
+                });
+            }
             let report: Rc<dyn Fn(Report)> = {
                 let state = state.clone();
                 let run = run.clone();

@@ -1,0 +1,86 @@
+// End to end: a big log is read and scanned in the Web Worker: the bar moves, the page answers while the
+// worker works, Stop really stops, and the same worker then diagnoses the file (and a second one) to the end.
+// The log (about 40 MB of UTF-16, generated here, never committed) ends with a real MSI failure.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openSync, writeSync, closeSync, rmSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch, startServer, openPage, msiLogUtf16 } from './helpers.mjs';
+
+let browser, server, dir, big;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+  dir = mkdtempSync(join(tmpdir(), 'setup-triage-worker-'));
+  big = join(dir, 'big-MSI1935.LOG');
+  // The fixture's lines first (its cause is line 18), then ordinary file copies up to about 40 MB.
+  const fd = openSync(big, 'w');
+  writeSync(fd, msiLogUtf16());
+  const line = Buffer.from('MSI (s) (A4:B0) [10:21:09:114]: Executing op: FileCopy(SourceName=widgets.dll,DestName=widgets.dll,FileSize=40960)\r\n', 'utf16le');
+  const block = Buffer.alloc(line.length * 10000, line);
+  for (let i = 0; i < 18; i++) writeSync(fd, block);
+  closeSync(fd);
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/// The bar's value now (0 to 100), or -1 once it is gone.
+async function barValue(page) {
+  return page.evaluate(() => {
+    const bar = document.querySelector('progress#read-progress');
+    return bar ? Number(bar.value) : -1;
+  });
+}
+
+test('a big log: the bar moves, the page answers, Stop stops, and the same worker then finishes it', async () => {
+  const { context, page, requests, errors } = await openPage(browser, server.url);
+  try {
+    await page.setInputFiles('#file-input', big);
+    await page.setInputFiles('#file-input', { name: 'second.log', mimeType: 'text/plain', buffer: Buffer.from('Error 0x80070643\n') });
+    await page.locator('.file-list li', { hasText: 'second.log' }).waitFor();
+
+    // First run: watch the bar move, check the page answers, then stop.
+    await page.click('button[type=submit]');
+    await page.locator('progress#read-progress').waitFor();
+    await page.waitForFunction(() => Number(document.querySelector('progress#read-progress')?.value) > 0);
+    const early = await barValue(page);
+    // The main thread is free: a timer set now runs almost at once (a page scanning on its own thread would
+    // hold it for the length of a piece or more). Generous bound: this is about freezing, not speed.
+    const delay = await page.evaluate(() => new Promise((r) => { const t = performance.now(); setTimeout(() => r(performance.now() - t), 0); }));
+    assert.ok(delay < 1000, `a timer waited ${delay} ms`);
+    // Typing still works while the worker reads.
+    await page.fill('textarea#paste', 'typed while reading');
+    assert.equal(await page.inputValue('textarea#paste'), 'typed while reading');
+    assert.match(await page.locator('.progress label').textContent(), /Reading big-MSI1935\.LOG… [0-9.]+ MB of [0-9.]+ MB/);
+    await page.waitForFunction((v) => Number(document.querySelector('progress#read-progress')?.value) > v, early);
+    await page.click('.progress button:has-text("Stop")');
+    await page.locator('.error', { hasText: 'Stopped' }).waitFor();
+    assert.equal(await barValue(page), -1);
+    assert.equal(await page.locator('.evidence').count(), 0);
+
+    // The worker really stopped: no result turns up later.
+    await page.waitForTimeout(1500);
+    assert.equal(await page.locator('.evidence').count(), 0);
+
+    // Second run, same worker: both files, one after the other, to the end.
+    await page.fill('textarea#paste', '');
+    await page.click('button[type=submit]');
+    const caption = page.locator('.evidence figcaption');
+    await caption.waitFor({ timeout: 120000 });
+    assert.equal(await caption.textContent(), 'big-MSI1935.LOG, line 18');
+    assert.equal(await barValue(page), -1);
+    const files = await page.locator('details.files li').allTextContents();
+    assert.equal(files.length, 2, files.join(' | '));
+    assert.match(files[0], /^big-MSI1935\.LOG: /);
+    assert.match(files[1], /^second\.log: /);
+    // The worker was loaded once, on the first diagnosis.
+    assert.equal(requests.filter((u) => u.endsWith('/worker_bg.wasm')).length, 1);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
