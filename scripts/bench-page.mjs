@@ -1,0 +1,225 @@
+// The page's half of the benchmark: scripts/bench.sh calls it; alone:
+//   node scripts/bench-page.mjs [--native FILE=SECONDS]... [--big FILE] [LOG...]
+// Needs a release build in dist/ (trunk build --release) and playwright-core in .tools/ (scripts/setup.sh).
+//
+// In headless Chromium (/usr/bin/chromium) against dist/ served on 127.0.0.1, it measures and prints:
+// - the page weight: every file the first view loads (before any file is chosen), raw and brotli, and the
+//   worker's files, which load on the first diagnosis;
+// - the first render: milliseconds from navigation to the first paint with the app on screen;
+// - for each LOG: the time from choosing it (Diagnose) to the guide, once with a cold worker and once warm;
+//   the longest main-thread task while scanning (PerformanceObserver 'longtask', which reports tasks over
+//   50 ms) and the longest a 10 ms timer waited; the page's JS heap growth (performance.memory, precise),
+//   and the renderer process's resident memory growth (page and worker together, from /proc);
+// - with --big FILE (1 GB): the bar moving, Stop, and a full run to the guide.
+// The figures go to bench-out/page-figures.md. These are measurements: nothing here fails on a timing.
+import { createRequire } from 'node:module';
+import { spawn, execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join, dirname, basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants } from 'node:zlib';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(ROOT, '.tools', 'package.json'));
+const { chromium } = require('playwright-core');
+
+const args = process.argv.slice(2);
+const native = {};
+const logs = [];
+let big = null;
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--native') {
+    const [f, s] = args[++i].split('=');
+    native[basename(f)] = Number(s);
+  } else if (args[i] === '--big') big = args[++i];
+  else logs.push(args[i]);
+}
+
+const DIST = join(ROOT, 'dist');
+const brotli = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+const kb = (n) => (n / 1000).toFixed(1); // KB = 1000 bytes, as the targets are stated
+const mb = (n) => (n / 1048576).toFixed(1);
+
+function startServer() {
+  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'static-server.mjs'), DIST, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      const m = /listening on (http:\/\/\S+)/.exec(String(d));
+      if (m) resolve({ url: m[1], stop: () => child.kill('SIGTERM') });
+    });
+    child.on('exit', (code) => reject(new Error(`static server exited with ${code}`)));
+  });
+}
+
+// Resident memory (KB) of Chromium's renderer processes: the page and its worker live in one.
+function rendererRssKb() {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((p) => /^[0-9]+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.includes('chromium') || !cmd.includes('--type=renderer')) continue;
+      const m = /VmRSS:\s+([0-9]+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) total = Math.max(total, Number(m[1]));
+    } catch {}
+  }
+  return total;
+}
+
+// Installed before the page's own scripts: long tasks, timer lateness, the app's first paint.
+const PROBE = () => {
+  window.__longTasks = [];
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push([e.startTime, e.duration]); })
+    .observe({ type: 'longtask', buffered: true });
+  window.__lag = 0;
+  let expected = performance.now() + 10;
+  setInterval(() => {
+    const now = performance.now();
+    window.__lag = Math.max(window.__lag, now - expected);
+    expected = now + 10;
+  }, 10);
+  new MutationObserver((_, obs) => {
+    if (document.getElementById('paste')) {
+      obs.disconnect();
+      requestAnimationFrame(() => setTimeout(() => { window.__appPaint = performance.now(); }, 0));
+    }
+  }).observe(document, { childList: true, subtree: true });
+};
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'],
+});
+const server = await startServer();
+const out = [];
+const say = (line = '') => { console.log(line); out.push(line); };
+
+async function freshPage() {
+  const context = await browser.newContext();
+  await context.addInitScript(PROBE);
+  const page = await context.newPage();
+  const loaded = [];
+  page.on('requestfinished', (r) => loaded.push(new URL(r.url()).pathname));
+  await page.goto(server.url);
+  await page.locator('textarea#paste').waitFor();
+  await page.waitForFunction(() => window.__appPaint !== undefined);
+  await page.waitForLoadState('networkidle');
+  return { context, page, loaded };
+}
+
+try {
+  // --- Page weight and first render ------------------------------------------------------------------------
+  const { context, page, loaded } = await freshPage();
+  const paint = await page.evaluate(() => ({
+    app: window.__appPaint,
+    fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
+    wasm: performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm')).map((e) => e.responseEnd)[0],
+  }));
+  const first = [...new Set(loaded)].map((p) => decodeURIComponent(p.replace(/^\//, '')) || 'index.html');
+  const worker = readdirSync(DIST).filter((f) => f.startsWith('worker'));
+  const row = (f) => { const b = readFileSync(join(DIST, f)); return [f, b.length, brotli(b)]; };
+  const firstRows = first.map(row);
+  const workerRows = worker.map(row);
+  const sum = (rows, i) => rows.reduce((a, r) => a + r[i], 0);
+  say('## Page weight');
+  say();
+  say('| file | loaded | raw KB | brotli KB |');
+  say('|---|---|---:|---:|');
+  for (const [f, raw, br] of firstRows) say(`| ${f} | first view | ${kb(raw)} | ${kb(br)} |`);
+  say(`| **first view, total** | | **${kb(sum(firstRows, 1))}** | **${kb(sum(firstRows, 2))}** |`);
+  for (const [f, raw, br] of workerRows) say(`| ${f} | first diagnosis | ${kb(raw)} | ${kb(br)} |`);
+  say(`| **worker, total** | | **${kb(sum(workerRows, 1))}** | **${kb(sum(workerRows, 2))}** |`);
+  say();
+  say('Targets: first view at most 200 KB brotli; the worker at most 200 KB brotli.');
+  say();
+  say(`First render (localhost): the app painted ${paint.app.toFixed(0)} ms after navigation ` +
+      `(first contentful paint, the loading message: ${paint.fcp?.toFixed(0)} ms; wasm fetched at ${paint.wasm?.toFixed(0)} ms). Target: 100 ms.`);
+  say();
+  await context.close();
+
+  // --- Scanning --------------------------------------------------------------------------------------------
+  // Chooses FILE, presses Diagnose, waits for the guide; returns the figures of that run.
+  async function diagnose(page, file) {
+    await page.setInputFiles('#file-input', file);
+    await page.evaluate(() => { window.__longTasks = []; window.__lag = 0; });
+    const heap0 = await page.evaluate(() => performance.memory.usedJSHeapSize);
+    const rss0 = rendererRssKb();
+    let heapPeak = heap0, rssPeak = rss0;
+    const t0 = Date.now();
+    await page.click('button[type=submit]');
+    // The guide of this run: the bar came and went, and a result is shown.
+    const done = page.locator('progress#read-progress').waitFor({ timeout: 5000 }).catch(() => {})
+      .then(() => page.waitForFunction(() => !document.querySelector('progress#read-progress') && document.getElementById('result-title'),
+        null, { timeout: 600000, polling: 20 }));
+    let finished = false;
+    done.then(() => { finished = true; }, () => { finished = true; });
+    while (!finished) {
+      heapPeak = Math.max(heapPeak, await page.evaluate(() => performance.memory.usedJSHeapSize).catch(() => 0));
+      rssPeak = Math.max(rssPeak, rendererRssKb());
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await done;
+    const seconds = (Date.now() - t0) / 1000;
+    const { longest, lag } = await page.evaluate(() => ({
+      longest: window.__longTasks.reduce((a, [, d]) => Math.max(a, d), 0),
+      lag: window.__lag,
+    }));
+    // Clear the chosen file for the next run.
+    await page.click('.file-list button:has-text("Remove")');
+    return { seconds, longest, lag, heap: (heapPeak - heap0), rss: (rssPeak - rss0) * 1024 };
+  }
+
+  if (logs.length) {
+    say('## Diagnosing in the page');
+    say();
+    say('| file | MB | to the guide, cold worker s | warm s | native CLI s | page ÷ native (warm) | longest main-thread task ms | longest timer wait ms | page JS heap growth MB | renderer RSS growth MB |');
+    say('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const file of logs) {
+      const { context, page } = await freshPage();
+      const cold = await diagnose(page, file);
+      const warm = await diagnose(page, file);
+      const n = native[basename(file)];
+      const longest = Math.max(cold.longest, warm.longest);
+      say(`| ${basename(file)} | ${mb(statSync(file).size)} | ${cold.seconds.toFixed(2)} | ${warm.seconds.toFixed(2)} | ${n ? n.toFixed(2) : 'n/a'} | ` +
+          `${n ? (warm.seconds / n).toFixed(1) + '×' : 'n/a'} | ${longest ? longest.toFixed(0) : 'none over 50'} | ${Math.max(cold.lag, warm.lag).toFixed(0)} | ` +
+          `${mb(Math.max(cold.heap, warm.heap))} | ${mb(Math.max(cold.rss, warm.rss))} |`);
+      await context.close();
+    }
+    say();
+    say('Targets: at most 3× the native CLI; no main-thread task over 50 ms while scanning; heap growth under 64 MB for 1 GB.');
+    say();
+  }
+
+  // --- 1 GB: moving bar, Stop, and to the end --------------------------------------------------------------
+  if (big) {
+    const { context, page } = await freshPage();
+    await page.setInputFiles('#file-input', big);
+    await page.click('button[type=submit]');
+    const values = [];
+    const t0 = Date.now();
+    for (let i = 0; i < 6; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      values.push(await page.evaluate(() => Number(document.querySelector('progress#read-progress')?.value ?? -1)));
+    }
+    const label = await page.locator('.progress label').textContent();
+    await page.click('.progress button:has-text("Stop")');
+    await page.locator('.error', { hasText: 'Stopped' }).waitFor();
+    const stopped = (Date.now() - t0) / 1000;
+    await page.click('.file-list button:has-text("Remove")');
+    const full = await diagnose(page, big);
+    say(`## ${mb(statSync(big).size)} MB log in the page`);
+    say();
+    say(`Bar while reading (every 0.5 s, percent): ${values.join(', ')}; label: "${label.trim()}"; Stop pressed after ${stopped.toFixed(1)} s, stopped.`);
+    say(`Then the whole file to the guide: ${full.seconds.toFixed(1)} s; longest main-thread task ${full.longest ? full.longest.toFixed(0) + ' ms' : 'none over 50 ms'}; ` +
+        `longest timer wait ${full.lag.toFixed(0)} ms; page JS heap growth ${mb(full.heap)} MB; renderer RSS growth ${mb(full.rss)} MB (target: under 64 MB).`);
+    say();
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  server.stop();
+}
+
+mkdirSync(join(ROOT, 'bench-out'), { recursive: true });
+writeFileSync(join(ROOT, 'bench-out', 'page-figures.md'),
+  `# The page's figures\n\nCommand: \`node scripts/bench-page.mjs ${args.join(' ')}\` (${new Date().toISOString().slice(0, 10)}), headless Chromium ${execFileSync('/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim()}.\n\n${out.join('\n')}\n`);
