@@ -27,6 +27,34 @@ const KB_FILES: &[(&str, &str)] = &[
     ("installer.toml", include_str!("kb/installer.toml")),
 ];
 
+/// The same files compiled to JSON by build.rs: what [`kb`] reads, so that no TOML parser ships in the page.
+const KB_COMPILED: &[(&str, &str)] = &[
+    (
+        "sources.toml",
+        include_str!(concat!(env!("OUT_DIR"), "/kb-sources.json")),
+    ),
+    (
+        "causes.toml",
+        include_str!(concat!(env!("OUT_DIR"), "/kb-causes.json")),
+    ),
+    (
+        "tree.toml",
+        include_str!(concat!(env!("OUT_DIR"), "/kb-tree.json")),
+    ),
+    (
+        "steps.toml",
+        include_str!(concat!(env!("OUT_DIR"), "/kb-steps.json")),
+    ),
+    (
+        "updates.toml",
+        include_str!(concat!(env!("OUT_DIR"), "/kb-updates.json")),
+    ),
+    (
+        "installer.toml",
+        include_str!(concat!(env!("OUT_DIR"), "/kb-installer.json")),
+    ),
+];
+
 /// Answers the person gave, keyed by fact (`windows = 7`). They override what the logs suggest.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -227,9 +255,25 @@ pub const ROOT: &str = "root";
 impl Kb {
     /// Parses knowledge-base files. Errors name the file; tests make sure the built-in one parses.
     pub fn parse(files: &[(&str, &str)]) -> Result<Kb, String> {
+        Kb::read(files, |text| {
+            basic_toml::from_str::<KbFile>(text).map_err(|e| e.to_string())
+        })
+    }
+
+    /// Reads the files as build.rs compiled them (JSON); errors name the file.
+    pub fn parse_compiled(files: &[(&str, &str)]) -> Result<Kb, String> {
+        Kb::read(files, |text| {
+            serde_json::from_str::<KbFile>(text).map_err(|e| e.to_string())
+        })
+    }
+
+    fn read(
+        files: &[(&str, &str)],
+        parse: impl Fn(&str) -> Result<KbFile, String>,
+    ) -> Result<Kb, String> {
         let mut all = KbFile::default();
         for (name, text) in files {
-            let f: KbFile = basic_toml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+            let f: KbFile = parse(text).map_err(|e| format!("{name}: {e}"))?;
             all.source.extend(f.source);
             all.cause.extend(f.cause);
             all.node.extend(f.node);
@@ -542,8 +586,9 @@ pub fn kb() -> &'static Kb {
     // The built-in files are checked by tests, so a parse error here is a bug caught before release; an empty
     // knowledge base still lets the page show findings.
     KB.get_or_init(|| {
-        Kb::parse(KB_FILES)
-            .unwrap_or_else(|_| Kb::parse(&[]).expect("an empty knowledge base always parses"))
+        Kb::parse_compiled(KB_COMPILED).unwrap_or_else(|_| {
+            Kb::parse_compiled(&[]).expect("an empty knowledge base always parses")
+        })
     })
 }
 

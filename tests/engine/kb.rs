@@ -34,6 +34,22 @@ fn builtin_files_parse() {
     assert!(!kb().nodes.is_empty());
 }
 
+/// The knowledge base the program reads (compiled to JSON by build.rs) is the TOML's, table for table.
+#[test]
+fn compiled_kb_equals_the_toml() {
+    let toml = Kb::parse(tree::builtin_files()).expect("the TOML parses");
+    let built = kb();
+    assert_eq!(
+        format!("{:?}", built.sources),
+        format!("{:?}", toml.sources)
+    );
+    assert_eq!(format!("{:?}", built.causes), format!("{:?}", toml.causes));
+    assert_eq!(format!("{:?}", built.nodes), format!("{:?}", toml.nodes));
+    assert_eq!(format!("{:?}", built.guides), format!("{:?}", toml.guides));
+    assert_eq!(format!("{:?}", built.steps), format!("{:?}", toml.steps));
+    assert!(!built.steps.is_empty());
+}
+
 #[test]
 fn builtin_kb_is_valid() {
     let problems = kb().validate();
