@@ -859,7 +859,15 @@ impl Diagnoser {
     /// Combines the files into one diagnosis and walks the knowledge base.
     pub fn finish(mut self, answers: &Answers) -> Diagnosis {
         self.end();
-        combine(self.reports, answers)
+        combine(self.reports, Some(answers))
+    }
+
+    /// Like [`finish`](Self::finish) but without walking the knowledge base: no questions, an empty guide.
+    /// The page's worker uses it, so that it carries only the causes; the page walks the tree with
+    /// [`Diagnosis::answer`], which gives what `finish` would have.
+    pub fn finish_unguided(mut self) -> Diagnosis {
+        self.end();
+        combine(self.reports, None)
     }
 }
 
@@ -882,7 +890,7 @@ impl EntrySink for Diagnoser {
 }
 
 /// Combines file reports: the verdict, the root cause across files, the facts, then the guide.
-fn combine(reports: Vec<FileReport>, answers: &Answers) -> Diagnosis {
+fn combine(reports: Vec<FileReport>, answers: Option<&Answers>) -> Diagnosis {
     let mut facts = Facts::new();
     let mut findings = Vec::new();
     let mut notes = Vec::new();
@@ -968,7 +976,10 @@ fn combine(reports: Vec<FileReport>, answers: &Answers) -> Diagnosis {
     let codes = all_codes(&findings, root_cause.as_ref());
     decide_cause(&mut facts, verdict, root_cause.as_ref(), &findings, &codes);
 
-    let (questions, guide) = tree::guide_for(&facts, answers);
+    let (questions, guide) = match answers {
+        Some(answers) => tree::guide_for(&facts, answers),
+        None => Default::default(),
+    };
     Diagnosis {
         verdict,
         root_cause,
@@ -1089,7 +1100,6 @@ fn decide_cause(
     findings: &[Finding],
     codes: &[String],
 ) {
-    let kb = tree::kb();
     if let Some(code) = root.and_then(|r| r.codes.first()).or(codes.first()) {
         facts.learn("code", code.clone());
     }
@@ -1104,7 +1114,7 @@ fn decide_cause(
     }
     if let Some(cause) = root.and_then(|r| r.cause.clone()) {
         facts.learn("cause", cause);
-    } else if let Some(c) = root.and_then(|r| kb.cause_for_codes(&r.codes)) {
+    } else if let Some(c) = root.and_then(|r| tree::cause_for_codes(&r.codes)) {
         facts.learn("cause", c.id.clone());
     } else if let Some(c) = findings
         .iter()
@@ -1113,7 +1123,7 @@ fn decide_cause(
         .find(|c| c != "no-cause-in-log" || root.is_none_or(|r| r.role != Role::Cause))
     {
         facts.learn("cause", c);
-    } else if let Some(c) = kb.cause_for_codes(codes) {
+    } else if let Some(c) = tree::cause_for_codes(codes) {
         facts.learn("cause", c.id.clone());
     }
     // A log that ends in success is a success, even when it retried past an error on the way (a Burn download

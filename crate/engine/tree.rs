@@ -55,6 +55,9 @@ const KB_COMPILED: &[(&str, &str)] = &[
     ),
 ];
 
+/// Every file's causes, gathered by build.rs: all the scan needs of the knowledge base (see [`causes`]).
+const CAUSES_COMPILED: &str = include_str!(concat!(env!("OUT_DIR"), "/kb-causes-only.json"));
+
 /// Answers the person gave, keyed by fact (`windows = 7`). They override what the logs suggest.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -590,6 +593,24 @@ pub fn kb() -> &'static Kb {
             Kb::parse_compiled(&[]).expect("an empty knowledge base always parses")
         })
     })
+}
+
+/// The built-in knowledge base's causes, read on their own: scanning needs only these, so the page's worker
+/// (which never walks the tree) carries neither the tree, the guides nor the steps.
+pub fn causes() -> &'static [CauseDef] {
+    static CAUSES: OnceLock<Vec<CauseDef>> = OnceLock::new();
+    CAUSES.get_or_init(|| {
+        Kb::parse_compiled(&[("causes", CAUSES_COMPILED)])
+            .map(|kb| kb.causes)
+            .unwrap_or_default()
+    })
+}
+
+/// The first built-in cause any of these codes names (see [`Kb::cause_for_codes`]).
+pub fn cause_for_codes(codes: &[String]) -> Option<&'static CauseDef> {
+    causes()
+        .iter()
+        .find(|c| c.codes.iter().any(|k| codes.contains(k)))
 }
 
 /// The built-in knowledge base's files, for validation and for printing.

@@ -3,7 +3,8 @@
 //! The page sends a [`Request::Diagnose`] with the pasted text and the chosen files (as `Blob`s, which the
 //! browser hands over without copying their bytes); the worker reads each file with `Blob.slice` in
 //! [`CHUNK`]-sized pieces, feeds the engine, sends [`Report::Progress`] now and then, and answers with the
-//! [`Diagnosis`]. Between two pieces it yields to its event loop, so a [`Request::Cancel`] is seen within one
+//! [`Diagnosis`] without its questions and guide (`Diagnoser::finish_unguided`): the page walks the knowledge
+//! base, which it needs for answers anyway, so the worker carries only its causes. Between two pieces it yields to its event loop, so a [`Request::Cancel`] is seen within one
 //! piece. Several files run one after another in the same job; one worker serves every job of the page.
 //!
 //! Messages cross with the structured clone algorithm ([`Structured`]): plain JS objects made by
@@ -20,7 +21,7 @@ use wasm_bindgen::{JsValue, UnwrapThrowExt};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Blob;
 
-use crate::engine::{Answers, Diagnoser, Diagnosis};
+use crate::engine::{Diagnoser, Diagnosis};
 
 /// How much of a file is read at a time.
 pub const CHUNK: u64 = 1 << 20;
@@ -191,7 +192,8 @@ impl Job {
         if !self.live() {
             return (self.report)(Report::Cancelled { run: self.run });
         }
-        let diagnosis = Box::new(d.finish(&Answers::new()));
+        // The page walks the knowledge base (it needs it for answers anyway): the worker ships only its causes.
+        let diagnosis = Box::new(d.finish_unguided());
         (self.report)(Report::Done {
             run: self.run,
             diagnosis,

@@ -48,6 +48,11 @@ fn compiled_kb_equals_the_toml() {
     assert_eq!(format!("{:?}", built.guides), format!("{:?}", toml.guides));
     assert_eq!(format!("{:?}", built.steps), format!("{:?}", toml.steps));
     assert!(!built.steps.is_empty());
+    // The causes the scan reads on their own are the same.
+    assert_eq!(
+        format!("{:?}", tree::causes()),
+        format!("{:?}", toml.causes)
+    );
 }
 
 #[test]
@@ -1076,4 +1081,34 @@ fn corpus_logs_reach_the_guide_for_their_cause() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The page's worker finishes without the tree and the page walks it: together they give what `finish` does.
+#[test]
+fn unguided_finish_then_answer_equals_finish() {
+    use setup_triage::engine::Diagnoser;
+    let inputs = [
+        ("paste", "Error 0x80070643".to_string()),
+        ("MSI1935.LOG", include_str!("../fixtures/msi-1935.log").to_string()),
+        (
+            "paste",
+            "Security Update for Microsoft .NET Framework 3.5 SP1 (KB979906) failed with error 0x643".to_string(),
+        ),
+    ];
+    for (name, text) in inputs {
+        let run = || {
+            let mut d = Diagnoser::new();
+            d.add_file(name, text.as_bytes());
+            d
+        };
+        let whole = run().finish(&Answers::new());
+        let mut split = run().finish_unguided();
+        assert!(
+            split.guide.steps.is_empty(),
+            "{name}: no guide without the tree"
+        );
+        split.answer(&Answers::new());
+        assert_eq!(split, whole, "{name}");
+        assert!(!whole.guide.steps.is_empty(), "{name}");
+    }
 }

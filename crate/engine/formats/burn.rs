@@ -214,7 +214,7 @@ impl super::LogReader for BurnLog {
                 if let Some(idx) = out.finding(line, role, summary) {
                     if let Some(c) = cause_for(id, &msg, hr) {
                         out.cause(idx, c);
-                    } else if let Some(c) = tree::kb().cause_for_codes(&out.findings[idx].codes) {
+                    } else if let Some(c) = tree::cause_for_codes(&out.findings[idx].codes) {
                         let id = c.id.clone();
                         out.cause(idx, &id);
                     }

@@ -188,7 +188,7 @@ impl super::LogReader for DotnetLog {
                 }
                 if hits.matched(PREREQUISITE) {
                     out.cause(idx, "prerequisite-not-met");
-                } else if let Some(c) = tree::kb().cause_for_codes(&out.findings[idx].codes) {
+                } else if let Some(c) = tree::cause_for_codes(&out.findings[idx].codes) {
                     let id = c.id.clone();
                     out.cause(idx, &id);
                 }

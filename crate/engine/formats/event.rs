@@ -153,8 +153,7 @@ fn specific_cause(code: &str) -> Option<String> {
     if let Some(c) = codes::parse(code) {
         all.extend(c.related().iter().map(Code::normalized));
     }
-    tree::kb()
-        .cause_for_codes(&all)
+    tree::cause_for_codes(&all)
         .filter(|c| c.id != "install-failure")
         .map(|c| c.id.clone())
 }

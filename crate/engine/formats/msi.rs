@@ -417,9 +417,8 @@ impl super::LogReader for MsiLog {
                             out.detail(idx, "custom action", text_of(m.as_bytes()));
                         }
                     }
-                    let cause = tree::kb()
-                        .cause_for_codes(&out.findings[idx].codes)
-                        .map(|c| c.id.clone());
+                    let cause =
+                        tree::cause_for_codes(&out.findings[idx].codes).map(|c| c.id.clone());
                     if let Some(c) = cause {
                         out.cause(idx, &c);
                     }

@@ -148,9 +148,7 @@ impl super::LogReader for TextLog {
                         out.findings[idx].codes.insert(0, code);
                     }
                     let cause = cause.map(str::to_string).or_else(|| {
-                        tree::kb()
-                            .cause_for_codes(&out.findings[idx].codes)
-                            .map(|c| c.id.clone())
+                        tree::cause_for_codes(&out.findings[idx].codes).map(|c| c.id.clone())
                     });
                     if let Some(c) = cause {
                         out.cause(idx, &c);
@@ -198,7 +196,7 @@ impl super::LogReader for TextLog {
                 .flat_map(|m| std::iter::once(m.code).chain(m.code.related()))
                 .map(|c| c.normalized())
                 .collect();
-            let cause = tree::kb().cause_for_codes(&normalized);
+            let cause = tree::cause_for_codes(&normalized);
             // A generic code (1603) only says that setup failed; a specific one says why.
             let specific = cause.is_some_and(|c| c.id != "install-failure");
             let role = if specific { Role::Cause } else { Role::Failure };

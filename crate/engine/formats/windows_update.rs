@@ -62,10 +62,7 @@ pub(crate) fn cause_for(codes: &[String]) -> Option<String> {
             all.extend(code.related().iter().map(Code::normalized));
         }
     }
-    if let Some(c) = tree::kb()
-        .cause_for_codes(&all)
-        .filter(|c| c.id != "install-failure")
-    {
+    if let Some(c) = tree::cause_for_codes(&all).filter(|c| c.id != "install-failure") {
         return Some(c.id.clone());
     }
     all.iter().find_map(|c| match codes::parse(c) {

@@ -11,6 +11,7 @@ use std::rc::Rc;
 use gloo_worker::{Spawnable, WorkerBridge};
 use yew::prelude::*;
 
+use crate::engine::Answers;
 use crate::web::hooks::use_saved_progress::saved_case;
 use crate::web::state::{Action, AppState};
 use crate::worker::{Job, LogWorker, Report, Request, SCRIPT, Structured, Upload};
@@ -128,7 +129,9 @@ fn on_report(state: &UseReducerHandle<AppState>, run: &Cell<u32>, report: Report
         Report::Progress {
             file, read, total, ..
         } => state.dispatch(Action::Progress { file, read, total }),
-        Report::Done { diagnosis, .. } => {
+        Report::Done { mut diagnosis, .. } => {
+            // The worker does not walk the knowledge base: the questions and the guide are made here.
+            diagnosis.answer(&Answers::new());
             let saved = saved_case(&diagnosis);
             state.dispatch(Action::Finished(diagnosis, saved));
         }
