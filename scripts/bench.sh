@@ -4,7 +4,9 @@
 # Generates large logs (deterministic, see crate/bin/gen-logs.rs) under bench-out/, builds the CLI with the
 # `native` profile, and prints side by side for each generated file and the largest logs in the corpus:
 # setup-triage's time to a diagnosis and ripgrep's time for the same file, their ratio, and the peak memory of
-# each (`/usr/bin/time -v`); then the CLI's peak memory on a 1 GB log. The table goes to bench-out/figures.md.
+# each (`/usr/bin/time -v`); then the CLI's peak memory on a 1 GB log; then the page in headless Chromium
+# (scripts/bench-page.mjs: time to the guide, long tasks, heap, the 1 GB log, page weight). The tables go to
+# bench-out/figures.md.
 #
 # Times are the best of 3 runs (or hyperfine's minimum when hyperfine is installed). Wall time suffers when
 # the machine is busy, so CPU time (user + system) is shown too. These are measurements: nothing fails on a
@@ -108,12 +110,14 @@ TABLE=$(mktemp)
     echo "|---|---:|---:|---:|---:|---:|---:|"
 } > "$TABLE"
 
+declare -A NATIVE_WALL
 for f in "${FILES[@]}"; do
     name=${f#"$OUT/"}
     name=${name#"$CORPUS/"}
     echo "measuring $name..." >&2
     read -r st_wall st_cpu < <(timed "$CLI" diagnose "$f")
     read -r rg_wall rg_cpu < <(timed "${RG[@]}" "$f")
+    NATIVE_WALL[$f]=$st_wall
     st_mem=$(peak_mb "$CLI" diagnose "$f")
     rg_mem=$(peak_mb "${RG[@]}" "$f")
     echo "| $name | $(size_mb "$f") | $st_wall ($st_cpu) | $rg_wall ($rg_cpu) | $(ratio "$st_wall" "$rg_wall") ($(ratio "$st_cpu" "$rg_cpu")) | $st_mem | $rg_mem |" >> "$TABLE"
@@ -140,13 +144,28 @@ if [ "$BIG_MB" -gt 0 ]; then
     BIG_LINE="1 GB check: $(size_mb "$big") MB UTF-16 MSI log: setup-triage peak ${big_mem} MB (target < 64 MB), wall ${big_wall}; rg peak ${rg_big_mem} MB."
 fi
 
-# --- In the browser: TODO (needs the web build) ------------------------------------------------------------
-# TODO(web): Playwright in headless Chromium: time from choosing the file to the guide, the longest
-# main-thread task while scanning (PerformanceObserver 'longtask'), the page's heap growth.
-WEB_TIMING="Browser timing (Playwright): skipped: needs the web build"
-# TODO(web): page weight: bytes of everything the first view loads (html, js, wasm, css), raw and brotli,
-# and of the worker.
-WEB_WEIGHT="Page weight: skipped: needs the web build"
+# --- In the browser: scripts/bench-page.mjs (Playwright, headless Chromium) ----------------------------------
+# Time from choosing each generated file to the guide (beside the CLI's time), the longest main-thread task
+# while scanning, the heap growth, the 1 GB log's bar, Stop and full run; and the page weight. Needs the
+# release page in dist/ (built here when missing: `trunk build --release --offline`) and playwright-core in
+# .tools/ (scripts/setup.sh).
+WEB_FIGURES="Browser figures: skipped (no dist/ or no .tools/node_modules/playwright-core; run scripts/setup.sh)"
+if [ ! -f dist/index.html ] && command -v trunk >/dev/null; then
+    echo "building the page (trunk build --release --offline)..." >&2
+    PATH="$PWD/.tools/node_modules/.bin:$PATH" TRUNK_SKIP_VERSION_CHECK=true trunk build --release --offline >/dev/null 2>&1 || true
+fi
+if [ -f dist/index.html ] && [ -d .tools/node_modules/playwright-core ]; then
+    echo "measuring the page (headless Chromium)..." >&2
+    page_args=()
+    for f in "${!NATIVE_WALL[@]}"; do page_args+=(--native "$f=${NATIVE_WALL[$f]}"); done
+    [ "$BIG_MB" -gt 0 ] && page_args+=(--big "$OUT/big-msi-utf16.log")
+    if node scripts/bench-page.mjs "${page_args[@]}" "$OUT/msi-utf16.log" "$OUT/msi-utf8.log" "$OUT/CBS.log" \
+        "$OUT/WindowsUpdate.log" >/dev/null; then
+        WEB_FIGURES=$(tail -n +4 "$OUT/page-figures.md")
+    else
+        WEB_FIGURES="Browser figures: bench-page.mjs failed (see its output: node scripts/bench-page.mjs FILE)"
+    fi
+fi
 
 # --- Report ------------------------------------------------------------------------------------------------
 {
@@ -161,9 +180,9 @@ WEB_WEIGHT="Page weight: skipped: needs the web build"
     [ -n "$BIG_LINE" ] && echo "$BIG_LINE" && echo
     echo "Targets: 100 MB UTF-16 MSI log at most 1.5× ripgrep; its UTF-8 twin at most 3×; 1 GB log under 64 MB."
     echo
-    echo "$WEB_TIMING"
+    echo "In the browser (\`node scripts/bench-page.mjs\`, also in $OUT/page-figures.md):"
     echo
-    echo "$WEB_WEIGHT"
+    echo "$WEB_FIGURES"
 } > "$OUT/figures.md"
 rm -f "$TABLE"
 cat "$OUT/figures.md"
