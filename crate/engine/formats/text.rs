@@ -186,8 +186,7 @@ impl super::LogReader for TextLog {
             && found.iter().any(|m| {
                 (matches!(m.code, codes::Code::HResult(h) if h >= 0x8000_0000)
                     && codes::info(&m.code).is_some())
-                    || tree::kb()
-                        .cause_for_codes(&[m.code.normalized()])
+                    || tree::cause_for_codes(&[m.code.normalized()])
                         .is_some_and(|c| c.id != "succeeded")
             });
         if (hits.matched(FAIL) || bare || code_alone) && !found.is_empty() {
