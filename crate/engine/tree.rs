@@ -55,8 +55,11 @@ const KB_COMPILED: &[(&str, &str)] = &[
     ),
 ];
 
-/// Every file's causes, gathered by build.rs: all the scan needs of the knowledge base (see [`causes`]).
-const CAUSES_COMPILED: &str = include_str!(concat!(env!("OUT_DIR"), "/kb-causes-only.json"));
+/// Every file's causes, gathered by build.rs as Rust data: all the scan needs of the knowledge base (see
+/// [`causes`]).
+mod compiled_causes {
+    include!(concat!(env!("OUT_DIR"), "/kb-causes.rs"));
+}
 
 /// Answers the person gave, keyed by fact (`windows = 7`). They override what the logs suggest.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -600,9 +603,15 @@ pub fn kb() -> &'static Kb {
 pub fn causes() -> &'static [CauseDef] {
     static CAUSES: OnceLock<Vec<CauseDef>> = OnceLock::new();
     CAUSES.get_or_init(|| {
-        Kb::parse_compiled(&[("causes", CAUSES_COMPILED)])
-            .map(|kb| kb.causes)
-            .unwrap_or_default()
+        compiled_causes::CAUSES
+            .iter()
+            .map(|(id, title, codes, explain)| CauseDef {
+                id: id.to_string(),
+                title: title.to_string(),
+                codes: codes.iter().map(|c| c.to_string()).collect(),
+                explain: explain.to_string(),
+            })
+            .collect()
     })
 }
 
