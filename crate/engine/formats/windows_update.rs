@@ -109,6 +109,20 @@ struct Found {
     code: Option<u32>,
 }
 
+impl Found {
+    /// An installer's own failure code: the most direct cause an update log gives.
+    fn install_cause(update: Option<String>, summary: String, code: u32) -> Found {
+        Found {
+            role: Role::Cause,
+            rank: 0,
+            kind: Kind::Install,
+            update,
+            summary,
+            code: Some(code),
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     /// Installation failed: stands whatever happens later.
@@ -429,18 +443,7 @@ impl LogReader for WindowsUpdateLog {
                     self.recover(id, line.no);
                 } else {
                     let summary = format!("Installing the update failed with {}.", describe(hr));
-                    self.candidate(
-                        out,
-                        line,
-                        Found {
-                            role: Role::Cause,
-                            rank: 0,
-                            kind: Kind::Install,
-                            update: Some(id),
-                            summary,
-                            code: Some(hr),
-                        },
-                    );
+                    self.candidate(out, line, Found::install_cause(Some(id), summary, hr));
                 }
             }
         }
@@ -454,18 +457,7 @@ impl LogReader for WindowsUpdateLog {
                     self.recover(id, line.no);
                 } else {
                     let summary = format!("The update's installer returned {}.", describe(rc));
-                    self.candidate(
-                        out,
-                        line,
-                        Found {
-                            role: Role::Cause,
-                            rank: 0,
-                            kind: Kind::Install,
-                            update: Some(id),
-                            summary,
-                            code: Some(rc),
-                        },
-                    );
+                    self.candidate(out, line, Found::install_cause(Some(id), summary, rc));
                 }
             }
         }
@@ -482,18 +474,9 @@ impl LogReader for WindowsUpdateLog {
                             .map(|a| format!(" in the action {a}"))
                             .unwrap_or_default()
                     );
-                    if let Some(idx) = self.candidate(
-                        out,
-                        line,
-                        Found {
-                            role: Role::Cause,
-                            rank: 0,
-                            kind: Kind::Install,
-                            update: None,
-                            summary,
-                            code: Some(r),
-                        },
-                    ) {
+                    if let Some(idx) =
+                        self.candidate(out, line, Found::install_cause(None, summary, r))
+                    {
                         if let Some(a) = action {
                             out.detail(idx, "action", a);
                         }

@@ -14,8 +14,8 @@ use crate::web::components::progress_bar::ProgressBar;
 use crate::web::components::question_card::QuestionCard;
 use crate::web::components::result_summary::ResultSummary;
 use crate::web::components::share_panel::SharePanel;
-use crate::web::hooks::use_share_link::is_share_fragment;
 use crate::web::hooks::use_diagnose::InPage;
+use crate::web::hooks::use_share_link::is_share_fragment;
 use crate::web::hooks::{
     compose, page_base, saved_text, use_diagnose, use_saved_progress, use_session_text,
     use_share_link, use_window_drop,
