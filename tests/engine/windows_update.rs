@@ -62,6 +62,9 @@ fn cmtrace_first_error_is_the_cause() {
     let d = check("cmtrace_error.log", (Verdict::Failed, Some(4)));
     assert_eq!(d.files[0].format, "cmtrace");
     assert!(d.codes.contains(&"0x87d00215".to_string()));
+    // A Configuration Manager code leads to the guide for a managed computer, not to the generic one.
+    assert_eq!(d.guide.id, "configmgr");
+    assert_eq!(d.guide.steps[0].id, "configmgr-policy-refresh");
 }
 
 #[test]
