@@ -363,6 +363,7 @@ fn typical_walks() {
     // Cause ids that readers assign besides causes.toml's.
     check(&[("cause", "wu-busy")], "another-install");
     check(&[("cause", "burn-payload-signature")], "burn-payload");
+    check(&[("cause", "burn-payload-certificate")], "burn-certificate");
     check(&[("cause", "burn-payload-missing")], "burn-payload");
     check(
         &[("cause", "source-missing"), ("product", "windows")],

@@ -340,12 +340,31 @@ fn burn_first_error_of_cascade() {
             format: "burn",
             verdict: Verdict::Failed,
             line: Some(4),
-            cause: Some("burn-payload-signature"),
+            cause: Some("burn-payload-certificate"),
         },
     );
     assert_eq!(d.facts.get("windows"), Some("10"));
     assert_eq!(d.facts.get("product_name"), Some("Adventure Works Suite"));
+    // Downloading the file again cannot help with a key the bundle does not expect: its own guide.
+    assert_eq!(d.guide.id, "burn-certificate");
     insta::assert_snapshot!("burn_certchain", summary(&d));
+}
+
+#[test]
+fn burn_hash_mismatch_is_a_damaged_download() {
+    let d = check(
+        "bundle.log",
+        fixture("burn/hash_mismatch.log"),
+        Expect {
+            format: "burn",
+            verdict: Verdict::Failed,
+            line: Some(4),
+            cause: Some("burn-payload-signature"),
+        },
+    );
+    // A file that is not what the bundle expects byte for byte was damaged on the way: download it again.
+    assert_eq!(d.guide.id, "burn-payload");
+    assert_eq!(d.guide.steps[0].id, "burn-redownload");
 }
 
 #[test]

@@ -101,12 +101,15 @@ fn cause_for(kind: u32, msg: &str, hr: Option<u32>) -> Option<&'static str> {
     if kind == 54 || m.contains("failed to resolve source") || hr == Some(0x8007_0642) {
         return Some("burn-payload-missing");
     }
-    if matches!(kind, 310)
-        || m.contains("certificate chain")
+    // A signature the bundle does not accept is not a damaged download: downloading the same file again fails
+    // the same way (Microsoft re-signed redistributables that bundles pin by public key), so it has its own cause.
+    if m.contains("certificate chain")
         || m.contains("authenticode")
         || m.contains("verify signature")
-        || m.contains("hash")
     {
+        return Some("burn-payload-certificate");
+    }
+    if matches!(kind, 310) || m.contains("hash") {
         return Some("burn-payload-signature");
     }
     None
