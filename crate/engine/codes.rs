@@ -519,6 +519,8 @@ mod src {
         "wuerror.h (mingw-w64); Windows Update error reference (learn.microsoft.com)";
     pub const WU_COMMON: &str = "Common Windows Update errors (learn.microsoft.com)";
     pub const DISM: &str = "Fix Windows Update errors with DISM, KB947821 (learn.microsoft.com)";
+    pub const CBS_0823: &str =
+        "Troubleshoot Windows Update error code 0x800F0823 (learn.microsoft.com)";
     pub const CBS_0922: &str = "Error 0x800F0922 when installing updates (learn.microsoft.com); Common Windows Update errors (learn.microsoft.com)";
     pub const NETFX35: &str = "Install .NET Framework 3.5 (learn.microsoft.com); KB2734782";
     pub const NETFX35_NAME: &str = "Install .NET Framework 3.5 (learn.microsoft.com); KB2734782; the symbolic name is not in these sources";
@@ -604,6 +606,7 @@ pub const HRESULTS: &[(u32, CodeInfo)] = table! {
     0x800F_080D => "CBS_E_MANIFEST_INVALID_ITEM", "A manifest item is not valid; CBS logs it often while checking packages, and it is usually not the cause.", src::CBS_LOG;
     0x800F_081F => "CBS_E_SOURCE_MISSING", "The source files for a package or file were not found: repair the component store with DISM /RestoreHealth (with /Source for .NET 3.5) and then sfc /scannow.", src::DISM;
     0x800F_0821 => "CBS_E_ABORT", "The servicing operation was aborted by the watchdog timer because it took too long (give the machine more resources and retry).", src::WU_COMMON;
+    0x800F_0823 => "CBS_E_NEW_SERVICING_STACK_REQUIRED", "The update needs a newer servicing stack (the part of Windows that installs updates) than the computer or image has: install the latest servicing stack update first, then the update again.", src::CBS_0823;
     0x800F_0825 => "CBS_E_CANNOT_UNINSTALL", "The package cannot be uninstalled, typically because a component is only partly installed; repair with DISM and SFC.", src::WU_COMMON;
     0x800F_0831 => "CBS_E_STORE_CORRUPTION", "The component store is corrupt (a manifest or package the update needs is missing): repair with DISM /RestoreHealth, then sfc /scannow.", src::DISM;
     0x800F_0906 => "CBS_E_DOWNLOAD_FAILURE", "Source files could not be downloaded from Windows Update (network, proxy or firewall, or a WSUS policy); give DISM a /Source or set the alternate-source policy.", src::NETFX35_NAME;

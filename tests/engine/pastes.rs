@@ -312,3 +312,27 @@ fn a_dism_log_enabling_netfx3() {
     );
     assert_eq!(d.guide.id, "component-store");
 }
+
+#[test]
+fn servicing_stack_needed_first() {
+    // A cumulative update that needs a newer servicing stack: the SSU comes first, not a store repair.
+    check(
+        "2024-05 Cumulative Update for Windows 10 Version 22H2 for x64-based Systems (KB5037768) - Error 0x800f0823",
+        "servicing-stack",
+        "ssu-install",
+    );
+    // The same code from a script that updates the recovery environment's image: the same guide, with the
+    // step's WinRE variant (the image's own servicing stack), not the guide for a too-small recovery partition.
+    let d = diagnose_text(
+        "paste",
+        "Error: 0x800f0823  Package C:\\Windows\\Temp\\WinREFix.msu may have failed due to pending updates to servicing components in the image. Try the command again.",
+        &Answers::new(),
+    );
+    assert_eq!(d.guide.id, "servicing-stack");
+    assert_eq!(d.facts.get("product"), Some("winre"));
+    assert!(
+        d.guide.steps[0].body.contains("winre.wim"),
+        "{:?}",
+        d.guide.steps[0].body
+    );
+}
