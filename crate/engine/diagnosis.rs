@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::facts::Facts;
 use super::guide::Guide;
+use super::redact::Lexicon;
 use super::tree::Question;
 
 /// Did the installation or update fail?
@@ -174,6 +175,11 @@ pub struct Diagnosis {
     /// The actions of each Windows Installer log, and which one failed (none for other formats).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<Timeline>,
+    /// The personal values the redaction patterns found in these texts, for redacting on the page, whose
+    /// WebAssembly has no regex engine: the worker fills it in (see [`super::redact`]). Empty elsewhere,
+    /// and then left out of the JSON.
+    #[serde(default, skip_serializing_if = "Lexicon::is_empty")]
+    pub personal: Lexicon,
 }
 
 impl Diagnosis {

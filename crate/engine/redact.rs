@@ -26,8 +26,17 @@
 //! `SERIAL1`): ASCII letters and digits only, so it is inert in Markdown, BBCode and URLs, and two users stay
 //! two users. [`Redacted`] lists every replacement with its byte range in the redacted text, for the page to
 //! mark them.
+//!
+//! The patterns need the regex engine, which the page's own WebAssembly does without (it would double the
+//! first view's weight). So the page's worker, which has the patterns anyway, runs them once over a diagnosis
+//! and sends along a [`Lexicon`]: every value they found, with the text before it that the pattern needed
+//! (`\Users\` before `alice`). A [`Redactor::with_lexicon`] finds those values by plain substring search; on
+//! the texts of that diagnosis it finds what the patterns find (a test checks this on every fixture and the
+//! corpus), and in texts made from them (a guide step quoting the log's path) it finds them again.
 
 use std::collections::HashMap;
+use std::fmt;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use regex::bytes::{Regex, RegexSet};
@@ -123,8 +132,12 @@ pub fn redact(text: &str) -> Redacted {
 
 /// Redacts texts with a memory: names learned from one text are replaced in all, and each value keeps its
 /// token (`USER1` is the same person in the evidence line and in the guide).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone)]
 pub struct Redactor {
+    /// What finds values in a text: the patterns ([`Redactor::new`]) or a lexicon of what they found
+    /// ([`Redactor::with_lexicon`]). Behind a pointer so that a program that never builds the patterns' finder
+    /// (the page) does not carry the regex engine.
+    finder: Rc<dyn Finder>,
     /// Names to replace wherever they appear: (lowercased value, kind), in the order learned.
     learned: Vec<(String, RedactionKind)>,
     /// The token of each value seen: (kind, lowercased value) → token.
@@ -132,27 +145,170 @@ pub struct Redactor {
     counters: [u32; 8],
 }
 
-/// A value found in a text, in input offsets.
+impl fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Redactor")
+            .field("learned", &self.learned)
+            .field("tokens", &self.tokens)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A value found in a text, in input offsets: `start..end` is the value, `from` where the pattern's match
+/// began (the context it needed, such as `\Users\` before a user name).
 #[derive(Clone, Debug)]
 struct Hit {
+    from: usize,
     start: usize,
     end: usize,
     kind: RedactionKind,
 }
 
+/// Finds the values to replace in a text (possibly overlapping hits, in input offsets).
+trait Finder {
+    fn find(&self, text: &[u8]) -> Vec<Hit>;
+}
+
+/// The patterns themselves.
+struct Patterns;
+
+impl Finder for Patterns {
+    fn find(&self, text: &[u8]) -> Vec<Hit> {
+        structural_hits(text)
+    }
+}
+
+/// What the patterns found in the texts of a diagnosis, for redacting where the patterns are not at hand
+/// (the page; see the module's doc). Empty for a diagnosis that did not come from the worker.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lexicon {
+    found: Vec<Found>,
+}
+
+/// One value the patterns found: `text` is the context the pattern matched and then the value, which starts
+/// at byte `at`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+struct Found {
+    text: String,
+    at: usize,
+    kind: RedactionKind,
+}
+
+/// Caps a lexicon, so that a hostile input cannot make every redaction on the page slow.
+const MAX_FOUND: usize = 1024;
+
+impl Lexicon {
+    /// Runs the patterns over every text of a diagnosis that a redactor may see: what
+    /// [`Redactor::learn_diagnosis`] learns from and [`Redactor::redact_diagnosis`] redacts (the guide aside:
+    /// its texts are the knowledge base's, with the facts quoted), and the evidence line as a share link
+    /// squeezes it.
+    pub fn of_diagnosis(d: &Diagnosis) -> Lexicon {
+        let mut texts: Vec<std::borrow::Cow<'_, str>> = Vec::new();
+        for f in d.root_cause.iter().chain(d.findings.iter()) {
+            texts.extend([f.file.as_str(), f.text.as_str(), f.summary.as_str()].map(Into::into));
+            texts.push(super::share::squeeze(f.text.trim()).into());
+            texts.extend(f.context.iter().map(|c| c.text.as_str().into()));
+            texts.extend(f.details.iter().map(|det| det.value.as_str().into()));
+        }
+        texts.extend(d.facts.iter().map(|(_, v)| v.into()));
+        texts.extend(d.questions.iter().map(|q| q.answer.as_str().into()));
+        for n in &d.notes {
+            texts.extend(n.file.iter().map(|f| f.as_str().into()));
+            texts.push(n.message.as_str().into());
+        }
+        texts.extend(d.files.iter().map(|f| f.name.as_str().into()));
+        let mut found = Vec::new();
+        for text in &texts {
+            for h in structural_hits(text.as_bytes()) {
+                if let (Some(context), Some(_)) =
+                    (text.get(h.from..h.end), text.get(h.start..h.end))
+                {
+                    found.push(Found {
+                        text: context.to_string(),
+                        at: h.start - h.from,
+                        kind: h.kind,
+                    });
+                }
+            }
+        }
+        found.sort();
+        found.dedup();
+        found.truncate(MAX_FOUND);
+        Lexicon { found }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.found.is_empty()
+    }
+}
+
+impl Finder for Lexicon {
+    fn find(&self, text: &[u8]) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        for f in &self.found {
+            let needle = f.text.as_bytes();
+            let Some(&last) = needle.last() else { continue };
+            for from in memchr::memmem::find_iter(text, needle) {
+                let end = from + needle.len();
+                // The pattern took the longest value: a longer name here is another value.
+                if is_word(last) && text.get(end).is_some_and(|b| is_word(*b)) {
+                    continue;
+                }
+                let start = from + f.at;
+                // A dotted quad is an address only in an address's context, here as where it was found.
+                if f.kind == K::IpAddress
+                    && is_ipv4(&text[start..end])
+                    && !ipv4_in_context(text, start, end)
+                {
+                    continue;
+                }
+                hits.push(Hit {
+                    from,
+                    start,
+                    end,
+                    kind: f.kind,
+                });
+            }
+        }
+        hits
+    }
+}
+
 /// Caps what one redactor learns, so a hostile input cannot make every later redaction slow.
 const MAX_LEARNED: usize = 256;
 
+impl Default for Redactor {
+    fn default() -> Redactor {
+        Redactor::new()
+    }
+}
+
 impl Redactor {
+    /// A redactor that finds values with the patterns.
     pub fn new() -> Redactor {
-        Redactor::default()
+        Redactor::with_finder(Rc::new(Patterns))
+    }
+
+    /// A redactor that finds the values of a lexicon (see the module's doc): the page's, which has no
+    /// regex engine.
+    pub fn with_lexicon(lexicon: Lexicon) -> Redactor {
+        Redactor::with_finder(Rc::new(lexicon))
+    }
+
+    fn with_finder(finder: Rc<dyn Finder>) -> Redactor {
+        Redactor {
+            finder,
+            learned: Vec::new(),
+            tokens: HashMap::new(),
+            counters: [0; 8],
+        }
     }
 
     /// Learns the names a text holds (user, computer, domain and organisation names, e-mail addresses), so
     /// that later redactions replace them wherever they appear. Feed it the whole input, file by file, or
     /// line by line: names are found within lines.
     pub fn learn(&mut self, text: &str) {
-        for hit in structural_hits(text.as_bytes()) {
+        for hit in self.finder.find(text.as_bytes()) {
             if !matches!(
                 hit.kind,
                 RedactionKind::UserName
@@ -228,7 +384,7 @@ impl Redactor {
     /// Redacts a text: what the patterns find, and every learned name.
     pub fn redact(&mut self, text: &str) -> Redacted {
         let bytes = text.as_bytes();
-        let mut hits = structural_hits(bytes);
+        let mut hits = self.finder.find(bytes);
         hits.extend(self.learned_hits(bytes));
         // Earliest first; at the same start the longest wins; overlapping later hits are dropped.
         hits.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
@@ -334,6 +490,7 @@ impl Redactor {
                     || !is_word(needle[needle.len() - 1]);
                 if before_ok && after_ok {
                     hits.push(Hit {
+                        from: at,
                         start: at,
                         end,
                         kind: *kind,
@@ -537,6 +694,7 @@ fn structural_hits(bytes: &[u8]) -> Vec<Hit> {
             let before = hits.len();
             line_hits(&bytes[start..end], &mut hits);
             for h in &mut hits[before..] {
+                h.from += start;
                 h.start += start;
                 h.end += start;
             }
@@ -556,6 +714,7 @@ fn line_hits(bytes: &[u8], hits: &mut Vec<Hit>) {
             continue;
         };
         for caps in regex.captures_iter(bytes) {
+            let from = caps.get(0).map_or(0, |m| m.start());
             if (2..=4).contains(&i) {
                 // Property patterns: groups 1–4 say the kind, groups 5 and 6 hold values.
                 let kind = (1..=4)
@@ -564,7 +723,7 @@ fn line_hits(bytes: &[u8], hits: &mut Vec<Hit>) {
                 let Some(kind) = kind else { continue };
                 for g in [5, 6] {
                     if let Some(m) = caps.get(g) {
-                        push_value(hits, bytes, m.start(), m.end(), kind);
+                        push_value(hits, bytes, from, m.start(), m.end(), kind);
                     }
                 }
                 continue;
@@ -576,12 +735,12 @@ fn line_hits(bytes: &[u8], hits: &mut Vec<Hit>) {
                     12 if !ipv4_in_context(bytes, start, end) => continue,
                     13 if !is_ipv6(&bytes[start..end]) => continue,
                     8 if is_ipv4(&bytes[start..end]) => {
-                        push_value(hits, bytes, start, end, K::IpAddress);
+                        push_value(hits, bytes, from, start, end, K::IpAddress);
                         continue;
                     }
                     _ => {}
                 }
-                push_value(hits, bytes, start, end, kind);
+                push_value(hits, bytes, from, start, end, kind);
             }
         }
     }
@@ -591,6 +750,7 @@ fn line_hits(bytes: &[u8], hits: &mut Vec<Hit>) {
 fn push_value(
     hits: &mut Vec<Hit>,
     bytes: &[u8],
+    from: usize,
     start: usize,
     mut end: usize,
     kind: RedactionKind,
@@ -608,7 +768,12 @@ fn push_value(
     if kind == K::Serial && matches!(lower.as_str(), "null" | "true" | "false" | "unknown") {
         return;
     }
-    hits.push(Hit { start, end, kind });
+    hits.push(Hit {
+        from: from.min(start),
+        start,
+        end,
+        kind,
+    });
 }
 
 fn is_ipv4(b: &[u8]) -> bool {

@@ -991,6 +991,7 @@ fn combine(reports: Vec<FileReport>, answers: Option<&Answers>) -> Diagnosis {
         notes,
         files,
         timeline,
+        personal: Default::default(),
     }
 }
 

@@ -147,9 +147,19 @@ impl Case {
     /// The case of a diagnosis, redacted: names learned from everything the diagnosis holds are replaced in
     /// the evidence line, the file name and the facts.
     pub fn from_diagnosis(d: &Diagnosis, answers: &Answers, progress: &Progress) -> Case {
-        let mut r = Redactor::new();
-        r.learn_diagnosis(d);
-        Case::build(d, answers, progress, Some(&mut r))
+        Case::from_diagnosis_with(d, answers, progress, Redactor::new())
+    }
+
+    /// The same with a fresh redactor of the caller's: the page's finds the values of
+    /// [`Diagnosis::personal`] ([`Redactor::with_lexicon`]).
+    pub fn from_diagnosis_with(
+        d: &Diagnosis,
+        answers: &Answers,
+        progress: &Progress,
+        mut redactor: Redactor,
+    ) -> Case {
+        redactor.learn_diagnosis(d);
+        Case::build(d, answers, progress, Some(&mut redactor))
     }
 
     /// The case of a diagnosis with a given redactor (one that learned from the whole input, say), or
@@ -249,6 +259,7 @@ impl Case {
             notes,
             files: Vec::new(),
             timeline: Vec::new(),
+            personal: Default::default(),
         }
     }
 
@@ -294,7 +305,18 @@ pub fn preview(
     base: &str,
     redact: bool,
 ) -> Preview {
-    let mut r = Redactor::new();
+    preview_with(d, answers, progress, base, redact, Redactor::new())
+}
+
+/// The same with a fresh redactor of the caller's (see [`Case::from_diagnosis_with`]).
+pub fn preview_with(
+    d: &Diagnosis,
+    answers: &Answers,
+    progress: &Progress,
+    base: &str,
+    redact: bool,
+    mut r: Redactor,
+) -> Preview {
     r.learn_diagnosis(d);
     let mut mark = |s: &str| {
         if redact {
@@ -342,7 +364,7 @@ fn base_name(path: &str) -> &str {
 
 /// Runs of spaces and tabs as one space: CBS and Windows Update logs pad their columns, which costs link
 /// length and says nothing.
-fn squeeze(s: &str) -> String {
+pub(crate) fn squeeze(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut blank = false;
     for c in s.chars() {

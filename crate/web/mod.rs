@@ -13,6 +13,9 @@ pub mod state;
 
 pub use components::App;
 
+use crate::engine::Diagnosis;
+use crate::engine::redact::Redactor;
+
 /// Mounts the page on the document's body, replacing the loading message of `www/index.html`.
 /// With `?embed` (or `?embed=1`) in the address the page leaves out its title and footer, for an iframe.
 pub fn start() {
@@ -31,6 +34,13 @@ pub fn start() {
     }
     api::install();
     yew::Renderer::<App>::new().render();
+}
+
+/// A redactor for a diagnosis on the page: it finds the personal values the worker's patterns found
+/// ([`Diagnosis::personal`]), so that the page's WebAssembly carries no regex engine. A case opened from a
+/// share link has none: its texts were redacted before they were shared.
+pub fn redactor_for(d: &Diagnosis) -> Redactor {
+    Redactor::with_lexicon(d.personal.clone())
 }
 
 /// Whether a query string (`?a=1&embed`) asks for the embed mode.

@@ -21,6 +21,7 @@ use wasm_bindgen::{JsValue, UnwrapThrowExt};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Blob;
 
+use crate::engine::redact::Lexicon;
 use crate::engine::{Diagnoser, Diagnosis};
 
 /// How much of a file is read at a time.
@@ -193,7 +194,9 @@ impl Job {
             return (self.report)(Report::Cancelled { run: self.run });
         }
         // The page walks the knowledge base (it needs it for answers anyway): the worker ships only its causes.
-        let diagnosis = Box::new(d.finish_unguided());
+        let mut diagnosis = Box::new(d.finish_unguided());
+        // The page redacts with what the patterns found here: its own WebAssembly has no regex engine.
+        diagnosis.personal = Lexicon::of_diagnosis(&diagnosis);
         (self.report)(Report::Done {
             run: self.run,
             diagnosis,

@@ -1,8 +1,9 @@
 //! Redaction: each kind is replaced, marked, and what the guide needs (codes, KB numbers, GUIDs, versions,
 //! the structure of paths) survives.
 
-use setup_triage::engine::redact::{RedactionKind as K, Redactor, redact};
+use setup_triage::engine::redact::{Lexicon, RedactionKind as K, Redactor, redact};
 use setup_triage::engine::scan::re;
+use setup_triage::engine::{Answers, Diagnosis, diagnose_text};
 
 /// Redacts `input` on its own and compares the text and the kinds marked, in order.
 fn check(input: &str, expected: &str, kinds: &[K]) {
@@ -318,4 +319,93 @@ fn prose_is_not_an_account() {
         r"service run as DOMAIN1\USER1",
         &[K::DomainName, K::UserName],
     );
+}
+
+/// Texts full of what redaction replaces, modelled on the cases above, each as the evidence of a failure.
+const PERSONAL: &[&str] = &[
+    r"Error 1310. Error writing to file: C:\Users\alice\AppData\Local\Temp\x.dll",
+    r"C:\Documents and Settings\bob smith\Local Settings\Temp\dd_NDP35.txt: error 0x80070643",
+    r#"Command ["\\ITShare\Software\NDP462.exe" /q] exited with '5101'. Error 1603"#,
+    "Property(S): ComputerName = SIDSACER\nProperty(C): LogonUser = daveku\nMainEngineThread is returning 1603",
+    r#"Switching to server: USERNAME="foxadmin" COMPANYNAME="20th Century Fox" ROOTDRIVE="C:\" Error 1603"#,
+    "Property(C): UserSID = S-1-5-21-2842705977-3757629606-899479170-1001\nInstallation failed 0x80070643",
+    "WSUS server http://192.168.10.20:8530 unreachable: 0x8024401c, client IP 10.0.0.5, version 10.0.0.5",
+    r"User: CORP\jdoe failed to install KB5034441 with 0x80070643 on LAPTOP-7Q2RRT9A; mail a.b@example.org",
+    "Ran by Thomas (administrator) on DESKTOP-SVBOKH0 (ASUS) (06-03-2025)\nError 0x800f081f",
+    r"Installation failed with error 0x80070643: C:\Users\admin\Downloads\setup.exe as admin; Key: ABCDE-12345-FGHIJ-67890-KLMNO",
+];
+
+/// The page redacts with the lexicon the worker sends ([`Diagnosis::personal`]): for a diagnosis, the share
+/// link, the preview and every forum copy must come out as the patterns make them.
+fn check_page_redacts_as_patterns(d: &Diagnosis) {
+    use setup_triage::engine::export::{self, Format};
+    use setup_triage::engine::share::{self, Case, Progress};
+    let lexicon = Lexicon::of_diagnosis(d);
+    let page = || Redactor::with_lexicon(lexicon.clone());
+    let (a, p) = (Answers::new(), Progress::default());
+    let name = &d.files.first().map_or("?", |f| f.name.as_str());
+    assert_eq!(
+        Case::from_diagnosis(d, &a, &p),
+        Case::from_diagnosis_with(d, &a, &p, page()),
+        "{name}"
+    );
+    assert_eq!(
+        share::preview(d, &a, &p, "https://example.org/", true),
+        share::preview_with(d, &a, &p, "https://example.org/", true, page()),
+        "{name}"
+    );
+    for format in [Format::BBCode, Format::Markdown, Format::Text] {
+        let with = |mut r: Redactor| export::export(d, &a, &p, format, Some(""), Some(&mut r));
+        assert_eq!(with(Redactor::new()), with(page()), "{name}, {format:?}");
+    }
+}
+
+#[test]
+fn the_page_redacts_as_the_patterns_do() {
+    for text in PERSONAL {
+        let d = diagnose_text("paste", text, &Answers::new());
+        // Each text holds personal values, or the comparison would prove nothing.
+        assert!(!Lexicon::of_diagnosis(&d).is_empty(), "{text}");
+        check_page_redacts_as_patterns(&d);
+    }
+    check_page_redacts_as_patterns(&diagnose_text(
+        "paste",
+        &PERSONAL.join("\n"),
+        &Answers::new(),
+    ));
+}
+
+#[test]
+fn the_page_redacts_the_corpus_as_the_patterns_do() {
+    let Some(dir) = corpus() else {
+        eprintln!("skipped: no corpus (set SETUP_TRIAGE_CORPUS)");
+        return;
+    };
+    let (mut files, mut with_values) = (0, 0);
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            if p.file_name().is_some_and(|n| n == "MANIFEST.tsv") {
+                continue;
+            }
+            let bytes = std::fs::read(&p).unwrap();
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            let d = setup_triage::engine::diagnose_files(
+                [(name.as_str(), &bytes[..])],
+                &Answers::new(),
+            );
+            check_page_redacts_as_patterns(&d);
+            files += 1;
+            with_values += usize::from(!Lexicon::of_diagnosis(&d).is_empty());
+        }
+    }
+    eprintln!(
+        "{files} corpus files: the page's redaction equals the patterns' ({with_values} with personal values)"
+    );
+    assert!(with_values > 0);
 }

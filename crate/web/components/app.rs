@@ -20,6 +20,7 @@ use crate::web::hooks::{
     compose, page_base, saved_text, use_diagnose, use_saved_progress, use_session_text,
     use_share_link, use_window_drop,
 };
+use crate::web::redactor_for;
 use crate::web::state::{Action, AppState, Origin, Reading};
 
 #[derive(Properties, Default)]
@@ -137,7 +138,12 @@ pub fn App(props: &AppProps) -> Html {
             move |(diagnosis, answers, progress)| -> Vec<AttrValue> {
                 match diagnosis {
                     Some(d) if !d.guide.steps.is_empty() => {
-                        let case = Case::from_diagnosis(d, answers, &progress.to_shared());
+                        let case = Case::from_diagnosis_with(
+                            d,
+                            answers,
+                            &progress.to_shared(),
+                            redactor_for(d),
+                        );
                         (0..d.guide.steps.len().min(share::MAX_STEPS))
                             .map(|i| AttrValue::from(share::link_to_step(&base, &case, i)))
                             .collect()

@@ -7,9 +7,9 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::engine::export::{self, Format};
-use crate::engine::redact::Redactor;
 use crate::engine::{Answers, Diagnosis};
 use crate::web::components::copy_box::CopyBox;
+use crate::web::redactor_for;
 use crate::web::state::StepProgress;
 
 #[derive(Properties, PartialEq)]
@@ -35,7 +35,7 @@ pub fn ForumCopy(props: &ForumCopyProps) -> Html {
     let format = use_state(|| Format::BBCode);
     let keep_names = use_state(|| false);
     let redact = !format.is_for_forums() || !*keep_names;
-    let mut redactor = Redactor::new();
+    let mut redactor = redactor_for(&props.diagnosis);
     let text = export::export(
         &props.diagnosis,
         &props.answers,

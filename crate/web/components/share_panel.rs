@@ -12,6 +12,7 @@ use crate::web::components::copy_box::CopyBox;
 use crate::web::components::forum_copy::ForumCopy;
 use crate::web::components::marked_text::MarkedText;
 use crate::web::components::result_summary::fact_label;
+use crate::web::redactor_for;
 use crate::web::state::StepProgress;
 
 #[derive(Properties, PartialEq)]
@@ -26,12 +27,13 @@ pub struct SharePanelProps {
 #[component]
 pub fn SharePanel(props: &SharePanelProps) -> Html {
     let d = &props.diagnosis;
-    let preview = share::preview(
+    let preview = share::preview_with(
         d,
         &props.answers,
         &props.progress.to_shared(),
         &props.base,
         true,
+        redactor_for(d),
     );
     // Every replacement once, in the order it first appears: "USER1: a user name".
     let mut replaced: Vec<(String, &'static str)> = Vec::new();

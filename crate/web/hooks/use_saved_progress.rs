@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use crate::engine::share::{self, Case};
 use crate::engine::{Answers, Diagnosis};
+use crate::web::redactor_for;
 use crate::web::state::StepProgress;
 
 const PREFIX: &str = "setup-triage.case.";
@@ -37,7 +38,12 @@ impl SavedCase {
 /// said (facts, verdict, redacted evidence) and neither answers, nor progress, nor the guide they lead to. Hashed so that the key is short
 /// and holds no text of the case itself.
 pub fn case_key(d: &Diagnosis) -> String {
-    let mut case = Case::from_diagnosis(d, &Answers::new(), &share::Progress::default());
+    let mut case = Case::from_diagnosis_with(
+        d,
+        &Answers::new(),
+        &share::Progress::default(),
+        redactor_for(d),
+    );
     // The guide follows the answers, which are what is saved under the key: not part of it.
     case.guide.clear();
     let key = case.storage_key();
