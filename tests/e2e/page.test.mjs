@@ -274,3 +274,19 @@ test('embed mode (?embed) leaves out the title and footer, and works', async () 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+// The page's own WebAssembly carries no regex engine (ARCHITECTURE.md, invariants): redaction uses the worker's
+// lexicon and the JS API the worker. The regex crates leave their source paths in a build (panic locations),
+// which the worker's file shows, so the check can fail.
+test("the page's wasm carries no regex engine; the worker's does", async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const dist = join(ROOT, 'dist');
+  const wasm = readdirSync(dist).filter((f) => f.endsWith('.wasm'));
+  const page = wasm.filter((f) => f.startsWith('web-'));
+  const worker = wasm.filter((f) => f.startsWith('worker'));
+  assert.equal(page.length, 1, wasm.join(','));
+  assert.equal(worker.length, 1, wasm.join(','));
+  const holds = (f) => readFileSync(join(dist, f)).includes('regex-automata');
+  assert.equal(holds(worker[0]), true, 'the worker should hold regex-automata');
+  assert.equal(holds(page[0]), false, `${page[0]} links the regex engine`);
+});
