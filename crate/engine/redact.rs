@@ -198,27 +198,10 @@ struct Found {
 const MAX_FOUND: usize = 1024;
 
 impl Lexicon {
-    /// Runs the patterns over every text of a diagnosis that a redactor may see: what
-    /// [`Redactor::learn_diagnosis`] learns from and [`Redactor::redact_diagnosis`] redacts (the guide aside:
-    /// its texts are the knowledge base's, with the facts quoted), and the evidence line as a share link
-    /// squeezes it.
+    /// Runs the patterns over every text of a diagnosis that a redactor may see ([`texts_of`]).
     pub fn of_diagnosis(d: &Diagnosis) -> Lexicon {
-        let mut texts: Vec<std::borrow::Cow<'_, str>> = Vec::new();
-        for f in d.root_cause.iter().chain(d.findings.iter()) {
-            texts.extend([f.file.as_str(), f.text.as_str(), f.summary.as_str()].map(Into::into));
-            texts.push(super::share::squeeze(f.text.trim()).into());
-            texts.extend(f.context.iter().map(|c| c.text.as_str().into()));
-            texts.extend(f.details.iter().map(|det| det.value.as_str().into()));
-        }
-        texts.extend(d.facts.iter().map(|(_, v)| v.into()));
-        texts.extend(d.questions.iter().map(|q| q.answer.as_str().into()));
-        for n in &d.notes {
-            texts.extend(n.file.iter().map(|f| f.as_str().into()));
-            texts.push(n.message.as_str().into());
-        }
-        texts.extend(d.files.iter().map(|f| f.name.as_str().into()));
         let mut found = Vec::new();
-        for text in &texts {
+        for text in &texts_of(d) {
             for h in structural_hits(text.as_bytes()) {
                 if let (Some(context), Some(_)) =
                     (text.get(h.from..h.end), text.get(h.start..h.end))
@@ -231,6 +214,31 @@ impl Lexicon {
                 }
             }
         }
+        Lexicon::new(found)
+    }
+
+    /// The tokens (`USER1`, `PC2`…) in the texts of a diagnosis, as a lexicon: a case opened from a share link
+    /// holds only those, and the page marks them as the sharer's page did. Needs no patterns.
+    pub fn of_tokens(d: &Diagnosis) -> Lexicon {
+        let mut found = Vec::new();
+        for text in &texts_of(d) {
+            for word in text.split(|c: char| !c.is_ascii_alphanumeric() && c != '_') {
+                if let Some(kind) = RedactionKind::ALL
+                    .into_iter()
+                    .find(|k| token_number(*k, word).is_some())
+                {
+                    found.push(Found {
+                        text: word.to_string(),
+                        at: 0,
+                        kind,
+                    });
+                }
+            }
+        }
+        Lexicon::new(found)
+    }
+
+    fn new(mut found: Vec<Found>) -> Lexicon {
         found.sort();
         found.dedup();
         found.truncate(MAX_FOUND);
@@ -242,6 +250,36 @@ impl Lexicon {
     }
 }
 
+/// `n` when `value` is the token `<stem of kind><n>`.
+fn token_number(kind: RedactionKind, value: &str) -> Option<u32> {
+    let digits = value.strip_prefix(kind.stem())?;
+    if digits.is_empty() || digits.len() > 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Every text of a diagnosis that a redactor may see: what [`Redactor::learn_diagnosis`] learns from and
+/// [`Redactor::redact_diagnosis`] redacts (the guide aside: its texts are the knowledge base's, with the
+/// facts quoted), and the evidence line as a share link squeezes it.
+fn texts_of(d: &Diagnosis) -> Vec<std::borrow::Cow<'_, str>> {
+    let mut texts: Vec<std::borrow::Cow<'_, str>> = Vec::new();
+    for f in d.root_cause.iter().chain(d.findings.iter()) {
+        texts.extend([f.file.as_str(), f.text.as_str(), f.summary.as_str()].map(Into::into));
+        texts.push(super::share::squeeze(f.text.trim()).into());
+        texts.extend(f.context.iter().map(|c| c.text.as_str().into()));
+        texts.extend(f.details.iter().map(|det| det.value.as_str().into()));
+    }
+    texts.extend(d.facts.iter().map(|(_, v)| v.into()));
+    texts.extend(d.questions.iter().map(|q| q.answer.as_str().into()));
+    for n in &d.notes {
+        texts.extend(n.file.iter().map(|f| f.as_str().into()));
+        texts.push(n.message.as_str().into());
+    }
+    texts.extend(d.files.iter().map(|f| f.name.as_str().into()));
+    texts
+}
+
 impl Finder for Lexicon {
     fn find(&self, text: &[u8]) -> Vec<Hit> {
         let mut hits = Vec::new();
@@ -250,6 +288,10 @@ impl Finder for Lexicon {
             let Some(&last) = needle.last() else { continue };
             for from in memchr::memmem::find_iter(text, needle) {
                 let end = from + needle.len();
+                // A value found where its pattern starts (`\b`) is a whole word here too.
+                if f.at == 0 && is_word(needle[0]) && from > 0 && is_word(text[from - 1]) {
+                    continue;
+                }
                 // The pattern took the longest value: a longer name here is another value.
                 if is_word(last) && text.get(end).is_some_and(|b| is_word(*b)) {
                     continue;
@@ -375,6 +417,13 @@ impl Redactor {
             return t.clone();
         }
         let n = &mut self.counters[kind.index()];
+        // A token already (a case from a share link is redacted once more when shared again): it stays, so that
+        // the text, and the case's storage key, do not change; later values are numbered after it.
+        if let Some(m) = token_number(kind, value) {
+            *n = (*n).max(m);
+            self.tokens.insert(key, value.to_string());
+            return value.to_string();
+        }
         *n += 1;
         let t = format!("{}{}", kind.stem(), n);
         self.tokens.insert(key, t.clone());

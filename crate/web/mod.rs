@@ -14,7 +14,7 @@ pub mod state;
 pub use components::App;
 
 use crate::engine::Diagnosis;
-use crate::engine::redact::Redactor;
+use crate::engine::redact::{Lexicon, Redactor};
 
 /// Mounts the page on the document's body, replacing the loading message of `www/index.html`.
 /// With `?embed` (or `?embed=1`) in the address the page leaves out its title and footer, for an iframe.
@@ -38,9 +38,14 @@ pub fn start() {
 
 /// A redactor for a diagnosis on the page: it finds the personal values the worker's patterns found
 /// ([`Diagnosis::personal`]), so that the page's WebAssembly carries no regex engine. A case opened from a
-/// share link has none: its texts were redacted before they were shared.
+/// share link has none, since its texts were redacted before they were shared: its tokens (`USER1`) are
+/// marked again, and stay as they are.
 pub fn redactor_for(d: &Diagnosis) -> Redactor {
-    Redactor::with_lexicon(d.personal.clone())
+    if d.personal.is_empty() {
+        Redactor::with_lexicon(Lexicon::of_tokens(d))
+    } else {
+        Redactor::with_lexicon(d.personal.clone())
+    }
 }
 
 /// Whether a query string (`?a=1&embed`) asks for the embed mode.

@@ -409,3 +409,45 @@ fn the_page_redacts_the_corpus_as_the_patterns_do() {
     );
     assert!(with_values > 0);
 }
+
+/// A case opened from its share link holds only tokens; shared again on the page (which has no patterns),
+/// its tokens are marked and kept, so the link and the case's storage key do not change.
+#[test]
+fn a_shared_case_shared_again_keeps_its_tokens() {
+    use setup_triage::engine::share::{self, Case, Progress};
+    let (a, p) = (Answers::new(), Progress::default());
+    // Two users, the second named first in the line: their numbers must survive as they are.
+    let d = diagnose_text(
+        "paste",
+        r"C:\Users\alice\x.log: Error 0x80070643; C:\Users\bob\y.log; CORP\alice on DESKTOP-SVBOKH0",
+        &a,
+    );
+    let case = Case::from_diagnosis(&d, &a, &p);
+    let evidence = case.evidence.clone().unwrap().text;
+    assert!(
+        evidence.contains("USER1") && evidence.contains("USER2") && evidence.contains("PC1"),
+        "{evidence}"
+    );
+    let opened = share::decode(&share::encode(&case)).unwrap().to_diagnosis();
+    let lexicon = Lexicon::of_tokens(&opened);
+    let again = Case::from_diagnosis_with(&opened, &a, &p, Redactor::with_lexicon(lexicon.clone()));
+    assert_eq!(again.evidence.as_ref().map(|e| &e.text), Some(&evidence));
+    assert_eq!(again.storage_key(), case.storage_key());
+    let preview = share::preview_with(&opened, &a, &p, "", true, Redactor::with_lexicon(lexicon));
+    let marked: Vec<&str> = preview
+        .evidence
+        .iter()
+        .flat_map(|e| e.redactions.iter().map(|r| r.replacement.as_str()))
+        .collect();
+    assert!(
+        marked.contains(&"USER2") && marked.contains(&"PC1"),
+        "{marked:?}"
+    );
+    // Not inside other words: `SKIP1` is no IP token.
+    let mut r = Redactor::with_lexicon(Lexicon::of_tokens(&diagnose_text(
+        "paste",
+        "IP1 Error 1603",
+        &a,
+    )));
+    assert_eq!(r.redact("SKIP1 IP1").redactions.len(), 1);
+}
