@@ -267,19 +267,7 @@ fn corpus_prefiltered_equals_every_line() {
         eprintln!("skipped: corpus not found (set SETUP_TRIAGE_CORPUS)");
         return;
     };
-    let mut files = Vec::new();
-    let mut dirs = vec![dir];
-    while let Some(d) = dirs.pop() {
-        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.file_name().is_some_and(|n| n != "MANIFEST.tsv") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
+    let files = super::corpus::corpus_files(&dir);
     assert!(!files.is_empty());
     for path in &files {
         let Ok(bytes) = std::fs::read(path) else {

@@ -688,32 +688,7 @@ proptest! {
 
 // ---- the real logs -------------------------------------------------------------------------------
 
-/// The shared corpus of real logs, if present (see HELPERS.md: SETUP_TRIAGE_CORPUS, then beside the repo).
-fn corpus_dir() -> Option<std::path::PathBuf> {
-    let candidates = [
-        std::env::var_os("SETUP_TRIAGE_CORPUS").map(std::path::PathBuf::from),
-        Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")),
-        Some(std::path::PathBuf::from("/work/shared/corpus")),
-    ];
-    candidates.into_iter().flatten().find(|p| p.is_dir())
-}
-
-fn corpus_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.file_name().is_some_and(|n| n != "MANIFEST.tsv") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
+use super::corpus::{corpus_dir, corpus_files};
 
 /// CBS and DISM write the symbolic name beside the code (`[HRESULT = 0x800f0805 - CBS_E_INVALID_PACKAGE]`):
 /// where the table knows the code, its name must be the one Windows itself prints.

@@ -22,6 +22,24 @@ pub fn corpus_dir() -> Option<PathBuf> {
     .find(|p| p.join("MANIFEST.tsv").is_file())
 }
 
+/// Every log of the corpus (MANIFEST.tsv left out), in its folders, sorted.
+pub fn corpus_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.file_name().is_some_and(|n| n != "MANIFEST.tsv") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// One row of MANIFEST.tsv.
 struct Entry {
     file: String,

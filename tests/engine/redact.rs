@@ -5,6 +5,8 @@ use setup_triage::engine::redact::{Lexicon, RedactionKind as K, Redactor, redact
 use setup_triage::engine::scan::re;
 use setup_triage::engine::{Answers, Diagnosis, diagnose_text};
 
+use super::corpus::{corpus_dir, corpus_files};
+
 /// Redacts `input` on its own and compares the text and the kinds marked, in order.
 fn check(input: &str, expected: &str, kinds: &[K]) {
     let r = redact(input);
@@ -234,78 +236,62 @@ fn never_panics_and_marks_line_up() {
     });
 }
 
-/// The corpus's folder, or `None` (the test then says it skipped).
-fn corpus() -> Option<std::path::PathBuf> {
-    let candidates = [
-        std::env::var_os("SETUP_TRIAGE_CORPUS").map(std::path::PathBuf::from),
-        Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")),
-        Some(std::path::PathBuf::from("/work/shared/corpus")),
-    ];
-    candidates.into_iter().flatten().find(|p| p.is_dir())
-}
-
 /// In every real log, no profile path keeps its user name, and each e-mail and account SID goes.
 #[test]
 fn corpus_profile_paths_lose_their_names() {
-    let Some(dir) = corpus() else {
+    let Some(dir) = corpus_dir() else {
         eprintln!("skipped: no corpus (set SETUP_TRIAGE_CORPUS)");
         return;
     };
     let leftover = re(r"(?i)[\\/](?:Users|Documents and Settings)[\\/]+([^\\/:*?<>|\r\n\t]+)[\\/]");
     let sid = re(r"S-1-5-21-[0-9]+-[0-9]+-[0-9]+");
     let mut files = 0;
-    let mut stack = vec![dir];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-                continue;
+    // The manifest too: it quotes the logs.
+    let manifest = dir.join("MANIFEST.tsv");
+    for p in corpus_files(&dir).into_iter().chain([manifest]) {
+        // CBS and Windows Update logs are large and hold few profile paths: the other kinds suffice.
+        if p.components()
+            .any(|c| c.as_os_str() == "cbs" || c.as_os_str() == "wu")
+        {
+            continue;
+        }
+        let bytes = std::fs::read(&p).unwrap();
+        let (text, _, _) = setup_triage::engine::text::decode_all(&bytes);
+        let r = redact(&text);
+        files += 1;
+        if std::env::var_os("SHOW_REDACTIONS").is_some() {
+            for x in &r.redactions {
+                let a = r.text[..x.start].rfind('\n').map_or(0, |i| i + 1);
+                let b = r.text[x.end..]
+                    .find('\n')
+                    .map_or(r.text.len(), |i| x.end + i);
+                let line = &r.text[a..b];
+                eprintln!("{:?}\t{}", x.kind, &line[..line.len().min(160)]);
             }
-            // CBS and Windows Update logs are large and hold few profile paths: the other kinds suffice.
-            if p.components()
-                .any(|c| c.as_os_str() == "cbs" || c.as_os_str() == "wu")
-            {
-                continue;
-            }
-            let bytes = std::fs::read(&p).unwrap();
-            let (text, _, _) = setup_triage::engine::text::decode_all(&bytes);
-            let r = redact(&text);
-            files += 1;
-            if std::env::var_os("SHOW_REDACTIONS").is_some() {
-                for x in &r.redactions {
-                    let a = r.text[..x.start].rfind('\n').map_or(0, |i| i + 1);
-                    let b = r.text[x.end..]
-                        .find('\n')
-                        .map_or(r.text.len(), |i| x.end + i);
-                    let line = &r.text[a..b];
-                    eprintln!("{:?}\t{}", x.kind, &line[..line.len().min(160)]);
-                }
-            }
-            for c in leftover.captures_iter(r.text.as_bytes()) {
-                let name = String::from_utf8_lossy(&c[1]).to_ascii_lowercase();
-                assert!(
-                    name.starts_with("user")
-                        || [
-                            "public",
-                            "default",
-                            "default user",
-                            "all users",
-                            "defaultuser0",
-                            "administrator"
-                        ]
-                        .contains(&name.as_str()),
-                    "{}: a user name survived: {}",
-                    p.display(),
-                    String::from_utf8_lossy(&c[0])
-                );
-            }
+        }
+        for c in leftover.captures_iter(r.text.as_bytes()) {
+            let name = String::from_utf8_lossy(&c[1]).to_ascii_lowercase();
             assert!(
-                !sid.is_match(r.text.as_bytes()),
-                "{}: a SID survived",
-                p.display()
+                name.starts_with("user")
+                    || [
+                        "public",
+                        "default",
+                        "default user",
+                        "all users",
+                        "defaultuser0",
+                        "administrator"
+                    ]
+                    .contains(&name.as_str()),
+                "{}: a user name survived: {}",
+                p.display(),
+                String::from_utf8_lossy(&c[0])
             );
         }
+        assert!(
+            !sid.is_match(r.text.as_bytes()),
+            "{}: a SID survived",
+            p.display()
+        );
     }
     eprintln!("checked {files} corpus files");
 }
@@ -377,32 +363,19 @@ fn the_page_redacts_as_the_patterns_do() {
 
 #[test]
 fn the_page_redacts_the_corpus_as_the_patterns_do() {
-    let Some(dir) = corpus() else {
+    let Some(dir) = corpus_dir() else {
         eprintln!("skipped: no corpus (set SETUP_TRIAGE_CORPUS)");
         return;
     };
     let (mut files, mut with_values) = (0, 0);
-    let mut stack = vec![dir];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-                continue;
-            }
-            if p.file_name().is_some_and(|n| n == "MANIFEST.tsv") {
-                continue;
-            }
-            let bytes = std::fs::read(&p).unwrap();
-            let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            let d = setup_triage::engine::diagnose_files(
-                [(name.as_str(), &bytes[..])],
-                &Answers::new(),
-            );
-            check_page_redacts_as_patterns(&d);
-            files += 1;
-            with_values += usize::from(!Lexicon::of_diagnosis(&d).is_empty());
-        }
+    for p in corpus_files(&dir) {
+        let bytes = std::fs::read(&p).unwrap();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        let d =
+            setup_triage::engine::diagnose_files([(name.as_str(), &bytes[..])], &Answers::new());
+        check_page_redacts_as_patterns(&d);
+        files += 1;
+        with_values += usize::from(!Lexicon::of_diagnosis(&d).is_empty());
     }
     eprintln!(
         "{files} corpus files: the page's redaction equals the patterns' ({with_values} with personal values)"
