@@ -60,33 +60,76 @@ pub const CONTEXT: usize = 3;
 pub const MAX_FINDINGS: usize = 400;
 /// Longest line text kept in a finding.
 pub const MAX_LINE: usize = 600;
-/// Whether a line of a log of this format may name the kind of product (`facts::learn_from_log_line`).
-/// Servicing logs, Windows Update logs and event lists name products in passing; a DISM command line
-/// (`/FeatureName:NetFx3`) still says which feature was being enabled.
-fn learns_product(format: LogFormat, line: &Line<'_>) -> bool {
+/// Which lines of a log of this format may name the kind of product, or the .NET Framework version
+/// (`facts::learn_from_log_line`'s `product`). Servicing logs, Windows Update logs and event lists name
+/// products in passing; a DISM command line (`/FeatureName:NetFx3`) still says which feature was being enabled.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum ProductLines {
+    /// Every line.
+    All,
+    /// No line.
+    None,
+    /// Only lines that hold one of the `cased` literals, or one of the `lower` literals once lowercased: the
+    /// scanner then searches these, not the products' words, to find them.
+    With {
+        cased: &'static [&'static str],
+        lower: &'static [&'static str],
+    },
+    /// The first lines only.
+    First(u64),
+}
+
+fn product_lines(format: LogFormat) -> ProductLines {
     match format {
         LogFormat::Cbs
         | LogFormat::Dism
         | LogFormat::EventLog
         | LogFormat::WindowsUpdate
         | LogFormat::ReportingEvents
-        | LogFormat::CmTrace => {
-            memchr::memmem::find(line.text.as_bytes(), b"eature").is_some()
-                && line.text.to_ascii_lowercase().contains("featurename")
-        }
+        | LogFormat::CmTrace => ProductLines::With {
+            cased: &[],
+            lower: &["featurename"],
+        },
         // A long text of no known format is a report (FRST lists every service's path, Windows Defender's
         // among them): only its first lines, where a pasted title sits, name the product.
-        LogFormat::Text => line.no <= TEXT_PRODUCT_LINES,
+        LogFormat::Text => ProductLines::First(TEXT_PRODUCT_LINES),
         // An MSI log names its own product in `ProductName = …` and `Product: … --`; other lines quote
         // properties, launch conditions and file names (an `ExcelAddin` is no Office update).
-        LogFormat::Msi => {
-            memchr::memmem::find(line.text.as_bytes(), b"Product").is_some()
-                && (line.text.contains("ProductName = ") || line.text.contains("Product: "))
-        }
+        LogFormat::Msi => ProductLines::With {
+            cased: &["ProductName = ", "Product: "],
+            lower: &[],
+        },
         // A bundle log lists the packages it chains (a .NET Framework prerequisite among them).
-        LogFormat::Burn => false,
-        _ => true,
+        LogFormat::Burn => ProductLines::None,
+        _ => ProductLines::All,
     }
+}
+
+/// Whether this line of a log of this format may name the kind of product (see [`product_lines`]).
+fn learns_product(format: LogFormat, line: &Line<'_>) -> bool {
+    match product_lines(format) {
+        ProductLines::All => true,
+        ProductLines::None => false,
+        ProductLines::First(n) => line.no <= n,
+        ProductLines::With { cased, lower } => {
+            let text = line.text.as_bytes();
+            cased
+                .iter()
+                .any(|l| memchr::memmem::find(text, l.as_bytes()).is_some())
+                || lower.iter().any(|l| contains_lowercase(text, l.as_bytes()))
+        }
+    }
+}
+
+/// Whether `text`, ASCII-lowercased, contains `word` (lowercase), without a lowercased copy.
+fn contains_lowercase(text: &[u8], word: &[u8]) -> bool {
+    let Some(&first) = word.first() else {
+        return true;
+    };
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), text).any(|i| {
+        text.get(i..i + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+    })
 }
 
 /// Lines of a text of no known format that may name the kind of product (see `FileScan::drain_lines`).
@@ -270,20 +313,51 @@ enum Filter {
         lower: Option<&'static Regex>,
         kb: Option<&'static Regex>,
         unknown: u8,
+        /// Whether the reader's search also finds the lines that may name the product
+        /// ([`ProductLines::With`]), in place of the products' words in `lower`.
+        product_gate: bool,
     },
 }
 
+/// The bits of [`facts::unknown`] that only a line [`learns_product`] admits can teach (the .NET Framework
+/// version and the product).
+const PRODUCT_FACTS: u8 = 4 | 8;
+
 impl Filter {
-    fn new(reader: &dyn LogReader, known: &Facts) -> Filter {
+    fn new(reader: &dyn LogReader, format: LogFormat, known: &Facts) -> Filter {
         let (cased, lowercase) = (reader.prefilter(), reader.prefilter_lowercase());
+        let every = cased.is_none() && lowercase.is_none();
         let unknown = facts::unknown(known);
-        let cased_regex = cased.map(compiled);
-        let (words, kb) = facts::line_patterns(unknown);
+        // Where only some lines can name the product, searching the products' words on every line is wasted:
+        // the literals those lines hold find them instead, in the same pass as the reader's prefilter.
+        let (words_for, cased_gate, lower_gate): (u8, &[&str], &[&str]) =
+            match product_lines(format) {
+                ProductLines::None => (unknown & !PRODUCT_FACTS, &[], &[]),
+                // A reader without a prefilter runs no cased search to add the literals to.
+                ProductLines::With { cased, lower } if !every || cased.is_empty() => {
+                    if unknown & PRODUCT_FACTS != 0 {
+                        (unknown & !PRODUCT_FACTS, cased, lower)
+                    } else {
+                        (unknown, &[], &[])
+                    }
+                }
+                _ => (unknown, &[], &[]),
+            };
+        let escaped: Vec<String> = cased_gate.iter().map(|l| regex::escape(l)).collect();
+        let cased_patterns: Option<Vec<&str>> = cased.map(|c| {
+            c.iter()
+                .copied()
+                .chain(escaped.iter().map(String::as_str))
+                .collect()
+        });
+        let cased_regex = cased_patterns.as_deref().map(compiled);
+        let (words, kb) = facts::line_patterns(words_for);
         let lower_patterns: Vec<&str> = lowercase
             .unwrap_or_default()
             .iter()
             .copied()
             .chain(words)
+            .chain(lower_gate.iter().copied())
             .collect();
         let lower_regex = (!lower_patterns.is_empty()).then(|| compiled(&lower_patterns));
         let kb_regex = kb.map(|k| compiled(&[k]));
@@ -291,11 +365,12 @@ impl Filter {
             // A pattern that does not compile (a bug, caught by a debug assertion): read every line.
             (Some(None), _, _) | (_, Some(None), _) | (_, _, Some(None)) => Filter::All,
             (reader, lower, kb) => Filter::Search {
-                every: cased.is_none() && lowercase.is_none(),
+                every,
                 reader: reader.flatten(),
                 lower: lower.flatten(),
                 kb: kb.flatten(),
                 unknown,
+                product_gate: !cased_gate.is_empty(),
             },
         }
     }
@@ -493,7 +568,7 @@ impl FileScan {
             self.format = formats::detect(&self.text);
             let reader = formats::reader(self.format);
             if !self.every_line {
-                self.filter = Filter::new(&*reader, &self.out.facts);
+                self.filter = Filter::new(&*reader, self.format, &self.out.facts);
             }
             self.reader = Some(reader);
         }
@@ -542,9 +617,17 @@ impl FileScan {
             };
             if candidates.next().is_some_and(|m| m < next_pos) {
                 let first_new = out.findings.len();
-                // Only a line the lowercase search found can teach a fact still unknown.
-                if candidates.lowered() < next_pos {
-                    let product = learns_product(format, &line);
+                // Only a line the lowercase search found, or one that may name the product when the reader's
+                // search looks for those, can teach a fact still unknown.
+                let product = learns_product(format, &line);
+                let gated = matches!(
+                    self.filter,
+                    Filter::Search {
+                        product_gate: true,
+                        ..
+                    }
+                );
+                if candidates.lowered() < next_pos || (gated && product) {
                     facts::learn_from_log_line(line.text.as_bytes(), &mut out.facts, product);
                 }
                 reader.line(&line, out);
@@ -564,7 +647,7 @@ impl FileScan {
                 // A fact learned narrows the search.
                 if let Filter::Search { unknown, .. } = self.filter {
                     if facts::unknown(&out.facts) != unknown {
-                        self.filter = Filter::new(&**reader, &out.facts);
+                        self.filter = Filter::new(&**reader, format, &out.facts);
                         candidates.refilter();
                     }
                 }

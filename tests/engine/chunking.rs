@@ -383,3 +383,44 @@ fn stateful_lines_survive_the_prefilters() {
         assert!(!fast.findings.is_empty(), "{name}: nothing found");
     }
 }
+
+/// The lines that may name the product (an MSI log's `Product:` lines, a DISM command's `/FeatureName:`) are
+/// found by literals of their own, not by the products' words: among filler, with the product named nowhere
+/// else, the prefiltered reading still learns it, as reading every line does.
+#[test]
+fn product_lines_survive_the_prefilters() {
+    let msi_filler = "MSI (s) (84:F4) [13:00:03:125]: Component: Comp000002; Installed: Absent;   Request: Local;   Action: Local";
+    let dism_filler = "2024-03-10 10:12:01, Info                  DISM   DISM Provider Store: PID=1234 TID=5678 Getting the collection of providers from a local provider store type. - CDISMProviderStore::GetProviderCollection";
+    let cases = [
+        (
+            "msi.log",
+            msi_filler,
+            "=== Verbose logging started: 11/20/2026  13:00:03  Build type: SHIP UNICODE 5.00.10011.00  Calling process: C:\\WINDOWS\\system32\\msiexec.exe ===",
+            "           ******* Product: C:\\Users\\alex\\Downloads\\NDP48-x86-x64-AllOS-ENU.msi",
+        ),
+        (
+            "dism.log",
+            dism_filler,
+            "2024-03-10 10:12:00, Info                  DISM   DISM.EXE: Executing command line: dism.exe /online",
+            "2024-03-10 10:12:00, Info                  DISM   DISM.EXE: Executing command line: DISM /ONLINE /ENABLE-FEATURE /FEATURENAME:NETFX3 /ALL",
+        ),
+    ];
+    for (name, filler, first, naming) in cases {
+        let mut text = format!("{first}\r\n");
+        for _ in 0..200 {
+            text.push_str(filler);
+            text.push_str("\r\n");
+        }
+        text.push_str(naming);
+        text.push_str("\r\n");
+        let fast = diagnose(name, [text.as_bytes()]);
+        let reference = diagnose_with(Diagnoser::new().every_line(), name, [text.as_bytes()]);
+        assert_eq!(fast, reference, "{name}");
+        assert_eq!(
+            fast.facts.get("product"),
+            Some("dotnet"),
+            "{name}: {:?}",
+            fast.facts
+        );
+    }
+}

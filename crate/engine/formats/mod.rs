@@ -164,8 +164,12 @@ fn detect_raw(head: &str) -> LogFormat {
     static EACH: OnceLock<Vec<regex::bytes::Regex>> = OnceLock::new();
     let set = SET.get_or_init(|| re_set(&SIGNATURES.iter().map(|s| s.1).collect::<Vec<_>>()));
     let hits = set.matches(head.as_bytes());
-    if !hits.matched_any() {
-        return LogFormat::Text;
+    let mut matched = hits.iter();
+    match (matched.next(), matched.next()) {
+        (None, _) => return LogFormat::Text,
+        // One format only: no need to find where each matched (and to compile each signature alone).
+        (Some(i), None) => return SIGNATURES[i].0,
+        _ => {}
     }
     let each = EACH.get_or_init(|| SIGNATURES.iter().map(|s| super::scan::re(s.1)).collect());
     hits.iter()

@@ -260,6 +260,84 @@ fn is_decoy(n: u32) -> bool {
     DECOY_MESSAGES.contains(&n) || ((1700..=1729).contains(&n) && !matches!(n, 1714 | 1718..=1723))
 }
 
+/// The lines a verbose log writes for every action, in the exact form Windows Installer writes them. They are
+/// most of the lines the reader is handed, so they are parsed by hand rather than through [`classes`]; a line
+/// in any other form (another language, a failing action, odd spacing) goes through the classes. A test checks
+/// that both read these lines alike.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ActionLine<'a> {
+    /// `Action start 13:00:03: InstallFiles.`
+    Start(&'a str),
+    /// `Action ended 13:00:03: InstallFiles. Return value 1.`, with any value but 3 (a failure is a finding).
+    Ended(&'a str, u32),
+    /// `MSI (s) (84:F4) [13:00:03:078]: Doing action: InstallFiles`
+    Doing(&'a str),
+}
+
+fn action_line(text: &str) -> Option<ActionLine<'_>> {
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    // `Name` or `Name.Part`: name characters in parts joined by single dots (what the timeline's pattern
+    // captures), and never the one name a class would also take (`DDSet_Error`).
+    let name_ok = |name: &str| {
+        let b = name.as_bytes();
+        !b.is_empty()
+            && b.iter().all(|&c| is_name(c) || c == b'.')
+            && is_name(b[0])
+            && is_name(b[b.len() - 1])
+            && !name.contains("..")
+            && !name.contains("DDSet_Error")
+    };
+    // `HH:MM:SS: ` (the hour may have one digit), and what follows it.
+    fn after_time(rest: &str) -> Option<&str> {
+        let b = rest.as_bytes();
+        let hour = b.iter().take_while(|c| c.is_ascii_digit()).count();
+        let digits = |at: usize| {
+            b.get(at..at + 2)
+                .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+        };
+        let ok = (1..=2).contains(&hour)
+            && b.get(hour) == Some(&b':')
+            && digits(hour + 1)
+            && b.get(hour + 3) == Some(&b':')
+            && digits(hour + 4)
+            && b.get(hour + 6..hour + 8) == Some(b": ");
+        ok.then(|| &rest[hour + 8..])
+    }
+    if let Some(rest) = text.strip_prefix("Action start ") {
+        let name = after_time(rest)?.strip_suffix('.')?;
+        return name_ok(name).then_some(ActionLine::Start(name));
+    }
+    if let Some(rest) = text.strip_prefix("Action ended ") {
+        let (name, value) = after_time(rest)?.split_once(". Return value ")?;
+        let value = value.strip_suffix('.')?;
+        let canonical = value == "0" || (!value.starts_with('0') && (1..=9).contains(&value.len()));
+        let result: u32 = value.parse().ok().filter(|_| canonical)?;
+        return (name_ok(name) && result != 3).then_some(ActionLine::Ended(name, result));
+    }
+    // `MSI (s) (84:F4) [13:00:03:078]: Doing action: Name`
+    let rest = text.strip_prefix("MSI (")?;
+    let rest = rest
+        .strip_prefix("s) (")
+        .or_else(|| rest.strip_prefix("c) ("))?;
+    let close = rest.find(") [")?;
+    let ids = &rest.as_bytes()[..close];
+    if ids.is_empty()
+        || !ids
+            .iter()
+            .all(|&c| c.is_ascii_hexdigit() || c == b':' || c == b'!')
+    {
+        return None;
+    }
+    let rest = &rest[close + 3..];
+    let close = rest.find("]: Doing action: ")?;
+    let stamp = &rest.as_bytes()[..close];
+    if stamp.is_empty() || !stamp.iter().all(|&c| c.is_ascii_digit() || c == b':') {
+        return None;
+    }
+    let name = &rest[close + "]: Doing action: ".len()..];
+    name_ok(name).then_some(ActionLine::Doing(name))
+}
+
 fn text_of(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -288,12 +366,38 @@ const PREFILTER: &[&str] = &[
     r"PATCH SEQUENCER|local patch|1612|source is not available",
 ];
 
+impl MsiLog {
+    /// An action starts (`Doing action:` and `Action start` both name it): the span of a failure begins here.
+    fn enter_action(&mut self, name: &str) {
+        if self.current_action.as_deref() != Some(name) {
+            self.action_start_finding = self.candidates.len();
+            self.current_action = Some(name.to_string());
+        }
+    }
+}
+
 impl super::LogReader for MsiLog {
     fn prefilter(&self) -> Option<&'static [&'static str]> {
         Some(PREFILTER)
     }
 
     fn line(&mut self, line: &Line<'_>, out: &mut Output) {
+        match action_line(line.text) {
+            Some(ActionLine::Start(name)) => {
+                self.timeline.start(name, line.no);
+                self.enter_action(name);
+                return;
+            }
+            Some(ActionLine::Ended(name, result)) => {
+                self.timeline.end(name, line.no, Some(result));
+                return;
+            }
+            Some(ActionLine::Doing(name)) => {
+                self.enter_action(name);
+                return;
+            }
+            None => {}
+        }
         let bytes = line.text.as_bytes();
         let hits = classes().matches(bytes);
         if !hits.matched_any() {
@@ -369,11 +473,7 @@ impl super::LogReader for MsiLog {
         }
         if hits.matched(ACTION_START) {
             if let Some(c) = p.action.captures(bytes) {
-                let name = text_of(&c[1]).trim_end_matches('.').to_string();
-                if self.current_action.as_deref() != Some(&name) {
-                    self.action_start_finding = self.candidates.len();
-                }
-                self.current_action = Some(name);
+                self.enter_action(text_of(&c[1]).trim_end_matches('.'));
             }
         }
         let is_error = hits.matched(ERROR_MESSAGE)
@@ -672,4 +772,138 @@ fn summarize(text: &str, number: Option<u32>) -> String {
         return super::text::summary_for(&found);
     }
     "An error reported by the installer or one of its custom actions.".to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What the line classes make of a line the hand parser took: the classes it matches and the names and
+    /// value their captures give. The two must agree for the shortcut to change nothing.
+    fn by_classes(text: &str) -> Option<ActionLine<'_>> {
+        let bytes = text.as_bytes();
+        let hits: Vec<usize> = classes().matches(bytes).iter().collect();
+        let p = patterns();
+        fn name(m: Option<regex::bytes::Match<'_>>) -> Option<&str> {
+            m.and_then(|m| std::str::from_utf8(m.as_bytes()).ok())
+                .map(|s| s.trim_end_matches('.'))
+        }
+        // Nothing else the reader looks at may be on the line.
+        if p.product.is_match(bytes) || text.contains("Back from server. Return value: ") {
+            return None;
+        }
+        if hits == [ACTION_START, TIMELINE_START] {
+            let timeline = name(p.timeline_start.captures(bytes)?.get(1))?;
+            let action = name(p.action.captures(bytes)?.get(1))?;
+            let start = text.find(timeline)?;
+            return (timeline == action)
+                .then(|| ActionLine::Start(&text[start..start + timeline.len()]));
+        }
+        if hits == [ACTION_ENDED] {
+            let c = p.action_ended.captures(bytes)?;
+            let ended = name(c.get(1))?;
+            let value: u32 = std::str::from_utf8(&c[2]).ok()?.parse().ok()?;
+            let start = text.find(ended)?;
+            return Some(ActionLine::Ended(&text[start..start + ended.len()], value));
+        }
+        if hits == [ACTION_START] {
+            let action = name(p.action.captures(bytes)?.get(1))?;
+            let start = text.rfind(action)?;
+            return Some(ActionLine::Doing(&text[start..start + action.len()]));
+        }
+        None
+    }
+
+    fn check(text: &str, expected: Option<ActionLine<'_>>) {
+        assert_eq!(action_line(text), expected, "{text:?}");
+        if expected.is_some() {
+            assert_eq!(
+                by_classes(text),
+                expected,
+                "the classes read {text:?} otherwise"
+            );
+        }
+    }
+
+    #[test]
+    fn the_action_lines_of_a_verbose_log_take_the_shortcut() {
+        check(
+            "Action start 13:00:03: InstallFiles.",
+            Some(ActionLine::Start("InstallFiles")),
+        );
+        check(
+            "Action start 9:00:03: Dir.Sub_1.",
+            Some(ActionLine::Start("Dir.Sub_1")),
+        );
+        check(
+            "Action ended 13:00:03: InstallFiles. Return value 1.",
+            Some(ActionLine::Ended("InstallFiles", 1)),
+        );
+        check(
+            "Action ended 13:00:03: INSTALL. Return value 0.",
+            Some(ActionLine::Ended("INSTALL", 0)),
+        );
+        check(
+            "MSI (s) (84:F4) [13:00:03:078]: Doing action: CostFinalize",
+            Some(ActionLine::Doing("CostFinalize")),
+        );
+        check(
+            "MSI (c) (7C!58) [13:00:03:078]: Doing action: A.B",
+            Some(ActionLine::Doing("A.B")),
+        );
+    }
+
+    #[test]
+    fn other_lines_go_through_the_classes() {
+        // A failure is a finding; a custom action's error name, another language, odd forms.
+        check("Action ended 13:00:03: InstallFiles. Return value 3.", None);
+        check(
+            "Action ended 13:00:03: InstallFiles. Return value 03.",
+            None,
+        );
+        check("Action start 13:00:03: DDSet_Error.", None);
+        check("操作开始 23:49:51: InstallFinalize。", None);
+        check("Action start 13:00:03: Install Files.", None);
+        check("Action start 13:00:03: InstallFiles", None);
+        check("Action start 13:00:03: .", None);
+        check("Action start 13:00:03: A..B.", None);
+        check("Action start 130:00:03: A.", None);
+        check("Action start 13:00:03:A.", None);
+        check("MSI (s) (84:F4) [13:00:03:078]: Doing action: ", None);
+        check("MSI (a) (84:F4) [13:00:03:078]: Doing action: X", None);
+        check(
+            "MSI (s) (84:F4) [13:00:03:078]: Doing action: X -- Error 1722.",
+            None,
+        );
+        check(
+            "Action ended 13:00:03: X. Return value 1. Product: Y -- Z",
+            None,
+        );
+    }
+
+    fn line() -> impl Strategy<Value = String> {
+        let name = "[A-Za-z0-9_.]{0,3}(DDSet_Error)?[A-Za-z0-9_. -]{0,6}";
+        let time = "[0-9]{1,3}:[0-9]{1,2}:[0-9]{2}:? ?";
+        prop_oneof![
+            (time, name).prop_map(|(t, n)| format!("Action start {t}: {n}.")),
+            (time, name, "[0-9]{1,3}")
+                .prop_map(|(t, n, v)| { format!("Action ended {t}: {n}. Return value {v}.") }),
+            ("[csa]", "[0-9A-F:!]{0,5}", "[0-9:]{0,12}", name).prop_map(|(s, id, at, n)| {
+                format!("MSI ({s}) ({id}) [{at}]: Doing action: {n}")
+            }),
+            "(Action start |Action ended |MSI \\(s\\) \\(8:F\\) \\[1\\]: Doing action: )[0-9A-Za-z_.: ]{0,20}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// Whenever the hand parser takes a line, the classes take it the same way.
+        #[test]
+        fn the_shortcut_reads_as_the_classes_do(text in line()) {
+            if let Some(taken) = action_line(&text) {
+                prop_assert_eq!(by_classes(&text), Some(taken), "{:?}", text);
+            }
+        }
+    }
 }
