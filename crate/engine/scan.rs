@@ -260,6 +260,31 @@ fn dedup(mut v: Vec<String>) -> Vec<String> {
     v
 }
 
+/// How the scanner finds the lines worth reading ([`Diagnoser::every_line`] and [`Diagnoser::one_pass`]
+/// choose; the default suits the platform). Every way gives the same diagnosis: the tests check it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Search {
+    /// Every line, to the reader and the facts: the slow reference.
+    EveryLine,
+    /// Literal searches: the reader's case-sensitive prefilter over the text, and the lowercase words over
+    /// a lowercased copy. Fastest where the regex crate's SIMD literal search runs (natively).
+    Literals,
+    /// One search over the text, with the lowercase words made case-insensitive, and the facts learned from
+    /// every line it finds. In WebAssembly the regex engine is a lazy DFA alone (no literal search), which
+    /// reads every byte whatever the patterns: one pass over the bytes beats three and a lowercased copy.
+    OnePass,
+}
+
+impl Default for Search {
+    fn default() -> Search {
+        if cfg!(target_arch = "wasm32") {
+            Search::OnePass
+        } else {
+            Search::Literals
+        }
+    }
+}
+
 /// What one file gave.
 #[derive(Debug)]
 pub struct FileReport {
@@ -293,8 +318,8 @@ struct FileScan {
     tail: VecDeque<ContextLine>,
     /// The block, ASCII-lowercased, for the facts' search (kept to reuse its memory).
     lower: Vec<u8>,
-    /// Ignore the prefilters (see [`Diagnoser::every_line`]).
-    every_line: bool,
+    /// How candidate lines are found.
+    search: Search,
 }
 
 /// Which lines go to the reader and to [`facts::learn_from_line`].
@@ -316,6 +341,9 @@ enum Filter {
         /// Whether the reader's search also finds the lines that may name the product
         /// ([`ProductLines::With`]), in place of the products' words in `lower`.
         product_gate: bool,
+        /// Whether `reader` also holds the facts' words (made case-insensitive, [`Search::OnePass`]): every
+        /// line it finds may teach a fact.
+        facts_in_reader: bool,
     },
 }
 
@@ -324,7 +352,7 @@ enum Filter {
 const PRODUCT_FACTS: u8 = 4 | 8;
 
 impl Filter {
-    fn new(reader: &dyn LogReader, format: LogFormat, known: &Facts) -> Filter {
+    fn new(reader: &dyn LogReader, format: LogFormat, known: &Facts, search: Search) -> Filter {
         let (cased, lowercase) = (reader.prefilter(), reader.prefilter_lowercase());
         let every = cased.is_none() && lowercase.is_none();
         let unknown = facts::unknown(known);
@@ -359,6 +387,29 @@ impl Filter {
             .chain(words)
             .chain(lower_gate.iter().copied())
             .collect();
+        if search == Search::OnePass && !every {
+            // ASCII case folding (Unicode is off) matches what the lowercased copy holds.
+            let folded: Vec<String> = lower_patterns
+                .iter()
+                .chain(kb.iter())
+                .map(|p| format!("(?i:{p})"))
+                .collect();
+            let all: Vec<&str> = (cased_patterns.iter().flatten().copied())
+                .chain(folded.iter().map(String::as_str))
+                .collect();
+            return match compiled(&all) {
+                None => Filter::All,
+                one => Filter::Search {
+                    every,
+                    reader: one,
+                    lower: None,
+                    kb: None,
+                    unknown,
+                    product_gate: false,
+                    facts_in_reader: true,
+                },
+            };
+        }
         let lower_regex = (!lower_patterns.is_empty()).then(|| compiled(&lower_patterns));
         let kb_regex = kb.map(|k| compiled(&[k]));
         match (cased_regex, lower_regex, kb_regex) {
@@ -371,6 +422,7 @@ impl Filter {
                 kb: kb.flatten(),
                 unknown,
                 product_gate: !cased_gate.is_empty(),
+                facts_in_reader: false,
             },
         }
     }
@@ -542,7 +594,7 @@ impl FileScan {
             filter: Filter::All,
             tail: VecDeque::new(),
             lower: Vec::new(),
-            every_line: false,
+            search: Search::default(),
         }
     }
 
@@ -567,8 +619,8 @@ impl FileScan {
         if self.reader.is_none() {
             self.format = formats::detect(&self.text);
             let reader = formats::reader(self.format);
-            if !self.every_line {
-                self.filter = Filter::new(&*reader, self.format, &self.out.facts);
+            if self.search != Search::EveryLine {
+                self.filter = Filter::new(&*reader, self.format, &self.out.facts, self.search);
             }
             self.reader = Some(reader);
         }
@@ -618,16 +670,17 @@ impl FileScan {
             if candidates.next().is_some_and(|m| m < next_pos) {
                 let first_new = out.findings.len();
                 // Only a line the lowercase search found, or one that may name the product when the reader's
-                // search looks for those, can teach a fact still unknown.
+                // search looks for those, can teach a fact still unknown; in one pass, any line found may.
                 let product = learns_product(format, &line);
-                let gated = matches!(
-                    self.filter,
+                let (gated, all) = match self.filter {
                     Filter::Search {
-                        product_gate: true,
+                        product_gate,
+                        facts_in_reader,
                         ..
-                    }
-                );
-                if candidates.lowered() < next_pos || (gated && product) {
+                    } => (product_gate, facts_in_reader),
+                    Filter::All => (false, true),
+                };
+                if all || candidates.lowered() < next_pos || (gated && product) {
                     facts::learn_from_log_line(line.text.as_bytes(), &mut out.facts, product);
                 }
                 reader.line(&line, out);
@@ -647,7 +700,7 @@ impl FileScan {
                 // A fact learned narrows the search.
                 if let Filter::Search { unknown, .. } = self.filter {
                     if facts::unknown(&out.facts) != unknown {
-                        self.filter = Filter::new(&**reader, format, &out.facts);
+                        self.filter = Filter::new(&**reader, format, &out.facts, self.search);
                         candidates.refilter();
                     }
                 }
@@ -749,7 +802,7 @@ pub struct Diagnoser {
     /// Bytes unpacked from the archive being read, its nested archives included.
     budget: archive::Budget,
     reports: Vec<FileReport>,
-    every_line: bool,
+    search: Search,
 }
 
 /// The current file, while its first bytes decide what it is.
@@ -786,7 +839,15 @@ impl Diagnoser {
     /// tests compare the fast path with. The diagnosis must be the same.
     #[doc(hidden)]
     pub fn every_line(mut self) -> Diagnoser {
-        self.every_line = true;
+        self.search = Search::EveryLine;
+        self
+    }
+
+    /// Finds candidate lines with one search over the text, as the WebAssembly build does by default (see
+    /// `Search::OnePass`): for the tests, which compare it with the reference natively.
+    #[doc(hidden)]
+    pub fn one_pass(mut self) -> Diagnoser {
+        self.search = Search::OnePass;
         self
     }
 
@@ -846,7 +907,7 @@ impl Diagnoser {
             },
             archive::Kind::Text => {
                 let mut scan = FileScan::new(&name);
-                scan.every_line = self.every_line;
+                scan.search = self.search;
                 scan.feed(&head);
                 self.current = Some(scan);
                 Intake::Text

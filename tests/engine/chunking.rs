@@ -277,12 +277,17 @@ fn corpus_prefiltered_equals_every_line() {
         let fast = diagnose(&name, bytes.chunks(65_537));
         let reference = diagnose_with(Diagnoser::new().every_line(), &name, [&bytes[..]]);
         assert_eq!(fast, reference, "{name}");
+        let one_pass = diagnose_with(Diagnoser::new().one_pass(), &name, bytes.chunks(65_537));
+        assert_eq!(one_pass, reference, "{name}, one pass");
     }
-    eprintln!("{} corpus files: prefiltered = every line", files.len());
+    eprintln!(
+        "{} corpus files: prefiltered = one pass = every line",
+        files.len()
+    );
 }
 
-/// Every fixture of every format gives the same diagnosis through the readers' prefilters as with every line
-/// handed to them; the fixtures hold the rare lines readers keep state from (a title waiting for its update
+/// Every fixture of every format gives the same diagnosis through the readers' prefilters (searched as
+/// natively, and in one pass as in WebAssembly) as with every line handed to them; the fixtures hold the rare lines readers keep state from (a title waiting for its update
 /// id, a multi-line CMTrace message, event headers, a hash mismatch before a CSI error).
 #[test]
 fn fixtures_prefiltered_equals_every_line() {
@@ -313,6 +318,8 @@ fn fixtures_prefiltered_equals_every_line() {
             let fast = diagnose(&name, input.chunks(4096));
             let reference = diagnose_with(Diagnoser::new().every_line(), &name, [&input[..]]);
             assert_eq!(fast, reference, "{name}");
+            let one_pass = diagnose_with(Diagnoser::new().one_pass(), &name, input.chunks(4096));
+            assert_eq!(one_pass, reference, "{name}, one pass");
         }
     }
 }
@@ -380,6 +387,8 @@ fn stateful_lines_survive_the_prefilters() {
         let fast = diagnose(name, [text.as_bytes()]);
         let reference = diagnose_with(Diagnoser::new().every_line(), name, [text.as_bytes()]);
         assert_eq!(fast, reference, "{name}");
+        let one_pass = diagnose_with(Diagnoser::new().one_pass(), name, [text.as_bytes()]);
+        assert_eq!(one_pass, reference, "{name}, one pass");
         assert!(!fast.findings.is_empty(), "{name}: nothing found");
     }
 }
@@ -416,6 +425,8 @@ fn product_lines_survive_the_prefilters() {
         let fast = diagnose(name, [text.as_bytes()]);
         let reference = diagnose_with(Diagnoser::new().every_line(), name, [text.as_bytes()]);
         assert_eq!(fast, reference, "{name}");
+        let one_pass = diagnose_with(Diagnoser::new().one_pass(), name, [text.as_bytes()]);
+        assert_eq!(one_pass, reference, "{name}, one pass");
         assert_eq!(
             fast.facts.get("product"),
             Some("dotnet"),
