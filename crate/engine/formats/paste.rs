@@ -195,10 +195,11 @@ pub fn clean(text: &str) -> Option<(usize, Cow<'_, str>)> {
     let first = text.as_bytes().first().copied().unwrap_or(b'x');
     let mut skip = 0;
     let mut t = text;
-    if matches!(
-        first,
-        b'>' | b' ' | b'\t' | b'`' | b'0'..=b'9' | b'-' | b'*'
-    ) {
+    // A line that starts with digits has a prefix only when a colon follows them (`4: `, `12:26:46 PM: `):
+    // most log lines start with a date, and skip the regex.
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let numbered = digits > 0 && digits <= 5 && text.as_bytes().get(digits) == Some(&b':');
+    if matches!(first, b'>' | b' ' | b'\t' | b'`' | b'-' | b'*') || numbered {
         if let Some(m) = patterns().prefix.find(t.as_bytes()) {
             // Keep the `[` or `MSI (` that the indented-line alternative ends on.
             let mut end = m.end();
