@@ -198,3 +198,50 @@ fn diagnose_json_keeps_both_forms_of_the_code() {
         "{codes:?}"
     );
 }
+
+/// A log large enough to be read through memory-map windows (crate/bin/cli.rs, `each_piece`) gives the same
+/// diagnosis as the same bytes read from standard input, piece by piece.
+#[test]
+fn a_large_file_reads_as_its_bytes_on_stdin() {
+    use std::io::Write;
+    let fixture = include_str!("fixtures/msi-1935.log");
+    let (first, rest) = fixture.split_once('\n').expect("lines");
+    let mut text = format!("{first}\n");
+    // About 11 MB in UTF-16: more than one window, with windows ending mid-line.
+    for i in 0..60_000 {
+        text.push_str(&format!(
+            "MSI (s) (84:F4) [13:00:03:125]: Component: Comp{i:06}; Installed: Absent;   Request: Local;   Action: Local\n"
+        ));
+    }
+    text.push_str(rest);
+    let bytes: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let path = std::env::temp_dir().join(format!("setup-triage-large-{}.log", std::process::id()));
+    std::fs::write(&path, &bytes).expect("writes the log");
+    let path_text = path.to_str().expect("a UTF-8 temp path");
+    let from_file = run(&["diagnose", "--format", "json", path_text]);
+    let _ = std::fs::remove_file(&path);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_setup-triage"))
+        .args(["diagnose", "--format", "json", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(&bytes));
+    let from_stdin = child.wait_with_output().expect("finishes");
+    writer.join().expect("the writer").expect("writes stdin");
+    assert_eq!(from_file.status.code(), Some(0));
+    let from_file = String::from_utf8_lossy(&from_file.stdout).replace(path_text, "stdin");
+    let from_stdin = String::from_utf8_lossy(&from_stdin.stdout).into_owned();
+    let v: serde_json::Value = serde_json::from_str(&from_stdin).expect("JSON");
+    assert!(
+        v["files"][0]["bytes"].as_u64() > Some(10 << 20),
+        "{}",
+        v["files"]
+    );
+    assert!(from_stdin.contains("1935"), "the fixture's cause is found");
+    assert_eq!(from_file, from_stdin);
+}

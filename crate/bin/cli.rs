@@ -282,31 +282,75 @@ fn read_into(d: &mut Diagnoser, name: &str, redactor: Option<&mut Redactor>) -> 
         // The name given may itself be a path with a user name in it.
         l.redactor.learn(name);
     }
-    let mut reader: Box<dyn Read> = if name == "-" {
-        Box::new(io::stdin().lock())
-    } else {
-        Box::new(std::fs::File::open(name).map_err(|e| Fail(format!("cannot read {name}: {e}")))?)
-    };
     d.begin(if name == "-" { "stdin" } else { name });
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        match reader.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => {
-                d.feed(&buf[..n]);
-                if let Some(l) = learner.as_mut() {
-                    l.feed(&buf[..n]);
-                }
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Fail(format!("cannot read {name}: {e}"))),
+    each_piece(name, |piece| {
+        d.feed(piece);
+        if let Some(l) = learner.as_mut() {
+            l.feed(piece);
         }
-    }
+    })
+    .map_err(|e| Fail(format!("cannot read {name}: {e}")))?;
     d.end();
     if let Some(l) = learner {
         l.finish();
     }
     Ok(())
+}
+
+/// The size of the pieces handed to the diagnoser: its buffers grow to a piece's size.
+const PIECE: usize = 1 << 20;
+/// Files at least this large are read through a memory map.
+const MAP_MIN: u64 = 4 << 20;
+/// How much of a file is mapped at a time (a multiple of the page size, as map offsets must be).
+const MAP_WINDOW: u64 = 8 << 20;
+
+/// Hands the bytes of a file (or of standard input, `-`) to `piece`, in order, [`PIECE`] bytes at a time.
+///
+/// A large regular file is read through a memory map, one window at a time: the pages come straight from
+/// the page cache, where `read` copies them (on a 100 MB log, the copy took a third of the diagnosis), and
+/// unmapping each window before the next keeps the resident memory to one window. Anything else (standard
+/// input, a pipe, a small file, or a file that cannot be mapped) is read with `read`.
+fn each_piece(name: &str, mut piece: impl FnMut(&[u8])) -> io::Result<()> {
+    let mut reader: Box<dyn Read> = if name == "-" {
+        Box::new(io::stdin().lock())
+    } else {
+        let file = std::fs::File::open(name)?;
+        let size = file.metadata()?;
+        let size = if size.is_file() { size.len() } else { 0 };
+        let mut offset = 0;
+        while size >= MAP_MIN && offset < size {
+            let len = (size - offset).min(MAP_WINDOW);
+            // SAFETY: the map is only read, and dropped before the next. Another process truncating the file
+            // while it is mapped would end this one (SIGBUS), as it would ripgrep, which maps files the same
+            // way; logs are diagnosed after the fact, not while they are cut short.
+            let map = unsafe {
+                memmap2::MmapOptions::new()
+                    .offset(offset)
+                    .len(len as usize)
+                    .map(&file)
+            };
+            match map {
+                Ok(map) => map.chunks(PIECE).for_each(&mut piece),
+                // A file system that cannot map files: read it instead, from the start.
+                Err(_) if offset == 0 => break,
+                Err(e) => return Err(e),
+            }
+            offset += len;
+        }
+        if offset > 0 {
+            return Ok(());
+        }
+        Box::new(file)
+    };
+    let mut buf = vec![0u8; PIECE];
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => piece(&buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 fn explain(mut parser: lexopt::Parser) -> Result<(), Fail> {
