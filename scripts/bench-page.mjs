@@ -137,10 +137,20 @@ try {
   say();
   say('Targets: first view at most 200 KB brotli; the worker at most 200 KB brotli.');
   say();
-  say(`First render (localhost): the app painted ${paint.app.toFixed(0)} ms after navigation ` +
-      `(first contentful paint, the loading message: ${paint.fcp?.toFixed(0)} ms; wasm fetched at ${paint.wasm?.toFixed(0)} ms). Target: 100 ms.`);
-  say();
   await context.close();
+  // The first page of a fresh browser pays for starting its renderer and compiler too: a visitor's browser is
+  // already running. Three more pages in fresh contexts (nothing cached) give the usual figure.
+  const again = [];
+  for (let i = 0; i < 3; i++) {
+    const fresh = await freshPage();
+    again.push(await fresh.page.evaluate(() => window.__appPaint));
+    await fresh.context.close();
+  }
+  again.sort((a, b) => a - b);
+  say(`First render (localhost): the app painted ${again[1].toFixed(0)} ms after navigation (median of 3 fresh ` +
+      `pages in a running browser; the browser's very first page: ${paint.app.toFixed(0)} ms, with the loading ` +
+      `message at ${paint.fcp?.toFixed(0)} ms and the wasm fetched at ${paint.wasm?.toFixed(0)} ms). Target: 100 ms.`);
+  say();
 
   // --- Scanning --------------------------------------------------------------------------------------------
   // Chooses FILE, presses Diagnose, waits for the guide; returns the figures of that run.
