@@ -300,8 +300,10 @@ fn read_into(d: &mut Diagnoser, name: &str, redactor: Option<&mut Redactor>) -> 
 /// The size of the pieces handed to the diagnoser: its buffers grow to a piece's size.
 const PIECE: usize = 1 << 20;
 /// Files at least this large are read through a memory map.
+#[cfg(not(target_arch = "wasm32"))]
 const MAP_MIN: u64 = 4 << 20;
 /// How much of a file is mapped at a time (a multiple of the page size, as map offsets must be).
+#[cfg(not(target_arch = "wasm32"))]
 const MAP_WINDOW: u64 = 8 << 20;
 
 /// Hands the bytes of a file (or of standard input, `-`) to `piece`, in order, [`PIECE`] bytes at a time.
@@ -315,29 +317,7 @@ fn each_piece(name: &str, mut piece: impl FnMut(&[u8])) -> io::Result<()> {
         Box::new(io::stdin().lock())
     } else {
         let file = std::fs::File::open(name)?;
-        let size = file.metadata()?;
-        let size = if size.is_file() { size.len() } else { 0 };
-        let mut offset = 0;
-        while size >= MAP_MIN && offset < size {
-            let len = (size - offset).min(MAP_WINDOW);
-            // SAFETY: the map is only read, and dropped before the next. Another process truncating the file
-            // while it is mapped would end this one (SIGBUS), as it would ripgrep, which maps files the same
-            // way; logs are diagnosed after the fact, not while they are cut short.
-            let map = unsafe {
-                memmap2::MmapOptions::new()
-                    .offset(offset)
-                    .len(len as usize)
-                    .map(&file)
-            };
-            match map {
-                Ok(map) => map.chunks(PIECE).for_each(&mut piece),
-                // A file system that cannot map files: read it instead, from the start.
-                Err(_) if offset == 0 => break,
-                Err(e) => return Err(e),
-            }
-            offset += len;
-        }
-        if offset > 0 {
+        if mapped(&file, &mut piece)? {
             return Ok(());
         }
         Box::new(file)
@@ -351,6 +331,41 @@ fn each_piece(name: &str, mut piece: impl FnMut(&[u8])) -> io::Result<()> {
             Err(e) => return Err(e),
         }
     }
+}
+
+/// Hands a large regular file to `piece` through memory-map windows; `false` when the file is not one to
+/// map (small, not a regular file, or on a file system that cannot map it), and nothing was handed on.
+#[cfg(not(target_arch = "wasm32"))]
+fn mapped(file: &std::fs::File, piece: &mut impl FnMut(&[u8])) -> io::Result<bool> {
+    let size = file.metadata()?;
+    let size = if size.is_file() { size.len() } else { 0 };
+    let mut offset = 0;
+    while size >= MAP_MIN && offset < size {
+        let len = (size - offset).min(MAP_WINDOW);
+        // SAFETY: the map is only read, and dropped before the next. Another process truncating the file
+        // while it is mapped would end this one (SIGBUS), as it would ripgrep, which maps files the same
+        // way; logs are diagnosed after the fact, not while they are cut short.
+        let map = unsafe {
+            memmap2::MmapOptions::new()
+                .offset(offset)
+                .len(len as usize)
+                .map(file)
+        };
+        match map {
+            Ok(map) => map.chunks(PIECE).for_each(&mut *piece),
+            // A file system that cannot map files: read it instead, from the start.
+            Err(_) if offset == 0 => break,
+            Err(e) => return Err(e),
+        }
+        offset += len;
+    }
+    Ok(offset > 0)
+}
+
+/// The command line is built for wasm too (the browser tests build every target), where nothing is mapped.
+#[cfg(target_arch = "wasm32")]
+fn mapped(_: &std::fs::File, _: &mut impl FnMut(&[u8])) -> io::Result<bool> {
+    Ok(false)
 }
 
 fn explain(mut parser: lexopt::Parser) -> Result<(), Fail> {
