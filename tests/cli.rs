@@ -9,6 +9,23 @@ fn run(args: &[&str]) -> Output {
         .expect("the setup-triage binary runs")
 }
 
+/// `setup-triage diagnose --format json -` with `input` on standard input (written from a thread of its own,
+/// so that a large input cannot fill the pipe while the program waits to write its output).
+fn diagnose_stdin(input: Vec<u8>) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_setup-triage"))
+        .args(["diagnose", "--format", "json", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().expect("finishes");
+    writer.join().expect("the writer").expect("writes stdin");
+    out
+}
+
 /// `setup-triage explain CODE` exits 0 and prints every line in `expected`.
 #[track_caller]
 fn check_explain(code: &str, expected: &[&str]) {
@@ -171,20 +188,10 @@ fn bad_usage_exits_2() {
 
 #[test]
 fn diagnose_json_keeps_both_forms_of_the_code() {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_setup-triage"))
-        .args(["diagnose", "--format", "json", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"Security Update for Microsoft .NET Framework 3.5 SP1 (KB979906) failed with Windows Update error 0x643\n")
-        .expect("writes");
-    let out = child.wait_with_output().expect("finishes");
+    let out = diagnose_stdin(
+        b"Security Update for Microsoft .NET Framework 3.5 SP1 (KB979906) failed with Windows Update error 0x643\n"
+            .to_vec(),
+    );
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let codes: Vec<&str> = v["codes"]
@@ -203,7 +210,6 @@ fn diagnose_json_keeps_both_forms_of_the_code() {
 /// diagnosis as the same bytes read from standard input, piece by piece.
 #[test]
 fn a_large_file_reads_as_its_bytes_on_stdin() {
-    use std::io::Write;
     let fixture = include_str!("fixtures/msi-1935.log");
     let (first, rest) = fixture.split_once('\n').expect("lines");
     let mut text = format!("{first}\n");
@@ -223,16 +229,7 @@ fn a_large_file_reads_as_its_bytes_on_stdin() {
     let path_text = path.to_str().expect("a UTF-8 temp path");
     let from_file = run(&["diagnose", "--format", "json", path_text]);
     let _ = std::fs::remove_file(&path);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_setup-triage"))
-        .args(["diagnose", "--format", "json", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("runs");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let writer = std::thread::spawn(move || stdin.write_all(&bytes));
-    let from_stdin = child.wait_with_output().expect("finishes");
-    writer.join().expect("the writer").expect("writes stdin");
+    let from_stdin = diagnose_stdin(bytes);
     assert_eq!(from_file.status.code(), Some(0));
     let from_file = String::from_utf8_lossy(&from_file.stdout).replace(path_text, "stdin");
     let from_stdin = String::from_utf8_lossy(&from_stdin.stdout).into_owned();

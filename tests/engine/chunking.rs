@@ -119,6 +119,19 @@ fn diagnose_with(
     d.finish(&Answers::new())
 }
 
+/// Diagnoses `bytes` in pieces of `piece` bytes the ways the scanner can search (its literal searches, as
+/// natively; one pass, as in WebAssembly), checks both against handing every line to the readers, and returns
+/// the diagnosis.
+#[track_caller]
+fn check_every_way(name: &str, bytes: &[u8], piece: usize) -> Diagnosis {
+    let reference = diagnose_with(Diagnoser::new().every_line(), name, [bytes]);
+    let fast = diagnose(name, bytes.chunks(piece));
+    assert_eq!(fast, reference, "{name}");
+    let one_pass = diagnose_with(Diagnoser::new().one_pass(), name, bytes.chunks(piece));
+    assert_eq!(one_pass, reference, "{name}, one pass");
+    fast
+}
+
 /// Cuts `bytes` at `cuts` (positions, any order, repeats allowed).
 fn cut<'a>(bytes: &'a [u8], cuts: &[usize]) -> Vec<&'a [u8]> {
     let mut at: Vec<usize> = cuts.iter().map(|&c| c.min(bytes.len())).collect();
@@ -274,11 +287,7 @@ fn corpus_prefiltered_equals_every_line() {
             continue;
         };
         let name = path.to_string_lossy();
-        let fast = diagnose(&name, bytes.chunks(65_537));
-        let reference = diagnose_with(Diagnoser::new().every_line(), &name, [&bytes[..]]);
-        assert_eq!(fast, reference, "{name}");
-        let one_pass = diagnose_with(Diagnoser::new().one_pass(), &name, bytes.chunks(65_537));
-        assert_eq!(one_pass, reference, "{name}, one pass");
+        check_every_way(&name, &bytes, 65_537);
     }
     eprintln!(
         "{} corpus files: prefiltered = one pass = every line",
@@ -315,11 +324,7 @@ fn fixtures_prefiltered_equals_every_line() {
             .flat_map(u16::to_le_bytes)
             .collect();
         for input in [&bytes, &utf16] {
-            let fast = diagnose(&name, input.chunks(4096));
-            let reference = diagnose_with(Diagnoser::new().every_line(), &name, [&input[..]]);
-            assert_eq!(fast, reference, "{name}");
-            let one_pass = diagnose_with(Diagnoser::new().one_pass(), &name, input.chunks(4096));
-            assert_eq!(one_pass, reference, "{name}, one pass");
+            check_every_way(&name, input, 4096);
         }
     }
 }
@@ -384,11 +389,7 @@ fn stateful_lines_survive_the_prefilters() {
             text.push_str(l);
             text.push_str("\r\n");
         }
-        let fast = diagnose(name, [text.as_bytes()]);
-        let reference = diagnose_with(Diagnoser::new().every_line(), name, [text.as_bytes()]);
-        assert_eq!(fast, reference, "{name}");
-        let one_pass = diagnose_with(Diagnoser::new().one_pass(), name, [text.as_bytes()]);
-        assert_eq!(one_pass, reference, "{name}, one pass");
+        let fast = check_every_way(name, text.as_bytes(), usize::MAX);
         assert!(!fast.findings.is_empty(), "{name}: nothing found");
     }
 }
@@ -422,11 +423,7 @@ fn product_lines_survive_the_prefilters() {
         }
         text.push_str(naming);
         text.push_str("\r\n");
-        let fast = diagnose(name, [text.as_bytes()]);
-        let reference = diagnose_with(Diagnoser::new().every_line(), name, [text.as_bytes()]);
-        assert_eq!(fast, reference, "{name}");
-        let one_pass = diagnose_with(Diagnoser::new().one_pass(), name, [text.as_bytes()]);
-        assert_eq!(one_pass, reference, "{name}, one pass");
+        let fast = check_every_way(name, text.as_bytes(), usize::MAX);
         assert_eq!(
             fast.facts.get("product"),
             Some("dotnet"),
