@@ -171,6 +171,18 @@ impl Output {
         role: Role,
         summary: impl Into<String>,
     ) -> Option<usize> {
+        self.finding_with(line, role, || summary.into())
+    }
+
+    /// Like [`Output::finding`], with a summary made only when the finding is kept: a log can hold
+    /// thousands of lines of one kind past the [`MAX_FINDINGS`] kept, and a summary that names the line's
+    /// codes costs a search of the code table.
+    pub fn finding_with(
+        &mut self,
+        line: &Line<'_>,
+        role: Role,
+        summary: impl FnOnce() -> String,
+    ) -> Option<usize> {
         if self.findings.len() >= MAX_FINDINGS {
             self.dropped += 1;
             return None;
@@ -185,7 +197,7 @@ impl Output {
             line: line.no,
             text: clip(line.text),
             codes: dedup(codes),
-            summary: summary.into(),
+            summary: summary(),
             role,
             cause: None,
             offset: line.offset,

@@ -141,7 +141,7 @@ impl CbsLog {
         class: usize,
         rank: u8,
     ) -> Option<usize> {
-        let idx = out.finding(line, Role::Cause, summary(class, line.text))?;
+        let idx = out.finding_with(line, Role::Cause, || summary(class, line.text))?;
         let cause = cause_for(&out.findings[idx].codes).or_else(|| match class {
             CSI_FATAL | HASH_MISMATCH | SFC_CANNOT_REPAIR | SFC_CANNOT_REPROJECT
             | STORE_CORRUPT => Some("component-store".to_string()),
@@ -229,7 +229,9 @@ impl LogReader for CbsLog {
         if hits.matched(HASH_MISMATCH) {
             // CSI checks a file against several hashes; a mismatch alone is often followed by a match. It
             // matters when a CSI error follows.
-            if let Some(idx) = out.finding(line, Role::Context, summary(HASH_MISMATCH, line.text)) {
+            if let Some(idx) =
+                out.finding_with(line, Role::Context, || summary(HASH_MISMATCH, line.text))
+            {
                 self.hash_mismatch = Some((idx, line.no));
             }
             return;
@@ -245,7 +247,7 @@ impl LogReader for CbsLog {
                 Some((idx, at)) if line.no.saturating_sub(at) <= 8 => {
                     self.promote(out, idx, at);
                     // The error itself stays as evidence, not as a second failure.
-                    out.finding(line, Role::Context, summary(class, line.text));
+                    out.finding_with(line, Role::Context, || summary(class, line.text));
                 }
                 _ => {
                     self.failure(out, line, class, 0);
@@ -263,7 +265,7 @@ impl LogReader for CbsLog {
                 .member
                 .captures(bytes)
                 .map(|c| String::from_utf8_lossy(&c[1]).to_ascii_lowercase());
-            if let Some(idx) = out.finding(line, Role::Cause, summary(class, line.text)) {
+            if let Some(idx) = out.finding_with(line, Role::Cause, || summary(class, line.text)) {
                 out.cause(idx, "component-store");
                 match name {
                     Some(n)
@@ -296,7 +298,7 @@ impl LogReader for CbsLog {
             // item; `(Fixed)` marks the ones repaired.
             if !line.text.contains("(Fixed)") && self.corrupt.len() < MAX_UNREPAIRED {
                 if let Some(idx) =
-                    out.finding(line, Role::Context, summary(CHECKSUR_CORRUPT, line.text))
+                    out.finding_with(line, Role::Context, || summary(CHECKSUR_CORRUPT, line.text))
                 {
                     out.cause(idx, "component-store");
                     self.corrupt.push((idx, line.no));
