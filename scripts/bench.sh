@@ -172,7 +172,8 @@ fi
     echo "# Benchmark figures"
     echo
     echo "Command: \`scripts/bench.sh\` ($(date -u +%Y-%m-%d), $(nproc) cores, $(rg --version | head -1);" \
-        "times: ${HYPERFINE:+hyperfine minimum}${HYPERFINE:-best of $RUNS runs}, wall seconds with CPU seconds in brackets;" \
+        "times: $(if [ -n "$HYPERFINE" ]; then echo "hyperfine's minimum of 5 runs"; else echo "best of $RUNS runs"; fi)," \
+        "wall seconds with CPU seconds in brackets;" \
         "rg: \`rg -n -e 'Return value [0-9]' -e 'Error [0-9]{4}' -e 'MainEngineThread' FILE\`)."
     echo
     cat "$TABLE"
