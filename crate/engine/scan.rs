@@ -683,7 +683,6 @@ impl FileScan {
                 let first_new = out.findings.len();
                 // Only a line the lowercase search found, or one that may name the product when the reader's
                 // search looks for those, can teach a fact still unknown; in one pass, any line found may.
-                let product = learns_product(format, &line);
                 let (gated, all) = match self.filter {
                     Filter::Search {
                         product_gate,
@@ -692,8 +691,13 @@ impl FileScan {
                     } => (product_gate, facts_in_reader),
                     Filter::All => (false, true),
                 };
-                if all || candidates.lowered() < next_pos || (gated && product) {
-                    facts::learn_from_log_line(line.text.as_bytes(), &mut out.facts, product);
+                let found = all || candidates.lowered() < next_pos;
+                // Whether the line may name the product is asked only of a line that may teach a fact.
+                if found || gated {
+                    let product = learns_product(format, &line);
+                    if found || product {
+                        facts::learn_from_log_line(line.text.as_bytes(), &mut out.facts, product);
+                    }
                 }
                 reader.line(&line, out);
                 if out.findings.len() > first_new {
