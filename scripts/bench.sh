@@ -53,7 +53,6 @@ fi
 FILES=("$OUT/msi-utf16.log" "$OUT/msi-utf8.log" "$OUT/CBS.log" "$OUT/WindowsUpdate.log")
 
 CORPUS=${SETUP_TRIAGE_CORPUS:-../shared/corpus}
-[ -d "$CORPUS" ] || CORPUS=/work/shared/corpus
 if [ -d "$CORPUS" ]; then
     # The four largest logs.
     while IFS= read -r f; do FILES+=("$f"); done < <(

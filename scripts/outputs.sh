@@ -11,7 +11,6 @@ cd "$(dirname "$0")/.."
 OUT=${1:?usage: scripts/outputs.sh OUTDIR [CLI]}
 CLI=${2:-${CARGO_TARGET_DIR:-target}/native/setup-triage}
 CORPUS=${SETUP_TRIAGE_CORPUS:-../shared/corpus}
-[ -d "$CORPUS" ] || CORPUS=/work/shared/corpus
 BENCH=${BENCH_OUT:-bench-out}
 mkdir -p "$OUT"
 

@@ -1008,23 +1008,13 @@ fn fill_names_the_facts_or_falls_back() {
 
 // ---- The real logs of the shared corpus (read at run time, never copied) ----
 
-fn corpus_dir() -> Option<std::path::PathBuf> {
-    let candidates = [
-        std::env::var_os("SETUP_TRIAGE_CORPUS").map(std::path::PathBuf::from),
-        Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")),
-        Some(std::path::PathBuf::from("/work/shared/corpus")),
-    ];
-    candidates
-        .into_iter()
-        .flatten()
-        .find(|p| p.join("MANIFEST.tsv").is_file())
-}
+use super::corpus::corpus_dir;
 
 /// Real logs whose cause the manifest states reach the guide for that cause.
 #[test]
 fn corpus_logs_reach_the_guide_for_their_cause() {
     let Some(dir) = corpus_dir() else {
-        println!("skipped: no corpus (set SETUP_TRIAGE_CORPUS)");
+        super::corpus::skipped("corpus_logs_reach_the_guide_for_their_cause");
         return;
     };
     let cases = [
