@@ -7,7 +7,15 @@
 use std::path::PathBuf;
 
 /// The files, in the order `tree::KB_FILES` reads them.
-const FILES: &[&str] = &["sources", "causes", "tree", "steps", "updates", "installer"];
+const FILES: &[&str] = &[
+    "sources",
+    "causes",
+    "tree",
+    "steps",
+    "updates",
+    "installer",
+    "programs",
+];
 
 fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));

@@ -535,6 +535,7 @@ mod src {
         "Delivery Optimization return values (learn.microsoft.com, DO Return Values)";
     pub const CONFIGMGR: &str = "Configuration Manager application installation error codes reference (learn.microsoft.com)";
     pub const KB976982: &str = "winerror.h (mingw-w64); KB976982; KB923100";
+    pub const APPX: &str = "Troubleshooting packaging, deployment, and query of Windows apps (learn.microsoft.com); winerror.h (mingw-w64)";
 }
 
 /// The facility names of HRESULTs, sorted by number (winerror.h; 48 and 80 from newer SDK headers).
@@ -602,6 +603,7 @@ pub const HRESULTS: &[(u32, CodeInfo)] = table! {
     0x800B_0100 => "TRUST_E_NOSIGNATURE", "No signature was present in the file.", src::WINERROR;
     0x800B_0101 => "CERT_E_EXPIRED", "A required certificate is not within its validity period (expired, or the computer's clock is wrong).", src::WINERROR;
     0x800B_0109 => "CERT_E_UNTRUSTEDROOT", "A certificate chain ended in a root certificate that this computer does not trust (missing root certificate updates).", src::WINERROR;
+    0x800B_010A => "CERT_E_CHAINING", "A certificate chain could not be built to a trusted root authority.", src::WINERROR;
     0x800F_0805 => "CBS_E_INVALID_PACKAGE", "The update package is not valid for this system; in CBS logs it appears for a package in almost every Windows 10/11 log and is usually not the cause.", src::CBS_LOG;
     0x800F_080D => "CBS_E_MANIFEST_INVALID_ITEM", "A manifest item is not valid; CBS logs it often while checking packages, and it is usually not the cause.", src::CBS_LOG;
     0x800F_081F => "CBS_E_SOURCE_MISSING", "The source files for a package or file were not found: repair the component store with DISM /RestoreHealth (with /Source for .NET 3.5) and then sfc /scannow.", src::DISM;
@@ -661,6 +663,7 @@ pub const HRESULTS: &[(u32, CodeInfo)] = table! {
     0x8024_A10A => "USO_E_SERVICE_SHUTTING_DOWN", "The update service was shutting down after being idle.", src::WU_COMMON;
     0x80D0_3805 => "DO_E_BLOCKED_BY_NO_NETWORK", "Delivery Optimization paused the download because the network connection was lost.", src::DELIVERY_OPTIMIZATION;
     0x87D0_0215 => "Configuration Manager: Item not found", "A Configuration Manager client did not find the item it looked for: the deployment, its policy, or its content is not available to this client.", src::CONFIGMGR;
+    0xC157_0118 => "App provisioning: a higher version is installed", "DISM could not provision the app package because a higher version of it is already installed.", src::APPX;
 };
 
 /// Win32 and Windows Installer return codes (and the .NET setup exit codes 5100/5101), sorted.
@@ -674,8 +677,10 @@ pub const WIN32: &[(u32, CodeInfo)] = table! {
     13 => "ERROR_INVALID_DATA", "The data is invalid (for an update, usually a corrupt download to fetch again).", src::MSI_CODES;
     14 => "ERROR_OUTOFMEMORY", "Not enough memory resources are available to complete this operation.", src::SYSTEM;
     32 => "ERROR_SHARING_VIOLATION", "The file is being used by another process, typically a non-Microsoft filter driver such as antivirus.", src::WU_COMMON;
+    33 => "ERROR_LOCK_VIOLATION", "The process cannot access the file because another process has locked a portion of it.", src::SYSTEM;
     50 => "ERROR_NOT_SUPPORTED", "The request is not supported (frequent and mostly harmless in WindowsUpdate.log).", src::SYSTEM;
     87 => "ERROR_INVALID_PARAMETER", "One of the parameters was invalid.", src::MSI_CODES;
+    109 => "ERROR_BROKEN_PIPE", "The pipe has been ended: the process on its other end stopped (for a setup bundle, its elevated or its user-interface process).", src::SYSTEM;
     112 => "ERROR_DISK_FULL", "There is not enough space on the disk.", src::SYSTEM;
     120 => "ERROR_CALL_NOT_IMPLEMENTED", "A custom action called a function that custom actions may not call.", src::MSI_CODES;
     123 => "ERROR_INVALID_NAME", "The file name, directory name, or volume label syntax is incorrect.", src::SYSTEM;
@@ -683,6 +688,7 @@ pub const WIN32: &[(u32, CodeInfo)] = table! {
     183 => "ERROR_ALREADY_EXISTS", "Cannot create a file when that file already exists.", src::SYSTEM;
     216 => "ERROR_EXE_MACHINE_TYPE_MISMATCH", "The program is not compatible with this version of Windows (it is built for another processor type).", src::SYSTEM;
     222 => "ERROR_BAD_FILE_TYPE", "The file type being saved or retrieved has been blocked.", src::SYSTEM;
+    232 => "ERROR_NO_DATA", "The pipe is being closed: the process on its other end stopped (for a setup bundle, its elevated or its user-interface process).", src::SYSTEM;
     259 => "ERROR_NO_MORE_ITEMS", "No more data is available (custom actions that return it have not failed).", src::SYSTEM;
     267 => "ERROR_DIRECTORY", "The directory name is invalid.", src::SYSTEM;
     534 => "ERROR_ARITHMETIC_OVERFLOW", "Arithmetic result exceeded 32 bits.", src::SYSTEM;
@@ -690,6 +696,7 @@ pub const WIN32: &[(u32, CodeInfo)] = table! {
     1058 => "ERROR_SERVICE_DISABLED", "The service is disabled: as 0x80070422 the Windows Update service (wuauserv) or a service it needs is disabled; enable and start it.", src::WU_COMMON;
     1168 => "ERROR_NOT_FOUND", "Element not found.", src::SYSTEM;
     1222 => "ERROR_NO_NETWORK", "The network is not present or not started.", src::SYSTEM;
+    1223 => "ERROR_CANCELLED", "The operation was canceled by the user.", src::SYSTEM;
     1231 => "ERROR_NETWORK_UNREACHABLE", "The network location cannot be reached.", src::SYSTEM;
     1259 => "ERROR_APPHELP_BLOCK", "The user declined to install a product that Windows flagged as possibly incompatible.", src::MSI_CODES;
     1316 => "ERROR_USER_EXISTS", "The specified account already exists (a Win32 code; Installer message 1316 in an MSI log is a network read error instead).", src::SYSTEM;
@@ -761,12 +768,23 @@ pub const WIN32: &[(u32, CodeInfo)] = table! {
     12019 => "ERROR_WINHTTP_INCORRECT_HANDLE_STATE", "A network request handle was in the wrong state for the operation (as 0x80072EF3).", src::WINHTTP;
     12029 => "ERROR_WINHTTP_CANNOT_CONNECT", "The connection to the server could not be made (as 0x80072EFD: network, proxy or firewall).", src::WINHTTP;
     12030 => "ERROR_WINHTTP_CONNECTION_ERROR", "The connection to the server was reset or ended (as 0x80072EFE).", src::WINHTTP;
+    12037 => "ERROR_INTERNET_SEC_CERT_DATE_INVALID", "The server's certificate is out of its validity dates, or the computer's clock is wrong (as 0x80072F05).", src::WINHTTP;
+    12038 => "ERROR_INTERNET_SEC_CERT_CN_INVALID", "The server's certificate is for another name (as 0x80072F06): often a proxy or security software that inspects HTTPS.", src::WINHTTP;
+    12045 => "ERROR_INTERNET_INVALID_CA", "The server's certificate was issued by an authority this computer does not trust (as 0x80072F0D): missing root certificates, or a proxy that inspects HTTPS.", src::WINHTTP;
+    12157 => "ERROR_INTERNET_SECURITY_CHANNEL_ERROR", "The secure channel (TLS) could not be set up (as 0x80072F7D).", src::WINHTTP;
     12175 => "ERROR_WINHTTP_SECURE_FAILURE", "The secure (TLS) connection failed (as 0x80072F8F: TLS 1.2 configuration, root certificates or the clock).", src::WINHTTP;
     14028 => "ERROR_SXS_FILE_HASH_MISMATCH", "A component file does not match its manifest's hash: the component store is damaged (0x800736CC).", src::DISM;
     14081 => "ERROR_SXS_ASSEMBLY_MISSING", "A referenced component is missing or only partly installed (0x80073701).", src::WU_COMMON;
     14098 => "ERROR_SXS_COMPONENT_STORE_CORRUPT", "The component store is inconsistent (0x80073712): repair it with DISM /RestoreHealth, then sfc /scannow.", src::DISM;
     14101 => "ERROR_SXS_MANIFEST_IDENTITY_SAME_BUT_CONTENTS_DIFFERENT", "A component manifest has the same identity as one in the component store but different contents, a sign of store corruption (0x80073715).", src::WINERROR;
     14107 => "ERROR_SXS_TRANSACTION_CLOSURE_INCOMPLETE", "A component-store transaction could not be completed because the store is corrupt (0x8007371B).", src::WU_COMMON;
+    15600 => "ERROR_INSTALL_OPEN_PACKAGE_FAILED", "The app package could not be opened (as 0x80073CF0): damaged, or not a package.", src::APPX;
+    15603 => "ERROR_INSTALL_RESOLVE_DEPENDENCY_FAILED", "The app package failed its update, dependency or conflict checks (as 0x80073CF3): usually a framework package it needs is missing or too old.", src::APPX;
+    15606 => "ERROR_INSTALL_REGISTRATION_FAILURE", "The app package could not be registered (as 0x80073CF6).", src::APPX;
+    15609 => "ERROR_INSTALL_FAILED", "The app package could not be installed (as 0x80073CF9); the AppX deployment event log says why.", src::APPX;
+    15611 => "ERROR_PACKAGE_ALREADY_EXISTS", "The app package is already installed (as 0x80073CFB), or a conflicting version of it is.", src::APPX;
+    15613 => "ERROR_INSTALL_PREREQUISITE_FAILED", "A prerequisite of the app package is missing (as 0x80073CFD).", src::APPX;
+    15618 => "ERROR_PACKAGES_IN_USE", "The app package is in use and could not be changed (as 0x80073D02): close the app and try again.", src::APPX;
 };
 
 /// Windows Installer error-message numbers (`Error 1935.`), sorted.

@@ -1273,7 +1273,20 @@ fn decide_cause(
     }) {
         facts.learn("hresult", h.clone());
     }
-    if let Some(cause) = root.and_then(|r| r.cause.clone()) {
+    // A root that only says "the cause is in another log" still carries the installer's result; when that
+    // result names a specific cause (0x80070020, a file in use), the result is the better guide. The generic
+    // 1603 forms name no specific cause and keep "get the log".
+    let specific = |r: &Finding| {
+        tree::cause_for_codes(&r.codes)
+            .map(|c| c.id.clone())
+            .filter(|c| c != "install-failure")
+    };
+    if let Some(cause) = root
+        .filter(|r| r.cause.as_deref() == Some("no-cause-in-log"))
+        .and_then(specific)
+    {
+        facts.learn("cause", cause);
+    } else if let Some(cause) = root.and_then(|r| r.cause.clone()) {
         facts.learn("cause", cause);
     } else if let Some(c) = root.and_then(|r| tree::cause_for_codes(&r.codes)) {
         facts.learn("cause", c.id.clone());

@@ -25,6 +25,7 @@ const KB_FILES: &[(&str, &str)] = &[
     ("steps.toml", include_str!("kb/steps.toml")),
     ("updates.toml", include_str!("kb/updates.toml")),
     ("installer.toml", include_str!("kb/installer.toml")),
+    ("programs.toml", include_str!("kb/programs.toml")),
 ];
 
 /// The same files compiled to JSON by build.rs: what [`kb`] reads, so that no TOML parser ships in the page.
@@ -52,6 +53,10 @@ const KB_COMPILED: &[(&str, &str)] = &[
     (
         "installer.toml",
         include_str!(concat!(env!("OUT_DIR"), "/kb-installer.json")),
+    ),
+    (
+        "programs.toml",
+        include_str!(concat!(env!("OUT_DIR"), "/kb-programs.json")),
     ),
 ];
 

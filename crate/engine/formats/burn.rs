@@ -98,8 +98,21 @@ fn is_generic(hr: u32) -> bool {
 /// A cause id for a Burn error, from what the message says (the codes' own causes come from the knowledge base).
 fn cause_for(kind: u32, msg: &str, hr: Option<u32>) -> Option<&'static str> {
     let m = msg.to_ascii_lowercase();
-    if kind == 54 || m.contains("failed to resolve source") || hr == Some(0x8007_0642) {
+    if kind == 54 || m.contains("failed to resolve source") {
         return Some("burn-payload-missing");
+    }
+    // 0x80070642 is 1602, "cancelled". While a payload is fetched it means the prompt for the file's location
+    // was cancelled (the file is missing); anywhere else the bundle or its user interface stopped the
+    // installation ("Bootstrapper application aborted").
+    if hr == Some(0x8007_0642) {
+        let fetching = ["payload", "source", "acquire", "cache", "container"]
+            .iter()
+            .any(|w| m.contains(w));
+        return Some(if fetching {
+            "burn-payload-missing"
+        } else {
+            "cancelled"
+        });
     }
     // A signature the bundle does not accept is not a damaged download: downloading the same file again fails
     // the same way (Microsoft re-signed redistributables that bundles pin by public key), so it has its own cause.
@@ -236,6 +249,10 @@ impl super::LogReader for BurnLog {
     fn finish(&mut self, out: &mut Output) {
         if let Some(n) = &self.bundle_name {
             out.facts.learn("product_name", n.clone());
+        }
+        // Without the bundle's name, the package that failed is what was being installed.
+        if let Some((_, p)) = self.failed_package.as_ref().filter(|p| !p.1.is_empty()) {
+            out.facts.learn("product_name", p.clone());
         }
         let ok = |r: u32| matches!(r, 0 | 0xbc2 | 0xbc3);
         let final_result = self.exit_code.or(self.apply_result);

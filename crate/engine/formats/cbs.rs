@@ -38,6 +38,8 @@ pub struct CbsLog {
     failure_kb: Vec<(usize, String)>,
     /// The command line of the DISM run being read (`Executing command line: …`).
     command_line: Option<String>,
+    /// The first Appx provider line saying that adding a package failed.
+    appx_failed: Option<usize>,
 }
 
 const ERROR_IN_OPERATION: usize = 0;
@@ -59,6 +61,7 @@ const CHECKSUR_MODE: usize = 15;
 const CHECKSUR_RESULT: usize = 16;
 const SESSION_FAILED: usize = 17;
 const SESSION_STARTED: usize = 18;
+const APPX_ADD_FAILED: usize = 19;
 
 fn classes() -> &'static RegexSet {
     static SET: OnceLock<RegexSet> = OnceLock::new();
@@ -74,7 +77,7 @@ fn classes() -> &'static RegexSet {
             r"\[SR\] Cannot repair member file",
             r"\[SR\] Repair(?:ing|ed) (?:corrupted )?(?:file|member)|\[SR\] Repaired file",
             r", Error +DISM +DISM\.EXE: (?:Failed validating command line|Failed to access the image folder)",
-            r"\[SR\] (?:Verify complete|Repair complete)|The operation completed successfully|Ending TrustedInstaller finalization|CBS_S_SUCCESS|finalized\. Reboot required: no \[HRESULT = 0x00000000",
+            r"\[SR\] (?:Verify complete|Repair complete)|The operation completed successfully|Ending TrustedInstaller finalization|CBS_S_SUCCESS|finalized\. Reboot required: no \[HRESULT = 0x00000000|<----- Ending Dism(?:\.exe|Api\.dll) session",
             r"(?i)EnumeratePathEx|Appx|Failed to get |Package_for_KB3025096|SQM:|Failed to create backup log cab|Failed to load the provider|LastScavenging|scavenging starvation|Error, file not found '[^']+\.inf'",
             r"\[SR\] Could not reproject corrupted file",
             r"Attempting to mark store corrupt|CBS_E_STORE_CORRUPTION|ERROR_SXS_COMPONENT_STORE_CORRUPT",
@@ -83,6 +86,7 @@ fn classes() -> &'static RegexSet {
             r"(?:^|    )Operation result: 0x[0-9A-Fa-f]+",
             r"(?:Exec: Processing complete|finalized\. Reboot required: [a-z]+|Failed to execute execution chain|Failed to process single phase execution)[^\[]*\[HRESULT = 0x8",
             r"Exec: Processing started\..*Package: Package_for_KB[0-9]{6,7}~",
+            r"Appx Provider: .*\) [0-9A-Fa-f]{8} +Msg:\[Failed (?:while adding package|to add package|to provision)",
         ])
     })
 }
@@ -90,12 +94,14 @@ fn classes() -> &'static RegexSet {
 struct Patterns {
     member: Regex,
     package_kb: Regex,
+    bare_hresult: Regex,
 }
 
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
         package_kb: re(r"Package_for_(KB[0-9]{6,7})~"),
+        bare_hresult: re(r"\) ([0-9A-Fa-f]{8}) +Msg:\["),
         member: re(r#"member file \[l:[0-9]+(?: ml:[0-9]+)?\]["']([^"']+)["']"#),
     })
 }
@@ -128,6 +134,7 @@ fn summary(class: usize, line: &str) -> String {
         CHECKSUR_CORRUPT => "The store scan found a damaged item in the component store (WinSxS).",
         CHECKSUR_RESULT => "The component store scan or repair failed.",
         SESSION_FAILED => "The servicing session ended in failure.",
+        APPX_ADD_FAILED => "DISM could not add (provision) the app package.",
         _ => "The servicing log reports an error.",
     };
     format!("{head}{codes}")
@@ -185,6 +192,8 @@ const PREFILTER: &[&str] = &[
     r"\[SR\] (?:Cannot repair|Repair|Verify complete|Could not reproject)|The operation completed successfully|Ending TrustedInstaller finalization|CBS_S_SUCCESS|finalized\. Reboot required: ",
     // The DISM command being run; STORE_CORRUPT, CHECKSUR_CORRUPT, CHECKSUR_MODE, CHECKSUR_RESULT, SESSION_STARTED
     r"Executing command line: |mark store corrupt|CBS_E_STORE_CORRUPTION|ERROR_SXS_COMPONENT_STORE_CORRUPT|\(p\)\t|\(f\)\t|Operation: Detect|Operation result: 0x|Exec: Processing started\.",
+    // SUCCESS (a DISM session that ends normally), APPX_ADD_FAILED
+    r"<----- Ending Dism|Msg:\[Failed (?:while adding package|to add package|to provision)",
 ];
 
 impl LogReader for CbsLog {
@@ -212,6 +221,32 @@ impl LogReader for CbsLog {
                 .package_kb
                 .captures(bytes)
                 .map(|c| String::from_utf8_lossy(&c[1]).into_owned());
+        }
+        // The Appx provider logs errors on every run; one that says adding (provisioning) the package failed is
+        // the command's own failure, with its HRESULT written bare before the message (`C1570118 Msg:[…`).
+        if hits.matched(APPX_ADD_FAILED) {
+            if self.appx_failed.is_some() {
+                return;
+            }
+            let Some(idx) = self.failure(out, line, APPX_ADD_FAILED, 0) else {
+                return;
+            };
+            self.appx_failed = Some(idx);
+            let bare = patterns().bare_hresult.captures(bytes).and_then(|c| {
+                u32::from_str_radix(std::str::from_utf8(&c[1]).ok()?, 16).ok()
+            });
+            if let Some(code) = bare.map(codes::Code::HResult) {
+                let code = code.normalized();
+                let f = &mut out.findings[idx];
+                if !f.codes.contains(&code) {
+                    f.codes.insert(0, code.clone());
+                }
+                f.summary = summary(APPX_ADD_FAILED, &code);
+                if let Some(c) = cause_for(&f.codes) {
+                    out.cause(idx, &c);
+                }
+            }
+            return;
         }
         // A decoy word rules a line out, except for the lines whose meaning does not depend on it.
         let decoy = hits.matched(DECOY);

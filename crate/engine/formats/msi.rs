@@ -57,6 +57,8 @@ pub struct MsiLog {
     /// The package's ProductCode when it is not a well-formed GUID: a package authoring fault that breaks its
     /// registration (`Error 1406. Could not write value … to key \Products\.`), however the error reads.
     bad_product_code: Option<String>,
+    /// The first action that returned 2 (`Return value 2.`: the user cancelled), as a finding.
+    cancelled: Option<usize>,
 }
 
 /// The timeline of actions, kept in bounded memory: the first [`Timeline::HEAD`] actions, then a ring of the last
@@ -393,6 +395,19 @@ impl super::LogReader for MsiLog {
             }
             Some(ActionLine::Ended(name, result)) => {
                 self.timeline.end(name, line.no, Some(result));
+                // Return value 2 is Windows Installer's "user cancelled" (ERROR_INSTALL_USEREXIT, 1602): the
+                // installation did not fail, it was stopped, and whatever errors came before it are not why.
+                if result == 2 && self.cancelled.is_none() {
+                    let summary = format!(
+                        "The installation was cancelled: the action {name} returned 2, Windows Installer's \"user cancelled\" (1602)."
+                    );
+                    if let Some(idx) = out.finding(line, Role::Cause, summary) {
+                        out.findings[idx].codes = vec!["1602".into(), "0x80070642".into()];
+                        out.cause(idx, "cancelled");
+                        out.detail(idx, "action", name);
+                        self.cancelled = Some(idx);
+                    }
+                }
                 return;
             }
             Some(ActionLine::Doing(name)) => {
@@ -635,8 +650,14 @@ impl super::LogReader for MsiLog {
         }
         let failed_code = self.final_code.filter(|n| !matches!(n, 0 | 1641 | 3010));
         let succeeded = self.success || matches!(self.final_code, Some(0 | 1641 | 3010));
+        // A cancel explains the end of the installation when nothing failed before it, or when the installation
+        // ended with the cancel's own code.
+        let cancelled = self
+            .cancelled
+            .filter(|_| self.failed.is_none() || failed_code == Some(1602));
         // A snippet may hold only the error dialog's line or MsiInstaller's "Installation failed".
         let failed = self.failed.is_some()
+            || cancelled.is_some()
             || failed_code.is_some()
             || (!succeeded && (self.product_failed.is_some() || self.user_error));
         out.verdict = Some(if failed {
@@ -661,7 +682,8 @@ impl super::LogReader for MsiLog {
             .filter(|_| self.patch || failed_code == Some(1612));
         // The first candidate inside the failing action's span; else the last one before the failure.
         let in_span = self.candidates.get(self.failed_span_start).copied();
-        let root = patch_root
+        let root = cancelled
+            .or(patch_root)
             .or(in_span)
             .or_else(|| self.candidates.last().copied());
         match root {
