@@ -610,6 +610,7 @@ pub const HRESULTS: &[(u32, CodeInfo)] = table! {
     0x800F_0821 => "CBS_E_ABORT", "The servicing operation was aborted by the watchdog timer because it took too long (give the machine more resources and retry).", src::WU_COMMON;
     0x800F_0823 => "CBS_E_NEW_SERVICING_STACK_REQUIRED", "The update needs a newer servicing stack (the part of Windows that installs updates) than the computer or image has: install the latest servicing stack update first, then the update again.", src::CBS_0823;
     0x800F_0825 => "CBS_E_CANNOT_UNINSTALL", "The package cannot be uninstalled, typically because a component is only partly installed; repair with DISM and SFC.", src::WU_COMMON;
+    0x800F_0828 => "CBS_E_INSUFFICIENT_DISK_SPACE", "The servicing stack did not have enough disk space for the package; for a Windows Recovery Environment update, the recovery partition is too small.", src::WINERROR;
     0x800F_0831 => "CBS_E_STORE_CORRUPTION", "The component store is corrupt (a manifest or package the update needs is missing): repair with DISM /RestoreHealth, then sfc /scannow.", src::DISM;
     0x800F_0906 => "CBS_E_DOWNLOAD_FAILURE", "Source files could not be downloaded from Windows Update (network, proxy or firewall, or a WSUS policy); give DISM a /Source or set the alternate-source policy.", src::NETFX35_NAME;
     0x800F_0907 => "CBS_E_GROUPPOLICY_DISALLOWED", "Installing the feature (such as .NET 3.5) was blocked, usually by a network policy that stops the download from Windows Update; exact official wording unverified.", src::NETFX35_NAME;

@@ -78,7 +78,7 @@ fn classes() -> &'static RegexSet {
             r"\[SR\] Repair(?:ing|ed) (?:corrupted )?(?:file|member)|\[SR\] Repaired file",
             r", Error +DISM +DISM\.EXE: (?:Failed validating command line|Failed to access the image folder)",
             r"\[SR\] (?:Verify complete|Repair complete)|The operation completed successfully|Ending TrustedInstaller finalization|CBS_S_SUCCESS|finalized\. Reboot required: no \[HRESULT = 0x00000000|<----- Ending Dism(?:\.exe|Api\.dll) session",
-            r"(?i)EnumeratePathEx|Appx|Failed to get |Package_for_KB3025096|SQM:|Failed to create backup log cab|Failed to load the provider|LastScavenging|scavenging starvation|Error, file not found '[^']+\.inf'",
+            r"(?i)EnumeratePathEx|Appx|Failed to get |Package_for_KB3025096|SQM:|Failed to create backup log cab|Failed to load the provider|LastScavenging|scavenging starvation|Error, file not found '[^']+\.inf'|Failed to check whether package is partially installed|Failed to call external evaluate applicability",
             r"\[SR\] Could not reproject corrupted file",
             r"Attempting to mark store corrupt|CBS_E_STORE_CORRUPTION|ERROR_SXS_COMPONENT_STORE_CORRUPT",
             r"(?:^|    )\((?:p|f)\)\t(?:CSI|CBS) [A-Za-z ]*(?:Corrupt|Missing|Mismatch)",

@@ -79,6 +79,7 @@ const MSI_UPDATE_FAILED: usize = 8;
 const WINRE_FAILED: usize = 9;
 const SERVICING_FAILED: usize = 10;
 const WU_CONNECT: usize = 11;
+const SETUP_FAILED_CODE: usize = 12;
 
 fn classes() -> &'static RegexSet {
     static SET: OnceLock<RegexSet> = OnceLock::new();
@@ -89,13 +90,16 @@ fn classes() -> &'static RegexSet {
             r"Restart Required: To complete the installation of the following updates?, the computer must be restarted",
             r"Product: .+ -- Installation (?:operation )?failed",
             r"Product: .+ -- (?:Installation|Removal|Configuration) (?:operation )?completed successfully",
-            r"Product: .+ -- Error [0-9]{4}[.:]",
+            r"Product: .+ -- Error [0-9]{4,5}[.:]",
             r"Windows Installer (?:installed|reconfigured|removed) the (?:product|update)\..*(?:success or error status|completed with status): *-?[0-9]+",
             r"Product: .+ - Update '.+' installed successfully",
             r"Product: .+ - Update '.+' could not be installed\. Error code [0-9]+",
             r"Windows Recovery Environment servicing failed",
             r"Package (?:KB[0-9]+|[A-Za-z0-9_~.-]+) failed to be changed to the [A-Za-z]+ state\. Status: 0x[0-9A-Fa-f]+",
             r"Unable to Connect: Windows is unable to connect to the automatic updates service",
+            // A setup's own event with its result (Service Pack Installer 8: `Service Pack installation failed
+            // with error code 0x800f0826.`).
+            r"(?i)(?:installation|setup|update) failed with error code:? (?:0x)?[0-9A-Fa-f]{8}\b",
         ])
     })
 }
@@ -219,7 +223,22 @@ pub(crate) fn classify_line(line: &str) -> Option<EventLine> {
                 Code::MsiMessage(n) => Some(n),
                 _ => None,
             });
-        if let Some(n) = number {
+        // Numbers of 25000 and above are the package's own messages (its Error table): no code table knows
+        // them, but they are the number the person sees and searches for.
+        let number = number.or_else(|| {
+            let at = line.find("-- Error ")? + "-- Error ".len();
+            let digits: String = line[at..].chars().take_while(char::is_ascii_digit).collect();
+            digits.parse::<u32>().ok().filter(|n| *n >= 25000)
+        });
+        if let Some(n) = number.filter(|n| *n >= 25000) {
+            e.code = Some(n.to_string());
+            e.summary = format!(
+                "The package's own error {n} (a message its maker defined): {}",
+                line.split_once(&format!("Error {n}"))
+                    .map(|(_, rest)| rest.trim_start_matches(['.', ':', ' ']).trim())
+                    .unwrap_or_default()
+            );
+        } else if let Some(n) = number {
             e.code = Some(Code::MsiMessage(n).normalized());
             e.summary = match codes::info(&Code::MsiMessage(n)) {
                 Some(i) => format!("Windows Installer error {n}: {}", i.meaning),
@@ -228,6 +247,25 @@ pub(crate) fn classify_line(line: &str) -> Option<EventLine> {
         } else {
             e.summary = "Windows Installer reported an error.".into();
         }
+    } else if hits.matched(SETUP_FAILED_CODE) && !hits.matched(MSI_PRODUCT_FAILED) {
+        e.event = "setup result";
+        e.code = codes::find_codes(bytes)
+            .into_iter()
+            .find(|m| matches!(m.code, Code::HResult(h) if h & 0x8000_0000 != 0))
+            .map(|m| m.code.normalized());
+        // The setup's own code says why, unless it is the generic installer failure.
+        e.cause = e.code.as_deref().and_then(specific_cause);
+        e.role = match e.code.as_deref() {
+            Some("0x80070643") | None => Role::Failure,
+            Some(_) => Role::Cause,
+        };
+        e.summary = format!(
+            "A setup reports its own failure{}.",
+            e.code
+                .as_ref()
+                .map(|c| format!(" with {c}"))
+                .unwrap_or_default()
+        );
     } else if hits.matched(MSI_PRODUCT_FAILED) {
         e.event = "MsiInstaller 11708";
         e.is_product = true;

@@ -59,6 +59,12 @@ pub struct MsiLog {
     bad_product_code: Option<String>,
     /// The first action that returned 2 (`Return value 2.`: the user cancelled), as a finding.
     cancelled: Option<usize>,
+    /// A line that is a failure by itself, in a snippet that may hold nothing else: a custom action's error
+    /// code, a missing cached package, a held execution mutex.
+    failure_line: bool,
+    /// The first of Windows Installer's own system calls that failed, kept apart: it explains a failure only
+    /// when no error message does.
+    api_failure: Option<usize>,
 }
 
 /// The timeline of actions, kept in bounded memory: the first [`Timeline::HEAD`] actions, then a ring of the last
@@ -177,6 +183,9 @@ const MANAGED: usize = 17;
 const ACTION_ENDED: usize = 18;
 const PRODUCT_CODE: usize = 19;
 const TIMELINE_START: usize = 20;
+const CACHED_MISSING: usize = 21;
+const MUTEX: usize = 22;
+const API_FAILED: usize = 23;
 
 fn classes() -> &'static RegexSet {
     static SET: OnceLock<RegexSet> = OnceLock::new();
@@ -207,6 +216,14 @@ fn classes() -> &'static RegexSet {
             r"^(?:Action ended|操作结束) [0-9:]+: ",
             r"ProductCode(?: = |[ ]?')\{",
             r"^(?:Action start|操作开始) [0-9:]+: ",
+            // The copy of an installed package that Windows Installer keeps is gone (1612 follows unless the
+            // original source is found).
+            r"Local cached package '[^']*' is missing",
+            // Another installation holds the _MSIExecute mutex (1618).
+            r"Failed to grab execution mutex",
+            // Windows Installer's own call to Windows failing (`SHELL32::SHGetKnownFolderPath failed with error:
+            // -2147024891`): the reason when no error message names one.
+            r"\]: [A-Z0-9]+::[A-Za-z]+ failed with error",
         ])
     })
 }
@@ -368,7 +385,9 @@ const PREFILTER: &[&str] = &[
     // `WindowsBuild = `), UNEXPECTED
     r"Product|nNT = |sBuild = |MsiWin32AssemblySupport = |unexpected error installing",
     // PATCH (`[Pp]atch … 1612`, `patch … source is not available`)
-    r"PATCH SEQUENCER|local patch|atch ",
+    // PATCH (`[Pp]atch … 1612`, `patch … source is not available`, `Couldn't find local patch`); CACHED_MISSING;
+    // MUTEX
+    r"PATCH SEQUENCER|atch |ached package|ution mutex",
 ];
 
 impl MsiLog {
@@ -424,6 +443,42 @@ impl super::LogReader for MsiLog {
         let p = patterns();
         if hits.matched(HEADER) && self.verbose.is_none() {
             self.verbose = Some(line.text.contains("Verbose logging"));
+        }
+        if hits.matched(CACHED_MISSING) || hits.matched(MUTEX) {
+            let (code, cause, summary) = if hits.matched(MUTEX) {
+                (
+                    "1618",
+                    "another-install",
+                    "Another installation holds Windows Installer's execution mutex, so this one cannot start (1618).",
+                )
+            } else {
+                (
+                    "1612",
+                    "missing-cache",
+                    "The copy of the installed package that Windows Installer keeps in C:\\Windows\\Installer is missing (1612 follows unless the original setup is found).",
+                )
+            };
+            if let Some(idx) = out.finding(line, Role::Cause, summary) {
+                let f = &mut out.findings[idx];
+                if !f.codes.iter().any(|c| c == code) {
+                    f.codes.insert(0, code.to_string());
+                }
+                out.cause(idx, cause);
+                self.candidates.push(idx);
+                self.failure_line = true;
+            }
+            return;
+        }
+        if hits.matched(API_FAILED) && self.api_failure.is_none() {
+            let summary = "A call Windows Installer made to Windows failed.".to_string();
+            if let Some(idx) = out.finding(line, Role::Cause, summary) {
+                if let Some(c) = tree::cause_for_codes(&out.findings[idx].codes) {
+                    let id = c.id.clone();
+                    out.cause(idx, &id);
+                }
+                self.api_failure = Some(idx);
+            }
+            return;
         }
         if hits.matched(PRODUCT_PROP) {
             if let Some(c) = p.product_prop.captures(bytes) {
@@ -519,6 +574,7 @@ impl super::LogReader for MsiLog {
                     if hits.matched(CA_ERROR) || hits.matched(CA_HOST) || hits.matched(MANAGED) {
                         self.ca_candidates.push(idx);
                     }
+                    self.failure_line |= hits.matched(CA_ERROR);
                     if let Some(n) = number {
                         // `Error 1935.` is a message number, not Win32 error 1935.
                         let code = Code::MsiMessage(n).normalized();
@@ -544,10 +600,13 @@ impl super::LogReader for MsiLog {
                     // The server's `Product: X -- Error 1310. Error writing to file…` printed right after the
                     // internal form `Note: 1: 1310 …` says the same in words: it takes the note's place. When the
                     // words come only much later (after the user closed the dialog), the note stays first.
+                    // A custom action's error (1720–1723) is the exception: its note names the action, its
+                    // source and the command it ran, which the words only repeat, so the note stays.
                     match (self.last_note, number) {
                         (Some((n, pos, at)), Some(m))
                             if !is_note
                                 && n == m
+                                && !(1720..=1723).contains(&n)
                                 && line.text.contains("-- Error")
                                 && line.no.saturating_sub(at) <= 8 =>
                         {
@@ -659,7 +718,8 @@ impl super::LogReader for MsiLog {
         let failed = self.failed.is_some()
             || cancelled.is_some()
             || failed_code.is_some()
-            || (!succeeded && (self.product_failed.is_some() || self.user_error));
+            || (!succeeded
+                && (self.product_failed.is_some() || self.user_error || self.failure_line));
         out.verdict = Some(if failed {
             Verdict::Failed
         } else if succeeded {
@@ -685,7 +745,8 @@ impl super::LogReader for MsiLog {
         let root = cancelled
             .or(patch_root)
             .or(in_span)
-            .or_else(|| self.candidates.last().copied());
+            .or_else(|| self.candidates.last().copied())
+            .or(self.api_failure);
         match root {
             Some(idx) => {
                 out.root = Some(idx);

@@ -17,7 +17,13 @@ pub struct TextLog {
     first_cause: Option<usize>,
     first_failure: Option<usize>,
     succeeded: bool,
+    /// The end of the lines just before this one (up to a blank line), joined by spaces: a dialog's text that
+    /// the person's mail or forum wrapped over several lines is recognised across the breaks.
+    recent: String,
 }
+
+/// How much of the preceding lines a wrapped dialog text is looked for in.
+const RECENT: usize = 300;
 
 /// Windows Installer messages people paste without their number, by a phrase of their text that no other
 /// message shares (texts from the Windows Installer error-message reference). Sorted by number.
@@ -112,7 +118,28 @@ fn classes() -> &'static RegexSet {
 impl super::LogReader for TextLog {
     fn line(&mut self, line: &Line<'_>, out: &mut Output) {
         let hits = classes().matches(line.text.as_bytes());
-        let dialog = dialog_number(line.text.as_bytes());
+        let text = line.text.trim();
+        let dialog = dialog_number(line.text.as_bytes()).or_else(|| {
+            (!self.recent.is_empty())
+                .then(|| dialog_number(format!("{} {text}", self.recent).as_bytes()))
+                .flatten()
+        });
+        // Remember this line's end for the next one (a blank line ends a paragraph).
+        if text.is_empty() {
+            self.recent.clear();
+        } else {
+            if !self.recent.is_empty() {
+                self.recent.push(' ');
+            }
+            self.recent.push_str(text);
+            if self.recent.len() > RECENT {
+                let mut cut = self.recent.len() - RECENT;
+                while !self.recent.is_char_boundary(cut) {
+                    cut += 1;
+                }
+                self.recent.drain(..cut);
+            }
+        }
         // A code pasted on its own (`0x80070652`, `Error code: 0x8024402c`) is the error the person saw.
         let bare = !hits.matched(FAIL) && is_bare_code(line.text);
         let short = line.no <= SHORT_LINES && line.text.len() <= 200;

@@ -136,6 +136,8 @@ enum Kind {
 #[derive(Default)]
 pub struct WindowsUpdateLog {
     candidates: Vec<Candidate>,
+    /// Whether the agent's self-update already failed (its first failing line is the one kept).
+    self_update_failed: bool,
     /// Updates that downloaded or installed, with the last line saying so.
     recovered: HashMap<String, u64>,
     /// Updates whose download was suspended or hit a transient error: the agent resumes those on its own.
@@ -170,6 +172,7 @@ const EVENT_MESSAGE: usize = 14;
 const SUSPENDED: usize = 15;
 const SEARCH_OK: usize = 16;
 const SELF_UPDATE_OK: usize = 17;
+const SELF_UPDATE_FAILED: usize = 18;
 
 fn classes() -> &'static RegexSet {
     static SET: OnceLock<RegexSet> = OnceLock::new();
@@ -193,6 +196,9 @@ fn classes() -> &'static RegexSet {
             r"[0-9A-Fa-f-]{36}\}? download suspended|hit a transient error, updateId = [0-9A-Fa-f-]{36}",
             r"Found [0-9]+ updates and [0-9]+ categories in search",
             r"Install of setup package .* succeeded",
+            // The agent's self-update from its update server (`…/selfupdate/wuident.cab: error 0x80190194`,
+            // `SelfUpdate: … IsUpdateRequired failed: 0x80244019`).
+            r"(?i:selfupdate)[^\r\n]*(?:failed|error)[^0-9\r\n]*(?:0x)?8[0-9A-Fa-f]{7}",
         ])
     })
 }
@@ -330,6 +336,8 @@ const PREFILTER: &[&str] = &[
     r"Title = |UpdateId = |Deserialized installable update |OS ?Version ?=",
     // EVENT_MESSAGE, SEARCH_OK, SELF_UPDATE_OK
     r"Installation Failure: Windows failed to install|Installation Successful: Windows successfully installed| categories in search|Install of setup package ",
+    // SELF_UPDATE_FAILED
+    r"elfupdate|elfUpdate",
 ];
 
 /// HANDLER, which is case-insensitive, as lowercase words.
@@ -600,6 +608,30 @@ impl LogReader for WindowsUpdateLog {
                     }
                 }
             }
+        }
+        if hits.matched(SELF_UPDATE_FAILED) && !self.self_update_failed {
+            // The first failing request of the agent's self-update names what the server did not serve; the
+            // lines after it only repeat the result.
+            let code = codes::find_codes(bytes).iter().find_map(|m| match m.code {
+                Code::HResult(h) if h & 0x8000_0000 != 0 => Some(h),
+                _ => None,
+            });
+            if let Some(idx) = self.candidate(
+                out,
+                line,
+                Found {
+                    role: Role::Cause,
+                    rank: 0,
+                    kind: Kind::Search,
+                    update: None,
+                    summary: "Windows Update could not update itself from its update server (the server's self-update folder).".into(),
+                    code,
+                },
+            ) {
+                out.cause(idx, "wsus-selfupdate");
+                self.self_update_failed = true;
+            }
+            return;
         }
         if hits.matched(CLASSIC_WARNING) {
             if let Some(c) = p.classic_warning.captures(bytes) {
