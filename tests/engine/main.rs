@@ -5,6 +5,7 @@ mod codes;
 mod corpus;
 mod forum;
 mod kb;
+mod outcomes;
 mod pastes;
 mod readers;
 mod redact;

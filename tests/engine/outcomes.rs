@@ -1,0 +1,415 @@
+//! Outcomes any setup can meet and the evidence that names them, on inputs of our own modelled on real logs:
+//! a cancelled installation, a version already installed, an app package, a refused certificate, a file in
+//! use, a bundle's lost helper process, a WSUS server's self-update, and the snippets people paste that hold
+//! one line of evidence. One `check` per input: the verdict, the root cause's line, its cause and the guide.
+
+use setup_triage::engine::{Answers, Diagnoser, Diagnosis, Verdict};
+
+/// UTF-16LE with a BOM and CR LF line ends, as Windows Installer writes its logs.
+fn utf16le(text: &str) -> Vec<u8> {
+    let mut out = vec![0xFF, 0xFE];
+    for u in text.replace('\n', "\r\n").encode_utf16() {
+        out.extend_from_slice(&u.to_le_bytes());
+    }
+    out
+}
+
+/// What a diagnosis should say: verdict, root-cause line, the `cause` fact and the guide's id.
+struct Expect<'a> {
+    verdict: Verdict,
+    line: Option<u64>,
+    /// The `cause` fact, `None` when nothing names one.
+    cause: Option<&'a str>,
+    guide: &'a str,
+}
+
+fn check(name: &str, input: &[u8], expected: Expect<'_>) -> Diagnosis {
+    let mut d = Diagnoser::new();
+    d.begin(name);
+    for chunk in input.chunks(97) {
+        d.feed(chunk);
+    }
+    d.end();
+    let d = d.finish(&Answers::new());
+    assert_eq!(d.verdict, expected.verdict, "{name}: verdict");
+    assert_eq!(
+        d.root_cause.as_ref().map(|r| r.line),
+        expected.line,
+        "{name}: root line; root = {:#?}",
+        d.root_cause
+    );
+    assert_eq!(d.facts.get("cause"), expected.cause, "{name}: cause");
+    assert_eq!(d.guide.id, expected.guide, "{name}: guide");
+    d
+}
+
+const MSI_CANCELLED: &str = "=== Verbose logging started: 4/17/2024  19:29:30  Build type: SHIP UNICODE 5.00.10011.00  Calling process: C:\\Windows\\system32\\msiexec.exe ===
+MSI (c) (60:04) [19:29:30:100]: Doing action: CostFinalize
+Action start 19:29:30: CostFinalize.
+CustomAction ProbeOldVersion returned actual error code 1 (note this may not be 100% accurate if translation happened inside sandbox)
+Action ended 19:29:31: CostFinalize. Return value 1.
+MSI (c) (60:04) [19:29:31:200]: Doing action: WelcomeDlg
+Action start 19:29:31: WelcomeDlg.
+Action 19:29:43: CancelDlg. Dialog created
+Action ended 19:29:46: WelcomeDlg. Return value 2.
+MSI (c) (60:98) [19:29:46:475]: Doing action: UserExit
+Action start 19:29:46: UserExit.
+Action ended 19:29:47: UserExit. Return value 2.
+MSI (c) (60:98) [19:29:47:855]: Product: Contoso Notes 3.2 -- Installation failed.
+MSI (c) (60:98) [19:29:47:856]: MainEngineThread is returning 1602
+=== Verbose logging stopped: 4/17/2024  19:29:47 ===
+";
+
+/// A cancel is the cause even when an error came earlier: the error did not end the installation.
+#[test]
+fn msi_cancel_outranks_an_earlier_error() {
+    let d = check(
+        "MSI1234.LOG",
+        &utf16le(MSI_CANCELLED),
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(9),
+            cause: Some("cancelled"),
+            guide: "cancelled",
+        },
+    );
+    assert!(d.codes.contains(&"1602".to_string()), "{:?}", d.codes);
+    assert!(d.guide.title.contains("cancelled"), "{}", d.guide.title);
+}
+
+#[test]
+fn burn_abort_while_installing_is_a_cancel() {
+    check(
+        "bundle.log",
+        b"[2590:4550][2024-01-15T11:44:40]i301: Applying execute package: ContosoCore, action: Install\n\
+          [2590:4550][2024-01-15T11:44:40]e000: Error 0x80070642: Bootstrapper application aborted during EXE progress.\n\
+          [2590:4550][2024-01-15T11:44:40]e000: Error 0x80070642: Failed to configure per-user EXE package.\n",
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(2),
+            cause: Some("cancelled"),
+            guide: "cancelled",
+        },
+    );
+}
+
+/// While a file is fetched, the same code is the prompt for the file's location being cancelled.
+#[test]
+fn burn_cancel_while_fetching_is_a_missing_payload() {
+    check(
+        "bundle.log",
+        b"[0C50:0650][2024-01-15T11:44:40]e000: Error 0x80070642: Failed while prompting for source (original path 'C:\\setup\\core.cab').\n\
+          [0C50:0650][2024-01-15T11:44:40]e000: Error 0x80070642: Failed to acquire payload: core.cab\n",
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(1),
+            cause: Some("burn-payload-missing"),
+            guide: "burn-payload",
+        },
+    );
+}
+
+#[test]
+fn burn_chained_redistributable_reports_a_newer_version() {
+    let d = check(
+        "bundle.log",
+        b"[12E8:1274][2024-07-04T17:27:03]i301: Applying execute package: vcredist_x64.exe, action: Install, path: C:\\ProgramData\\Package Cache\\AB12\\vcredist_x64.exe\n\
+          [12E8:1274][2024-07-04T17:27:04]e000: Error 0x80070666: Process returned error: 0x666\n\
+          [12E8:1274][2024-07-04T17:27:04]e000: Error 0x80070666: Failed to execute EXE package.\n\
+          [12E8:1274][2024-07-04T17:27:04]i319: Applied execute package: vcredist_x64.exe, result: 0x80070666, restart: None\n",
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(2),
+            cause: Some("newer-installed"),
+            guide: "newer-installed",
+        },
+    );
+    // The guide names what was being installed, and says when the message is harmless.
+    assert_eq!(d.facts.get("product_name"), Some("vcredist_x64.exe"));
+    assert!(d.guide.intro.contains("harmless"), "{}", d.guide.intro);
+}
+
+#[test]
+fn burn_download_with_a_refused_certificate() {
+    check(
+        "bundle.log",
+        b"[0C50:0650][2024-09-29T19:18:03]e000: Error 0x80072f0d: Unknown HTTP status code 0, returned from URL: https://download.example.com/redist.exe\n\
+          [0C50:0650][2024-09-29T19:18:03]e000: Error 0x80072f0d: Failed to send request to URL: https://download.example.com/redist.exe\n",
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(1),
+            cause: Some("certificate"),
+            guide: "certificate",
+        },
+    );
+}
+
+#[test]
+fn burn_lost_helper_process() {
+    check(
+        "bundle.log",
+        b"[2D84:3450][2024-01-29T10:17:57]e000: Error 0x800700e8: Failed to pump messages from parent process.\n\
+          [2D84:3450][2024-01-29T10:17:57]i399: Apply complete, result: 0x800700e8, restart: None, ba requested restart:  No\n",
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(1),
+            cause: Some("setup-process-lost"),
+            guide: "setup-process-lost",
+        },
+    );
+}
+
+/// A bundle's result alone says no more than its code; a specific code still names its guide.
+#[test]
+fn bundle_result_alone_with_a_file_in_use() {
+    check(
+        "bundle.log",
+        b"[0AF4:1168][2024-06-25T20:47:08]i399: Apply complete, result: 0x80070020, restart: None, ba requested restart:  No\n",
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(1),
+            cause: Some("file-in-use"),
+            guide: "file-in-use",
+        },
+    );
+}
+
+#[test]
+fn add_appx_package_dependency_failure() {
+    check(
+        "paste.txt",
+        b"Add-AppxPackage : Deployment failed with HRESULT: 0x80073CF3, Package failed updates, dependency or conflict validation.\n",
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(1),
+            cause: Some("app-package"),
+            guide: "app-package",
+        },
+    );
+}
+
+const DISM_APPX: &str = "2024-06-06 15:27:07, Info                  DISM   DISM.EXE: <----- Starting Dism.exe session ----->
+2024-06-06 15:27:07, Info                  DISM   DISM.EXE: Executing command line: DISM.exe /Online /Add-ProvisionedAppxPackage /PackagePath:C:\\drivers\\app.appxbundle /SkipLicense
+2024-06-06 15:27:08, Error                 DISM   DISM Appx Provider: PID=1384 TID=8396 onecore\\admin\\appmodel\\provisionhelper.cpp(120)\\AppxProvider.dll!00007FF8EA265DC7: (caller: 00007FF8EA271375) LogHr(1) tid(20cc) 80070003 The system cannot find the path specified.
+2024-06-06 15:27:08, Error                 DISM   DISM Appx Provider: PID=1384 TID=8396 onecore\\admin\\appmodel\\provisionrequest.cpp(878)\\AppxProvider.dll!00007FF8EA26760C: (caller: 00007FF8EA2660BE) ReturnHr(1) tid(20cc) C1570118     Msg:[Failed while adding package Contoso.Tools_2.0.0.0_x64 to the image]
+2024-06-06 15:27:08, Error                 DISM   DISM Appx Provider: PID=1384 TID=8396 onecore\\admin\\appmodel\\provisionrequest.cpp(180)\\AppxProvider.dll!00007FF8EA26609B: (caller: 00007FF8EA2659AC) ReturnHr(2) tid(20cc) C1570118     Msg:[Failed to add package Contoso.Tools]
+2024-06-06 15:27:08, Info                  DISM   DISM.EXE: <----- Ending Dism.exe session ----->
+";
+
+/// The Appx provider's routine errors are decoys; the one saying that adding the package failed is the cause,
+/// with its bare HRESULT.
+#[test]
+fn dism_appx_add_failed_with_a_higher_version_installed() {
+    let d = check(
+        "dism.log",
+        DISM_APPX.as_bytes(),
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(4),
+            cause: Some("newer-installed"),
+            guide: "newer-installed",
+        },
+    );
+    assert_eq!(d.codes.first().map(String::as_str), Some("0xc1570118"));
+}
+
+/// A DISM run that ends its session normally, with only the provider's routine warnings, succeeded.
+#[test]
+fn dism_session_that_ends_normally_succeeded() {
+    let text = "2024-04-26 05:20:57, Info                  DISM   DISM.EXE: <----- Starting Dism.exe session ----->
+2024-04-26 05:20:57, Warning               DISM   DISM Provider Store: PID=7560 TID=7564 Failed to load the provider: C:\\Windows\\TEMP\\AB\\PEProvider.dll. - CDISMProviderStore::Internal_GetProvider(hr:0x8007007e)
+2024-04-26 05:31:36, Info                  DISM   DISM.EXE: Image session has been closed. Reboot required=no.
+2024-04-26 05:31:36, Info                  DISM   DISM.EXE: <----- Ending Dism.exe session ----->
+";
+    check(
+        "dism.log",
+        text.as_bytes(),
+        Expect {
+            verdict: Verdict::Succeeded,
+            line: None,
+            cause: Some("succeeded"),
+            guide: "succeeded",
+        },
+    );
+    // The same log cut before its end says nothing either way.
+    let cut: String = text.lines().take(2).map(|l| format!("{l}\n")).collect();
+    let mut d = Diagnoser::new();
+    d.add_file("dism.log", cut.as_bytes());
+    assert_eq!(d.finish(&Answers::new()).verdict, Verdict::Inconclusive);
+}
+
+#[test]
+fn msi_snippet_with_a_held_execution_mutex() {
+    check(
+        "paste.txt",
+        b"MSI (c) (94:F8) [14:35:16:163]: Failed to grab execution mutex. System error 258.\n",
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(1),
+            cause: Some("another-install"),
+            guide: "another-install",
+        },
+    );
+}
+
+#[test]
+fn msi_snippet_with_a_missing_cached_package() {
+    check(
+        "paste.txt",
+        b"MSI (s) (08:40) [05:54:13:979]: Doing action: RemoveExistingProducts\n\
+          Action start 5:54:13: RemoveExistingProducts.\n\
+          MSI (s) (08:3C) [05:54:13:979]: ******* RunEngine:\n\
+          MSI (s) (08:3C) [05:54:13:979]: Warning: Local cached package 'C:\\Windows\\Installer\\3f1a2.msi' is missing.\n\
+          MSI (s) (08:3C) [05:54:13:980]: User policy value 'SearchOrder' is 'nmu'\n",
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(4),
+            cause: Some("missing-cache"),
+            guide: "missing-cache",
+        },
+    );
+}
+
+/// A log that goes on to succeed keeps its verdict, whatever warnings it met on the way.
+#[test]
+fn msi_missing_cache_warning_in_a_successful_log() {
+    check(
+        "MSI5678.LOG",
+        b"MSI (s) (08:3C) [05:54:13:979]: Warning: Local cached package 'C:\\Windows\\Installer\\3f1a2.msi' is missing.\n\
+          MSI (s) (08:3C) [05:54:20:100]: Product: Contoso Notes 3.2 -- Installation completed successfully.\n\
+          MSI (s) (08:3C) [05:54:20:101]: MainEngineThread is returning 0\n",
+        Expect {
+            verdict: Verdict::Succeeded,
+            line: None,
+            cause: Some("succeeded"),
+            guide: "succeeded",
+        },
+    );
+}
+
+#[test]
+fn msi_snippet_with_a_custom_action_error_code() {
+    check(
+        "paste.txt",
+        b"MSI (s) (60:70) [20:34:50:311]: Running as a service.\n\
+          CustomAction RunNestedSetup returned actual error code 1618 (note this may not be 100% accurate if translation happened inside sandbox)\n",
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(2),
+            cause: Some("another-install"),
+            guide: "another-install",
+        },
+    );
+}
+
+/// Windows Installer's own failing call explains the failure when no error message does.
+#[test]
+fn msi_failing_system_call_without_an_error_message() {
+    check(
+        "MSI9.LOG",
+        b"MSI (s) (BC:F8) [03:18:54:860]: Machine policy value 'DisableAutomaticApplicationShutdown' is 0\n\
+          MSI (s) (BC:F8) [03:18:54:864]: SHELL32::SHGetKnownFolderPath failed with error: -2147024891\n\
+          MSI (s) (BC:F8) [03:18:54:865]: Note: 1: 1708 \n\
+          MSI (s) (BC:F8) [03:18:54:865]: Product: Contoso Notes -- Installation failed.\n\
+          MSI (s) (BC:F8) [03:18:54:866]: Windows Installer installed the product. Product Name: Contoso Notes. Product Version: 3.2. Product Language: 1033. Manufacturer: Contoso. Installation success or error status: 1620.\n",
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(2),
+            cause: Some("access-denied"),
+            guide: "access-denied",
+        },
+    );
+}
+
+/// The message box's text, retyped or wrapped by a mail program over several quoted lines, still names 1722.
+#[test]
+fn dialog_text_wrapped_over_lines() {
+    let d = check(
+        "paste.txt",
+        b"I get this when installing:\n\n\
+          > \"There is a problem with this Windows Installer package. A\n\
+          > program run as part of the setup did not finish as expected.\n\
+          > Contact your support personnel or package vendor.\"\n",
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(4),
+            cause: Some("custom-action"),
+            guide: "custom-action",
+        },
+    );
+    assert!(d.codes.contains(&"1722".to_string()), "{:?}", d.codes);
+}
+
+/// A Windows 7 WindowsUpdate.log whose tabs became spaces, with the agent's self-update failing on a WSUS
+/// server: the first failing request names what was not found.
+#[test]
+fn windows_update_self_update_from_a_wsus_server() {
+    check(
+        "WindowsUpdate.log",
+        b"2014-03-22 18:53:24:377 808 ba0 Misc WARNING: WinHttp: SendRequestToServerForFileInformation failed with 0x80190194\n\
+          2014-03-22 18:53:24:377 808 ba0 Misc WARNING: DownloadFileInternal failed for http://wsus01:8530/selfupdate/wuident.cab: error 0x80190194\n\
+          2014-03-22 18:53:24:377 808 ba0 Setup FATAL: IsUpdateRequired failed with error 0x80244019\n\
+          2014-03-22 18:53:24:377 808 ba0 Setup WARNING: SelfUpdate: Default Service: IsUpdateRequired failed: 0x80244019\n\
+          2014-03-22 18:53:25:002 808 ba0 Agent * WARNING: Exit code = 0x80244019\n",
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(2),
+            cause: Some("wsus-selfupdate"),
+            guide: "wsus-selfupdate",
+        },
+    );
+}
+
+/// Windows Update's 0x80070643 only wraps the failure; the setup's own event beside it says which code.
+#[test]
+fn event_export_setup_result_beside_windows_update() {
+    let d = check(
+        "events.txt",
+        b"Log Name: System\nSource: Microsoft-Windows-WindowsUpdateClient\nEvent ID: 20\nLevel: Error\n\
+          Description:\nInstallation Failure: Windows failed to install the following update with error 0x80070643: Contoso Server Service Pack 2 (KB948465).\n\n\
+          Log Name: System\nSource: Microsoft-Windows-Service Pack Installer\nEvent ID: 8\nLevel: Error\n\
+          Description:\nService Pack installation failed with error code 0x800f0828.\n",
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(13),
+            cause: Some("disk-full"),
+            guide: "disk-full",
+        },
+    );
+    assert!(d.codes.contains(&"0x800f0828".to_string()), "{:?}", d.codes);
+}
+
+/// Numbers from 25000 up are a package's own messages: no table knows them, but they are what people search.
+#[test]
+fn event_with_a_package_defined_error_number() {
+    let d = check(
+        "events.txt",
+        b"Log Name: Application\nSource: MsiInstaller\nEvent ID: 10005\nLevel: Error\n\
+          Description:\nProduct: Contoso Reporting Server -- Error 27502. Could not connect to the database server.\n",
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(6),
+            cause: None,
+            guide: "msi-update",
+        },
+    );
+    assert_eq!(d.codes.first().map(String::as_str), Some("27502"));
+    assert!(d.guide.title.contains("Contoso Reporting Server"), "{}", d.guide.title);
+}
+
+/// For a Windows Recovery Environment update, too little space means the recovery partition.
+#[test]
+fn winre_update_without_space_leads_to_the_partition_guide() {
+    check(
+        "WindowsUpdate.log",
+        b"2024/05/02 16:37:05.5438257 2396  8992  Agent           * Title = 2024-01 Security Update for Windows 10 Version 22H2 for x64-based Systems (KB5034441)\n\
+          2024/05/02 16:40:48.0802895 6600  2648  Handler         Command line install completed. Return code = 0x800f0828, Result = Failed, Reboot required = false\n\
+          2024/05/02 16:40:48.6826417 6720  4720  Agent           LogHistory called. idUpdate={576B0DD6-57CC-457B-A5EC-E888491B395D}.200, resultMapped=80070643, resultUnMapped=800F0828\n",
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(2),
+            cause: Some("disk-full"),
+            guide: "winre-partition",
+        },
+    );
+}
