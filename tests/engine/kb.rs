@@ -1040,7 +1040,7 @@ fn corpus_logs_reach_the_guide_for_their_cause() {
         ),
         (
             "msi/merlinsip_err1925_privileges_utf16_1603.log",
-            "file-permissions",
+            "needs-admin",
         ),
         (
             "msi/pycapture2_err1310_write_C_root_utf8_converted_1603.log",

@@ -186,6 +186,90 @@ fn add_appx_package_dependency_failure() {
             guide: "app-package",
         },
     );
+    // With the deployment engine's reason on the next lines, the reason is the evidence.
+    let d = check(
+        "paste.txt",
+        b"Add-AppxPackage : Deployment failed with HRESULT: 0x80073CF3, Package failed updates, dependency or conflict validation.\n\
+          Windows cannot install package Contoso.Notes_3.2.0.0_x64__8wekyb3d8bbwe because this package depends on a framework that\n\
+          could not be found. Provide the framework \"Microsoft.VCLibs.140.00\" published by \"CN=Microsoft Corporation\".\n",
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(2),
+            cause: Some("app-package"),
+            guide: "app-package",
+        },
+    );
+    assert_eq!(d.codes.first().map(String::as_str), Some("0x80073cf3"));
+}
+
+#[test]
+fn msi_removal_needs_an_administrator() {
+    let d = check(
+        "MSI77.LOG",
+        b"MSI (s) (6C:AC) [16:40:52:570]: Note: 1: 1730 \n\
+          MSI (s) (6C:AC) [16:40:52:572]: Product: Contoso Agent -- Error 1730. You must be an Administrator to remove this application. To remove this application, you can log on as an Administrator, or contact your technical support group for assistance.\n\
+          Action ended 16:40:53: INSTALL. Return value 3.\n\
+          MSI (s) (6C:AC) [16:40:53:100]: MainEngineThread is returning 1603\n",
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(2),
+            cause: Some("needs-admin"),
+            guide: "needs-admin",
+        },
+    );
+    assert!(d.guide.title.contains("administrator"), "{}", d.guide.title);
+}
+
+/// Burn 3.6 and earlier wrote no level and message id; the same messages still say how the bundle ended.
+#[test]
+fn burn_without_message_ids_succeeded() {
+    let d = check(
+        "vcredist.log",
+        b"[4604:3BD4][2024-11-01T22:07:33]: Burn v3.6.3542.0, Windows v6.3 (Build 9600: Service Pack 0), path: C:\\setup\\vcredist_x64.exe\n\
+          [4604:3BD4][2024-11-01T22:07:33]: Detect complete, result: 0x0\n\
+          [4604:3BD4][2024-11-01T22:07:33]: Plan complete, result: 0x0\n\
+          [4604:3BD4][2024-11-01T22:07:33]: Apply complete, result: 0x0, restart: None, ba requested restart:  No\n\
+          [4604:3BD4][2024-11-01T22:07:33]: Shutting down, exit code: 0x0\n\
+          [4604:3BD4][2024-11-01T22:07:33]: Exit code: 0x0, restarting: No\n",
+        Expect {
+            verdict: Verdict::Succeeded,
+            line: None,
+            cause: Some("succeeded"),
+            guide: "succeeded",
+        },
+    );
+    assert_eq!(d.files[0].format, "burn");
+    // The same log ending in a failure is read as one.
+    let failed = "[4604:3BD4][2024-11-01T22:07:33]: Burn v3.6.3542.0, Windows v6.3 (Build 9600: Service Pack 0), path: C:\\setup\\vcredist_x64.exe\n\
+                  [4604:3BD4][2024-11-01T22:07:40]: Error 0x80070666: Process returned error: 0x666\n\
+                  [4604:3BD4][2024-11-01T22:07:41]: Exit code: 0x80070666, restarting: No\n";
+    check(
+        "vcredist.log",
+        failed.as_bytes(),
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(2),
+            cause: Some("newer-installed"),
+            guide: "newer-installed",
+        },
+    );
+}
+
+/// A Windows 7 WindowsUpdate.log whose searches completed and where nothing failed: the agent did its work.
+#[test]
+fn windows_update_searches_that_completed() {
+    check(
+        "WindowsUpdate.log",
+        b"2022-04-18\t16:32:01:900\t 420\tdbc\tAgent\t** START **  Agent: Finding updates [CallerId = AutomaticUpdates]\n\
+          2022-04-18\t16:32:01:950\t 420\tdbc\tAgent\t  * Found 0 updates and 12 categories in search; evaluated appl. rules of 200 out of 300 deployed entities\n\
+          2022-04-18\t16:32:01:989\t 420\tdbc\tAgent\t**  END  **  Agent: Finding updates [CallerId = AutomaticUpdates]\n",
+        Expect {
+            verdict: Verdict::Succeeded,
+            line: None,
+            cause: Some("succeeded"),
+            guide: "succeeded",
+        },
+    );
 }
 
 const DISM_APPX: &str = "2024-06-06 15:27:07, Info                  DISM   DISM.EXE: <----- Starting Dism.exe session ----->

@@ -54,7 +54,8 @@ fn win7_msi_handler_line_is_the_cause() {
 
 #[test]
 fn win7_search_failure_later_retried_is_not_a_failure() {
-    check("win7_search_retried.log", (Verdict::Inconclusive, None));
+    // The agent retried the search on its own and it completed: nothing failed in the end.
+    check("win7_search_retried.log", (Verdict::Succeeded, None));
 }
 
 #[test]

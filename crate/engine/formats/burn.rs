@@ -39,6 +39,8 @@ pub struct BurnLog {
 
 struct Patterns {
     line: Regex,
+    /// Burn 3.6 and earlier write no level and message id: `[4604:3BD4][2017-11-01T22:07:33]: Apply complete…`.
+    bare_line: Regex,
     hr: Regex,
     result: Regex,
     package: Regex,
@@ -54,6 +56,7 @@ fn patterns() -> &'static Patterns {
         line: re(
             r"^[ \t]*(?:\[?[0-9A-Fa-f]{1,5}:[0-9A-Fa-f]{1,5}\]\[[0-9T:. -]{0,30}\])?([iwe])([0-9]{3}): ?(.*)$",
         ),
+        bare_line: re(r"^[ \t]*\[[0-9A-Fa-f]{1,5}:[0-9A-Fa-f]{1,5}\]\[[0-9T:. -]{0,30}\]: ?(.*)$"),
         hr: re(r"(?i)(?:Error|error:|result:|encountered error:|Exit code:) (0x[0-9a-f]{1,8})\b"),
         result: re(r"(?i)(?:result|Exit code): (0x[0-9a-f]{1,8})\b"),
         package: re(r"(?:execute package|of package|package): ([^,]+),"),
@@ -88,6 +91,25 @@ fn is_package_failure(msg: &str) -> bool {
     ]
     .iter()
     .any(|m| msg.contains(m))
+}
+
+/// The level and message id of a line that Burn 3.6 and earlier wrote without them, from its words: only the
+/// messages this reader acts on.
+fn bare_id(msg: &str) -> Option<(u8, u32)> {
+    const KNOWN: &[(&str, u8, u32)] = &[
+        ("Error 0x", b'e', 0),
+        ("Burn v", b'i', 1),
+        ("Setting string variable 'WixBundle", b'i', 0),
+        ("Detect complete, result:", b'i', 199),
+        ("Plan complete, result:", b'i', 299),
+        ("Applied execute package:", b'i', 319),
+        ("Apply complete, result:", b'i', 399),
+        ("Exit code:", b'i', 7),
+    ];
+    KNOWN
+        .iter()
+        .find(|(start, _, _)| msg.starts_with(start))
+        .map(|&(_, level, id)| (level, id))
 }
 
 /// HRESULTs that only say "the package failed", never why.
@@ -134,6 +156,8 @@ fn cause_for(kind: u32, msg: &str, hr: Option<u32>) -> Option<&'static str> {
 const PREFILTER: &[&str] = &[
     r"e[0-9]{3}:|i(?:007|199|299|319|399):",
     r"WixBundle(?:Log_|Name)|Windows v",
+    // The same lines without level and id (Burn 3.6 and earlier).
+    r"\]: (?:Error 0x|Detect complete|Plan complete|Applied execute|Apply complete|Exit code)",
 ];
 
 impl super::LogReader for BurnLog {
@@ -144,12 +168,17 @@ impl super::LogReader for BurnLog {
     fn line(&mut self, line: &Line<'_>, out: &mut Output) {
         let p = patterns();
         let bytes = line.text.as_bytes();
-        let Some(c) = p.line.captures(bytes) else {
+        let (level, id, msg) = if let Some(c) = p.line.captures(bytes) {
+            (c[1][0], text_of(&c[2]).parse().unwrap_or(0), text_of(&c[3]))
+        } else if let Some(c) = p.bare_line.captures(bytes) {
+            let msg = text_of(&c[1]);
+            let Some((level, id)) = bare_id(&msg) else {
+                return;
+            };
+            (level, id, msg)
+        } else {
             return;
         };
-        let level = c[1][0];
-        let id: u32 = text_of(&c[2]).parse().unwrap_or(0);
-        let msg = text_of(&c[3]);
         let hr = p.hr.captures(bytes).and_then(|c| hex(&c[1]));
         match (level, id) {
             (b'i', 0) => {
@@ -212,6 +241,9 @@ impl super::LogReader for BurnLog {
             }
             (b'i', 7) => {
                 self.exit_code = p.result.captures(bytes).and_then(|c| hex(&c[1]));
+                if self.exit_code.is_some_and(|r| matches!(r, 0 | 0xbc2 | 0xbc3)) {
+                    out.finding(line, Role::Success, "The bundle finished without error.");
+                }
             }
             (b'e', _) => {
                 self.errors += 1;

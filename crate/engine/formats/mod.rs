@@ -101,7 +101,7 @@ const SIGNATURES: &[(LogFormat, &str)] = &[
     // Setup chains (readers-a).
     (
         LogFormat::Burn,
-        r"(?m)^\[?[0-9A-Fa-f]{3,5}:[0-9A-Fa-f]{3,5}\]\[[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\][iwe][0-9]{3}: |^[iwe][0-9]{3}: (?:Burn v|Detect|Plan|Apply|Applied|Applying|Registering|Acquiring|Error 0x|Failed )",
+        r"(?m)^\[?[0-9A-Fa-f]{3,5}:[0-9A-Fa-f]{3,5}\]\[[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\][iwe][0-9]{3}: |^[iwe][0-9]{3}: (?:Burn v|Detect|Plan|Apply|Applied|Applying|Registering|Acquiring|Error 0x|Failed )|^\[[0-9A-Fa-f]{3,5}:[0-9A-Fa-f]{3,5}\]\[[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\]: Burn v[0-9]",
     ),
     (
         LogFormat::Dotnet,

@@ -186,6 +186,27 @@ impl super::LogReader for TextLog {
                 return;
             }
         }
+        // PowerShell prints an app deployment error as the HRESULT's line, then the deployment engine's own
+        // reason ("Windows cannot install package X because this package depends on a framework that could not
+        // be found…"): the reason is the evidence, with the code of the line before it.
+        if line.text.contains("Windows cannot ") && line.text.contains(" because ") {
+            let before = self.first_cause.filter(|&i| {
+                out.findings[i].cause.as_deref() == Some("app-package")
+                    && line.no.saturating_sub(out.findings[i].line) <= 3
+            });
+            if let Some(prev) = before {
+                let summary = "Windows' app deployment says why it refused the package.";
+                if let Some(idx) = out.finding(line, Role::Cause, summary) {
+                    out.findings[idx].codes = out.findings[prev].codes.clone();
+                    out.cause(idx, "app-package");
+                    self.first_cause = Some(idx);
+                    if self.first_failure == Some(prev) {
+                        self.first_failure = Some(idx);
+                    }
+                }
+                return;
+            }
+        }
         if hits.matched(PRODUCT_FAILED) && self.first_failure.is_none() {
             if let Some(idx) = out.finding(
                 line,

@@ -790,7 +790,8 @@ impl LogReader for WindowsUpdateLog {
                 }
                 facts::learn_from_line(t.as_bytes(), &mut out.facts);
             }
-        } else if self.success || self.restart_pending {
+        } else if self.success || self.restart_pending || self.last_search_ok > 0 {
+            // A log whose searches completed and where nothing failed: the agent did what it was asked.
             out.verdict = Some(Verdict::Succeeded);
             if self.restart_pending {
                 out.facts.learn("restart_pending", "yes");
