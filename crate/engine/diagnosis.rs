@@ -18,6 +18,47 @@ pub enum Verdict {
     Inconclusive,
 }
 
+/// How sure the diagnosis is, from the kind of evidence behind it (ARCHITECTURE.md, "How sure"): a person
+/// reads it to know whether to follow the guide or to ask for help with the logs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// The input does not say, or only that it failed.
+    #[default]
+    Low,
+    /// An error line without a specific cause, a result code alone that names one, or a success the log
+    /// implies without stating it.
+    Medium,
+    /// A named error that says why (inside the failing action, for an installer log), or a stated success.
+    High,
+}
+
+impl Confidence {
+    /// The confidence that a verdict and its evidence warrant. `cause` is the case's `cause` fact.
+    pub fn of(verdict: Verdict, root: Option<&Finding>, cause: Option<&str>, stated_success: bool) -> Confidence {
+        let specific = cause.is_some_and(|c| !matches!(c, "no-cause-in-log" | "install-failure"));
+        match (verdict, root) {
+            (Verdict::Succeeded, _) if stated_success => Confidence::High,
+            (Verdict::Succeeded, _) => Confidence::Medium,
+            (Verdict::Inconclusive, _) | (Verdict::Failed, None) => Confidence::Low,
+            (Verdict::Failed, Some(r)) => match (r.role, specific) {
+                (Role::Cause, true) => Confidence::High,
+                (Role::Cause, false) | (_, true) => Confidence::Medium,
+                _ => Confidence::Low,
+            },
+        }
+    }
+
+    /// In plain words, for the page and the text output.
+    pub fn label(self) -> &'static str {
+        match self {
+            Confidence::High => "High: the log names the error that caused it.",
+            Confidence::Medium => "Medium: the log shows the failure and a code, but not a named cause.",
+            Confidence::Low => "Low: the input does not say why; the logs named in the guide will.",
+        }
+    }
+}
+
 /// What a finding is to the failure. The root cause is chosen among `Cause` findings first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -155,6 +196,9 @@ fn is_zero(n: &u64) -> bool {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Diagnosis {
     pub verdict: Verdict,
+    /// How sure the verdict and the root cause are (see [`Confidence::of`]).
+    #[serde(default)]
+    pub confidence: Confidence,
     /// The first line that explains the failure, or none when the input holds no cause.
     pub root_cause: Option<Finding>,
     /// Every finding that matters, in input order, the root cause among them.

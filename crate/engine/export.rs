@@ -85,6 +85,7 @@ fn verdict_words(v: Verdict) -> &'static str {
 pub fn text(d: &Diagnosis) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "Verdict: {}", verdict_words(d.verdict));
+    let _ = writeln!(s, "How sure: {}", d.confidence.label());
     match &d.root_cause {
         Some(f) => {
             let _ = writeln!(s, "Root cause: {}:{}", f.file, f.line);

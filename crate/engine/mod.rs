@@ -33,7 +33,7 @@ pub mod text;
 pub mod tree;
 pub mod tree_print;
 
-pub use diagnosis::{Diagnosis, Finding, Note, Verdict};
+pub use diagnosis::{Confidence, Diagnosis, Finding, Note, Verdict};
 pub use facts::Facts;
 pub use guide::{Guide, Step};
 pub use scan::Diagnoser;

@@ -11,6 +11,7 @@ use regex::bytes::{Regex, RegexBuilder};
 use super::archive::{self, EntrySink};
 use super::codes;
 use super::diagnosis::{
+    Confidence,
     ContextLine, Detail, Diagnosis, FileSummary, Finding, Note, Role, Timeline, TimelineAction,
     Verdict,
 };
@@ -1140,8 +1141,16 @@ fn combine(reports: Vec<FileReport>, answers: Option<&Answers>) -> Diagnosis {
         Some(answers) => tree::guide_for(&facts, answers),
         None => Default::default(),
     };
+    let stated_success = findings.iter().any(|f| f.role == Role::Success);
+    let confidence = Confidence::of(
+        verdict,
+        root_cause.as_ref(),
+        facts.get("cause"),
+        stated_success,
+    );
     Diagnosis {
         verdict,
+        confidence,
         root_cause,
         findings,
         codes,

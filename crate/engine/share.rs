@@ -54,7 +54,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
-use super::diagnosis::{Diagnosis, Finding, Note, Role, Verdict};
+use super::diagnosis::{Confidence, Diagnosis, Finding, Note, Role, Verdict};
 use super::facts::Facts;
 use super::redact::{Redacted, Redactor};
 use super::tree::{self, Answers};
@@ -250,6 +250,13 @@ impl Case {
         }
         Diagnosis {
             verdict: self.verdict,
+            // A link carries the evidence line, not the success lines around it.
+            confidence: Confidence::of(
+                self.verdict,
+                root_cause.as_ref(),
+                self.facts.get("cause"),
+                self.verdict == Verdict::Succeeded,
+            ),
             findings: root_cause.iter().cloned().collect(),
             root_cause,
             codes,

@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::engine::facts;
 use crate::engine::tree::kb;
-use crate::engine::{Diagnosis, Verdict};
+use crate::engine::{Confidence, Diagnosis, Verdict};
 use crate::web::components::evidence::Evidence;
 use crate::web::components::findings_list::FindingsList;
 use crate::web::components::timeline_view::TimelineView;
@@ -42,6 +42,9 @@ pub fn ResultSummary(props: &ResultSummaryProps) -> Html {
     html! {
         <section class="result" aria-labelledby="result-title">
             <h2 id="result-title" class={class} tabindex="-1">{ verdict }</h2>
+            <p class={classes!("confidence", format!("confidence-{}", confidence_id(d.confidence)))}>
+                <strong>{ "How sure: " }</strong>{ d.confidence.label() }
+            </p>
             if let Some(root) = &d.root_cause {
                 <h3>{ "The cause" }</h3>
                 <Evidence finding={root.clone()} />
@@ -79,6 +82,15 @@ pub fn ResultSummary(props: &ResultSummaryProps) -> Html {
                 </details>
             }
         </section>
+    }
+}
+
+/// The confidence's name in the page's CSS classes.
+fn confidence_id(c: Confidence) -> &'static str {
+    match c {
+        Confidence::High => "high",
+        Confidence::Medium => "medium",
+        Confidence::Low => "low",
     }
 }
 
