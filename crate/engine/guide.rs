@@ -112,6 +112,20 @@ pub struct Command {
 }
 
 impl Command {
+    /// The sentence the exports and the page put before a group of commands: "In a Command Prompt opened as
+    /// administrator:".
+    pub fn lead(&self) -> String {
+        match (self.shell, self.admin) {
+            (Shell::Run, false) => "In the Run box (Windows key + R):".to_string(),
+            (Shell::Run, true) => {
+                "In the Run box (Windows key + R), as administrator (press Ctrl+Shift+Enter instead of Enter):"
+                    .to_string()
+            }
+            (sh, true) => format!("In {} opened as administrator:", sh.place()),
+            (sh, false) => format!("In {}:", sh.place()),
+        }
+    }
+
     /// "Command Prompt, as administrator", the label the exports put before a command.
     pub fn where_label(&self) -> String {
         if self.admin {
@@ -191,6 +205,57 @@ pub struct Step {
     /// How to tell that the step fixed it.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub check: String,
+}
+
+impl Step {
+    /// The commands in runs of the same shell and rights, each run with the sentence that says where it goes
+    /// ("In a Command Prompt opened as administrator:"). A `REM <label>:` line joins the run that follows it,
+    /// since it labels those commands. Without details (a step from an older share link), every command is a
+    /// Command Prompt line.
+    pub fn command_groups(&self) -> Vec<(String, Vec<String>)> {
+        let details: Vec<Command> = if self.command_details.len() == self.commands.len() {
+            self.command_details.clone()
+        } else {
+            self.commands
+                .iter()
+                .map(|c| Command {
+                    run: c.clone(),
+                    ..Command::default()
+                })
+                .collect()
+        };
+        // The key of each line: its own, or for a REM line that of the next command that is not one.
+        let mut keys: Vec<(Shell, bool)> = Vec::with_capacity(details.len());
+        for (i, c) in details.iter().enumerate() {
+            let key = if c.run.starts_with("REM ") {
+                details[i..]
+                    .iter()
+                    .find(|n| !n.run.starts_with("REM "))
+                    .map_or((c.shell, c.admin), |n| (n.shell, n.admin))
+            } else {
+                (c.shell, c.admin)
+            };
+            keys.push(key);
+        }
+        let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+        let mut last: Option<(Shell, bool)> = None;
+        for (c, key) in details.iter().zip(keys) {
+            if last != Some(key) {
+                let lead = Command {
+                    run: String::new(),
+                    shell: key.0,
+                    admin: key.1,
+                }
+                .lead();
+                groups.push((lead, Vec::new()));
+                last = Some(key);
+            }
+            if let Some(g) = groups.last_mut() {
+                g.1.push(c.run.clone());
+            }
+        }
+        groups
+    }
 }
 
 /// The guide chosen for a case.
