@@ -185,7 +185,8 @@ pub struct Step {
     /// Commands to copy, each one line.
     pub commands: Vec<String>,
     /// How each command of `commands` is run, in the same order: its shell and whether it needs an
-    /// administrator. A `REM <label>:` line of a variant that may not apply is a Command Prompt line.
+    /// administrator. The label line of a variant that may not apply (`REM <label>:`, `# <label>:` in PowerShell)
+    /// has the shell of the commands it labels.
     #[serde(default)]
     pub command_details: Vec<Command>,
     /// A sequence typed line by line into one tool (diskpart), shown but not offered as one copy.
@@ -209,9 +210,9 @@ pub struct Step {
 
 impl Step {
     /// The commands in runs of the same shell and rights, each run with the sentence that says where it goes
-    /// ("In a Command Prompt opened as administrator:"). A `REM <label>:` line joins the run that follows it,
-    /// since it labels those commands. Without details (a step from an older share link), every command is a
-    /// Command Prompt line.
+    /// ("In a Command Prompt opened as administrator:"). A variant's label line (`REM <label>:`) has the shell of
+    /// the commands it labels, so it stays in their run. Without details (a step from an older share link),
+    /// every command is a Command Prompt line.
     pub fn command_groups(&self) -> Vec<(String, Vec<String>)> {
         let details: Vec<Command> = if self.command_details.len() == self.commands.len() {
             self.command_details.clone()
@@ -224,22 +225,10 @@ impl Step {
                 })
                 .collect()
         };
-        // The key of each line: its own, or for a REM line that of the next command that is not one.
-        let mut keys: Vec<(Shell, bool)> = Vec::with_capacity(details.len());
-        for (i, c) in details.iter().enumerate() {
-            let key = if c.run.starts_with("REM ") {
-                details[i..]
-                    .iter()
-                    .find(|n| !n.run.starts_with("REM "))
-                    .map_or((c.shell, c.admin), |n| (n.shell, n.admin))
-            } else {
-                (c.shell, c.admin)
-            };
-            keys.push(key);
-        }
         let mut groups: Vec<(String, Vec<String>)> = Vec::new();
         let mut last: Option<(Shell, bool)> = None;
-        for (c, key) in details.iter().zip(keys) {
+        for c in &details {
+            let key = (c.shell, c.admin);
             if last != Some(key) {
                 let lead = Command {
                     run: String::new(),

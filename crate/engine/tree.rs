@@ -502,14 +502,16 @@ impl Kb {
                 }
                 body.push_str(&vbody);
             }
-            // Commands of a variant that may not apply carry its label as a `REM` line: the list stays
-            // copy-pasteable into a Command Prompt (every command in the knowledge base runs there), and nobody
+            // Commands of a variant that may not apply carry its label as a comment line in the shell of its
+            // first command (`REM` in a Command Prompt, `#` in PowerShell): pasted, it does nothing, and nobody
             // runs the XP command on Windows 10 by mistake.
-            if !v.commands.is_empty() && !decides(&v.when, facts) {
+            if let Some(first) = v.commands.first().filter(|_| !decides(&v.when, facts)) {
+                let first = first.to_command(facts);
+                let mark = if first.shell == Shell::Powershell { "#" } else { "REM" };
                 details.push(Command {
-                    run: format!("REM {}:", v.label),
-                    shell: Shell::Cmd,
-                    admin: false,
+                    run: format!("{mark} {}:", v.label),
+                    shell: first.shell,
+                    admin: first.admin,
                 });
             }
             details.extend(v.commands.iter().map(|c| c.to_command(facts)));
