@@ -242,3 +242,35 @@ fn a_large_file_reads_as_its_bytes_on_stdin() {
     assert!(from_stdin.contains("1935"), "the fixture's cause is found");
     assert_eq!(from_file, from_stdin);
 }
+
+/// `setup-triage kb review` lists every step with its commands' shells and its sources with their kind: the
+/// WinRE resize shows its diskpart script apart from the commands, and its Microsoft source with its address.
+#[test]
+fn kb_review_lists_steps_with_shells_and_sources() {
+    let out = run(&["kb", "review"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let start = stdout
+        .find("== winre-resize: ")
+        .expect("the review lists winre-resize");
+    let end = stdout[start..]
+        .find("\n\n")
+        .map_or(stdout.len(), |e| start + e);
+    let step = &stdout[start..end];
+    for want in [
+        "[Can cost data or time]",
+        "in guides: winre-partition",
+        "> [Command Prompt, as administrator] reagentc /disable",
+        "script [diskpart, as administrator], shown, never one copy:",
+        "   | select disk N",
+        "[Microsoft] KB5028997: ",
+        "https://support.microsoft.com/",
+    ] {
+        assert!(step.contains(want), "missing {want:?} in\n{step}");
+    }
+    // A variant is listed with its condition, and a source that names retired tools says which.
+    assert!(stdout.contains("variant \"On Windows XP and Server 2003\" when windows_family = xp-era:"));
+    assert!(stdout.contains("retired tools: Fix it 50123"), "KB971187's retired Fix it is listed");
+    check_fails(&["kb"], "missing kb command");
+    check_fails(&["kb", "nonsense"], "unknown kb command");
+}
