@@ -118,6 +118,9 @@ pub fn text(kb: &Kb) -> String {
             if !st.when.is_empty() {
                 let _ = writeln!(s, "       only when: {}", conditions(&st.when));
             }
+            for c in &st.when_any {
+                let _ = writeln!(s, "       or when: {}", conditions(c));
+            }
             if !st.unless.is_empty() {
                 let _ = writeln!(s, "       left out when: {}", conditions(&st.unless));
             }
