@@ -249,7 +249,12 @@ fn a_large_file_reads_as_its_bytes_on_stdin() {
 fn kb_review_lists_steps_with_shells_and_sources() {
     let out = run(&["kb", "review"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let start = stdout
         .find("== winre-resize: ")
         .expect("the review lists winre-resize");
@@ -269,8 +274,13 @@ fn kb_review_lists_steps_with_shells_and_sources() {
         assert!(step.contains(want), "missing {want:?} in\n{step}");
     }
     // A variant is listed with its condition, and a source that names retired tools says which.
-    assert!(stdout.contains("variant \"On Windows XP and Server 2003\" when windows_family = xp-era:"));
-    assert!(stdout.contains("retired tools: Fix it 50123"), "KB971187's retired Fix it is listed");
+    assert!(
+        stdout.contains("variant \"On Windows XP and Server 2003\" when windows_family = xp-era:")
+    );
+    assert!(
+        stdout.contains("retired tools: Fix it 50123"),
+        "KB971187's retired Fix it is listed"
+    );
     check_fails(&["kb"], "missing kb command");
     check_fails(&["kb", "nonsense"], "unknown kb command");
 }

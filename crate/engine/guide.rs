@@ -159,7 +159,9 @@ impl Script {
             (sh, true) => format!("{} opened as administrator", sh.place()),
             (sh, false) => sh.place().to_string(),
         };
-        format!("Type these lines in {place}, one at a time, with your own numbers in place of the letters; do not paste them all at once:")
+        format!(
+            "Type these lines in {place}, one at a time, with your own numbers in place of the letters; do not paste them all at once:"
+        )
     }
 }
 

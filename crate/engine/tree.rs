@@ -507,7 +507,11 @@ impl Kb {
             // runs the XP command on Windows 10 by mistake.
             if let Some(first) = v.commands.first().filter(|_| !decides(&v.when, facts)) {
                 let first = first.to_command(facts);
-                let mark = if first.shell == Shell::Powershell { "#" } else { "REM" };
+                let mark = if first.shell == Shell::Powershell {
+                    "#"
+                } else {
+                    "REM"
+                };
                 details.push(Command {
                     run: format!("{mark} {}:", v.label),
                     shell: first.shell,
@@ -569,7 +573,9 @@ pub fn is_diskpart_line(line: &str) -> bool {
     };
     let second = words.next().unwrap_or_default();
     match first.as_str() {
-        "sel" | "select" => ["disk", "part", "partition", "vol", "volume"].contains(&second.as_str()),
+        "sel" | "select" => {
+            ["disk", "part", "partition", "vol", "volume"].contains(&second.as_str())
+        }
         "delete" | "create" => ["partition", "part", "volume", "vol"].contains(&second.as_str()),
         "gpt" => second == "attributes" || second.starts_with("attributes="),
         "shrink" | "extend" | "clean" | "assign" => true,
@@ -598,7 +604,10 @@ pub fn diskpart_problems(text: &str) -> Vec<String> {
             }
             "sel" | "select" if second == "part" || second == "partition" => {
                 if !disk {
-                    problems.push(format!("«{}» selects a partition before a disk", line.trim()));
+                    problems.push(format!(
+                        "«{}» selects a partition before a disk",
+                        line.trim()
+                    ));
                 }
                 part = true;
             }

@@ -341,13 +341,22 @@ pub fn review(kb: &Kb) -> String {
                 let _ = writeln!(s, "   | {line}");
             }
         }
-        for (k, v) in [("backup", &st.backup), ("undo", &st.undo), ("check", &st.check)] {
+        for (k, v) in [
+            ("backup", &st.backup),
+            ("undo", &st.undo),
+            ("check", &st.check),
+        ] {
             if !v.is_empty() {
                 let _ = writeln!(s, "   {k}: {v}");
             }
         }
         for v in &st.variant {
-            let _ = writeln!(s, "   variant \"{}\" when {}:", v.label, conditions(&v.when));
+            let _ = writeln!(
+                s,
+                "   variant \"{}\" when {}:",
+                v.label,
+                conditions(&v.when)
+            );
             if !v.body.is_empty() {
                 let _ = writeln!(s, "      {}", v.body);
             }

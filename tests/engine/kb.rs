@@ -1294,7 +1294,11 @@ fn no_step_names_a_retired_tool() {
     let retired: Vec<(&str, &str)> = kb()
         .sources
         .iter()
-        .flat_map(|src| src.retired.iter().map(move |t| (src.id.as_str(), t.as_str())))
+        .flat_map(|src| {
+            src.retired
+                .iter()
+                .map(move |t| (src.id.as_str(), t.as_str()))
+        })
         .collect();
     for tool in [
         "Fix it 50123",
@@ -1362,11 +1366,16 @@ fn every_source_is_marked_and_the_mark_fits() {
                     && !src.url.contains("/archive/")
             }
             SourceKind::Archived => title.contains("archived") || src.url.contains("/archive/"),
-            SourceKind::ThirdParty => title.contains("third-party") || title.contains("third party"),
+            SourceKind::ThirdParty => {
+                title.contains("third-party") || title.contains("third party")
+            }
             SourceKind::Unmarked => false,
         };
         if !fits {
-            wrong.push(format!("{} ({:?}): {} {}", src.id, src.kind, src.title, src.url));
+            wrong.push(format!(
+                "{} ({:?}): {} {}",
+                src.id, src.kind, src.title, src.url
+            ));
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
@@ -1422,18 +1431,33 @@ fn steps_name_only_the_product_their_guide_is_about() {
                 }
                 for (step, text) in guide_words(&g) {
                     if text.contains(".NET") {
-                        problems.insert(format!("{}: step {step} names .NET for product {prod}", g.id));
+                        problems.insert(format!(
+                            "{}: step {step} names .NET for product {prod}",
+                            g.id
+                        ));
                     }
                 }
             }
         }
     }
     assert!(renders > 50, "{renders}");
-    assert!(problems.is_empty(), "{}", problems.into_iter().collect::<Vec<_>>().join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{}",
+        problems.into_iter().collect::<Vec<_>>().join("\n")
+    );
     // The restart step keeps its .NET warning for .NET guides.
-    let dotnet = facts_of(&[("cause", "install-failure"), ("product", "dotnet"), ("windows", "10")]);
+    let dotnet = facts_of(&[
+        ("cause", "install-failure"),
+        ("product", "dotnet"),
+        ("windows", "10"),
+    ]);
     let (_, g) = tree::guide_for(&dotnet, &Answers::new());
-    let restart = g.steps.iter().find(|s| s.id.ends_with("restart-first")).expect("restart step");
+    let restart = g
+        .steps
+        .iter()
+        .find(|s| s.id.ends_with("restart-first"))
+        .expect("restart step");
     assert!(restart.body.contains("KB2473228"), "{}", restart.body);
     // And the generic one has none of it: it is in every guide, for every product.
     let generic = kb.step("restart-first").expect("restart-first");
@@ -1446,9 +1470,22 @@ fn steps_name_only_the_product_their_guide_is_about() {
 fn commands_say_where_they_run_and_who_may_run_them() {
     use setup_triage::engine::tree::CommandDef;
     const CHANGES: &[&str] = &[
-        "reg add", "reg delete", "reg export hklm\\system", "dism", "sfc ", "net stop", "net start",
-        "reagentc", "sc config", "msiexec /unregister", "msiexec /regserver", "msiexec /fpecmsu",
-        "gpupdate", "ren %systemroot%", "mpcmdrun", "\"%programfiles%\\windows defender\\mpcmdrun",
+        "reg add",
+        "reg delete",
+        "reg export hklm\\system",
+        "dism",
+        "sfc ",
+        "net stop",
+        "net start",
+        "reagentc",
+        "sc config",
+        "msiexec /unregister",
+        "msiexec /regserver",
+        "msiexec /fpecmsu",
+        "gpupdate",
+        "ren %systemroot%",
+        "mpcmdrun",
+        "\"%programfiles%\\windows defender\\mpcmdrun",
     ];
     let mut wrong = Vec::new();
     for s in &kb().steps {
@@ -1495,16 +1532,25 @@ fn exports_show_shells_and_scripts() {
         .expect("resize step");
     assert!(resize.script.is_some());
     assert!(
-        !resize.commands.iter().any(|c| c.contains("shrink") || c.contains("delete")),
+        !resize
+            .commands
+            .iter()
+            .any(|c| c.contains("shrink") || c.contains("delete")),
         "{:?}",
         resize.commands
     );
     let text = export::text(&d);
-    assert!(text.contains("In a Command Prompt opened as administrator:\n   > reagentc /info"), "{text}");
+    assert!(
+        text.contains("In a Command Prompt opened as administrator:\n   > reagentc /info"),
+        "{text}"
+    );
     assert!(text.contains("   | select disk N\n"), "{text}");
     assert!(text.contains("do not paste them all at once"), "{text}");
     let md = export::markdown(&d);
     assert!(md.contains("```text\nrem N is the disk"), "{md}");
     let bb = export::bbcode(&d);
-    assert!(bb.contains("In a Command Prompt opened as administrator:\n[code]reagentc /info"), "{bb}");
+    assert!(
+        bb.contains("In a Command Prompt opened as administrator:\n[code]reagentc /info"),
+        "{bb}"
+    );
 }

@@ -33,7 +33,12 @@ fn dotnet_update_title_with_0x80070643() {
         "Security Update for Microsoft .NET Framework 4 on Windows 7 (KB2858302) - Error 0x80070643",
         &Answers::new(),
     );
-    assert!(d.guide.steps.iter().any(|s| s.id == "dotnet-patch-registration"));
+    assert!(
+        d.guide
+            .steps
+            .iter()
+            .any(|s| s.id == "dotnet-patch-registration")
+    );
 }
 
 #[test]
