@@ -1554,3 +1554,169 @@ fn exports_show_shells_and_scripts() {
         "{bb}"
     );
 }
+
+/// The rows of the review in issue 20 that one assertion each can hold: for every Windows version and .NET
+/// version, the .NET guide points to logs that exist, offers repairs for the framework the update is for, and
+/// never removes a .NET Framework that is part of Windows.
+#[test]
+fn dotnet_guides_fit_the_framework_and_the_windows() {
+    let targets = ["1.1", "2.0", "3.0", "3.5", "4"];
+    for (w, _) in facts::WINDOWS {
+        let family = facts::windows_family(w).unwrap_or("");
+        for target in targets {
+            let f = facts_of(&[
+                ("cause", "install-failure"),
+                ("product", "dotnet"),
+                ("windows", w),
+                ("dotnet_target", target),
+            ]);
+            let (_, g) = tree::guide_for(&f, &Answers::new());
+            let builtin = match family {
+                "vista-era" => ["2.0", "3.0", "3.5"].contains(&target),
+                "win8-era" | "win10-era" => true,
+                _ => false,
+            };
+            for (step, text) in guide_words(&g) {
+                let here = format!("Windows {w}, .NET {target}, step {step}");
+                // A Windows package logs to CBS.log; the dd_ logs of a program's setup do not exist for it.
+                if builtin && step == "dotnet-manual-update" {
+                    assert!(
+                        !text.contains("start with dd_") && !text.contains("explorer %temp%"),
+                        "{here}: {text}"
+                    );
+                    assert!(text.contains("CBS.log"), "{here}: {text}");
+                }
+                // The 4.x repair command only for a 4.x update, the 2.0/3.0 MSI repair only for those.
+                if target != "4" {
+                    assert!(!text.contains("/repair /norestart"), "{here}");
+                }
+                if !["2.0", "3.0", "3.5"].contains(&target) {
+                    assert!(!text.contains("msiexec /fpecmsu"), "{here}");
+                }
+                // The Repair Tool is never said to cover every version.
+                assert!(!text.contains("offered for all of them"), "{here}");
+            }
+            if builtin {
+                assert!(
+                    !g.steps.iter().any(|s| s.id == "dotnet-cleanup-reinstall"),
+                    "Windows {w}, .NET {target}: a .NET that is part of Windows is never removed"
+                );
+                assert!(
+                    g.steps.iter().any(|s| s.id == "sfc-scannow"),
+                    "Windows {w}, .NET {target}: repaired as Windows is"
+                );
+            }
+            // Windows 7's component store is repaired with the System Update Readiness Tool, not DISM.
+            if family == "vista-era" {
+                assert!(g.steps.iter().any(|s| s.id == "surt"), "Windows {w}");
+                assert!(
+                    !g.steps.iter().any(|s| s.id == "dism-restorehealth"),
+                    "Windows {w}"
+                );
+            }
+        }
+    }
+    // The component-store guide keeps its promise on Windows 7: the readiness tool, not DISM.
+    let f = facts_of(&[("cause", "component-store"), ("windows", "7")]);
+    let (_, g) = tree::guide_for(&f, &Answers::new());
+    assert_eq!(g.id, "component-store");
+    assert!(g.steps.iter().any(|s| s.id == "surt"));
+    assert!(
+        g.intro.contains("System Update Readiness Tool"),
+        "{}",
+        g.intro
+    );
+}
+
+/// Windows Update guides check disk space first and end with the repair reinstall, which costs time; the .NET
+/// Framework 3.5 guide lets Windows Features fetch the files before DISM is given media; a custom action's
+/// command can be run by hand.
+#[test]
+fn the_reviewed_guides_have_the_steps_the_review_asked_for() {
+    let ids = |pairs: &[(&str, &str)]| -> Vec<String> {
+        let (_, g) = tree::guide_for(&facts_of(pairs), &Answers::new());
+        g.steps.into_iter().map(|s| s.id).collect()
+    };
+    let pos = |ids: &[String], id: &str| ids.iter().position(|s| s == id);
+    let wu = ids(&[
+        ("cause", "install-failure"),
+        ("product", "windows"),
+        ("windows", "10"),
+    ]);
+    assert_eq!(pos(&wu, "wu-disk-space"), Some(1), "{wu:?}");
+    assert_eq!(pos(&wu, "wu-repair-install"), Some(wu.len() - 2), "{wu:?}");
+    let repair = kb().step("wu-repair-install").expect("repair install");
+    assert_eq!(repair.risk, Risk::Destructive);
+    let netfx3 = ids(&[("cause", "netfx3-feature"), ("windows", "10")]);
+    assert!(
+        pos(&netfx3, "netfx3-windows-features") < pos(&netfx3, "netfx3-dism-source"),
+        "{netfx3:?}"
+    );
+    let dism = kb().step("netfx3-dism-source").expect("dism source");
+    assert!(dism.body.contains("build") && dism.body.contains("language"));
+    let ca = ids(&[("cause", "custom-action")]);
+    assert!(
+        ca.contains(&"custom-action-run-by-hand".to_string()),
+        "{ca:?}"
+    );
+}
+
+/// Commands that would cost something if pasted wrongly: a web address is opened in the Run box or a browser,
+/// never typed into a Command Prompt (which splits it at `&`); no step forces a service's start type; a step
+/// that changes the registry or a service's registration says what to save first; and no step promises
+/// support at no charge, which nobody established.
+#[test]
+fn commands_that_cost_something_when_pasted_wrongly() {
+    use setup_triage::engine::guide::Shell;
+    use setup_triage::engine::tree::CommandDef;
+    for s in &kb().steps {
+        let commands: Vec<&CommandDef> = s
+            .commands
+            .iter()
+            .chain(s.variant.iter().flat_map(|v| &v.commands))
+            .collect();
+        for c in &commands {
+            let shell = match c {
+                CommandDef::Plain(_) => Shell::Cmd,
+                CommandDef::Full { shell, .. } => *shell,
+            };
+            let run = c.run().to_lowercase();
+            if run.starts_with("http") {
+                assert_eq!(shell, Shell::Run, "{}: {}", s.id, c.run());
+            }
+            if shell == Shell::Cmd {
+                let unquoted: String = run.split('"').step_by(2).collect();
+                assert!(
+                    !unquoted.contains('&'),
+                    "{}: cmd splits «{}» at &",
+                    s.id,
+                    c.run()
+                );
+            }
+            assert!(
+                !(run.starts_with("sc config") && run.contains("start= auto")),
+                "{}: forces a start type",
+                s.id
+            );
+        }
+        let changes = commands.iter().any(|c| {
+            let run = c.run().to_lowercase();
+            ["reg add", "reg delete", "msiexec /unregister", "sc config"]
+                .iter()
+                .any(|p| run.starts_with(p))
+        });
+        if changes {
+            assert!(
+                !s.backup.trim().is_empty(),
+                "{} changes the registry without a backup line",
+                s.id
+            );
+        }
+        let text = Kb::step_texts(s).join(" ").to_lowercase();
+        assert!(
+            !text.contains("no charge") && !text.contains("free of charge"),
+            "{}: promises free support",
+            s.id
+        );
+    }
+}
