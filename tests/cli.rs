@@ -284,3 +284,42 @@ fn kb_review_lists_steps_with_shells_and_sources() {
     check_fails(&["kb"], "missing kb command");
     check_fails(&["kb", "nonsense"], "unknown kb command");
 }
+
+/// The JSON contract keeps `commands` (strings to copy) and adds, one for one, where each runs; a diskpart
+/// sequence comes as `script`, outside `commands`; each source link carries its kind.
+#[test]
+fn json_steps_say_where_commands_run() {
+    let out = diagnose_stdin(
+        b"2024-01 Security Update for Windows 10 Version 22H2 for x64-based Systems (KB5034441) - Error 0x80070643"
+            .to_vec(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let steps = json["guide"]["steps"].as_array().expect("steps");
+    let resize = steps
+        .iter()
+        .find(|s| s["id"] == "winre-resize")
+        .expect("the resize step");
+    let commands = resize["commands"].as_array().expect("commands");
+    let details = resize["command_details"]
+        .as_array()
+        .expect("command_details");
+    assert_eq!(commands.len(), details.len());
+    for (c, d) in commands.iter().zip(details) {
+        assert_eq!(c, &d["run"]);
+        assert_eq!(d["shell"], "cmd");
+        assert_eq!(d["admin"], true);
+    }
+    assert_eq!(resize["script"]["shell"], "diskpart");
+    assert!(
+        resize["script"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("select disk N"))
+    );
+    assert!(
+        !commands
+            .iter()
+            .any(|c| c.as_str().is_some_and(|c| c.starts_with("shrink")))
+    );
+    assert_eq!(resize["source_links"][0]["kind"], "microsoft");
+}
