@@ -114,10 +114,8 @@ async fn pasted_error_gives_the_dotnet_guide_after_one_question() {
     assert!(clicked, "no .NET choice offered");
     TimeoutFuture::new(50).await;
     let first = wait_for(&root, "ol.steps li.step h3").await;
-    assert_eq!(
-        first.text_content().unwrap(),
-        "Repair Windows Installer's record of installed updates"
-    );
+    // The .NET guide starts with its safe steps (issue 20): the restart comes first.
+    assert_eq!(first.text_content().unwrap(), "Restart, then try again");
     // The text typed is still there.
     assert_eq!(area.value(), "Error 0x80070643");
     root.remove();
@@ -154,10 +152,7 @@ fn answers_rewalk_the_tree_and_can_be_taken_back() {
     assert!(!open(&s, "product"));
     assert_eq!(s.progress.current, 0);
     let guide = &s.diagnosis.as_ref().unwrap().guide;
-    assert_eq!(
-        guide.steps[0].title,
-        "Repair Windows Installer's record of installed updates"
-    );
+    assert_eq!(guide.steps[0].id, "dotnet-restart-first");
 
     // Taking it back asks again; the text typed is untouched throughout.
     let s = s.reduce(Action::Unanswer {

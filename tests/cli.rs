@@ -242,3 +242,84 @@ fn a_large_file_reads_as_its_bytes_on_stdin() {
     assert!(from_stdin.contains("1935"), "the fixture's cause is found");
     assert_eq!(from_file, from_stdin);
 }
+
+/// `setup-triage kb review` lists every step with its commands' shells and its sources with their kind: the
+/// WinRE resize shows its diskpart script apart from the commands, and its Microsoft source with its address.
+#[test]
+fn kb_review_lists_steps_with_shells_and_sources() {
+    let out = run(&["kb", "review"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let start = stdout
+        .find("== winre-resize: ")
+        .expect("the review lists winre-resize");
+    let end = stdout[start..]
+        .find("\n\n")
+        .map_or(stdout.len(), |e| start + e);
+    let step = &stdout[start..end];
+    for want in [
+        "[Can cost data or time]",
+        "in guides: winre-partition",
+        "> [Command Prompt, as administrator] reagentc /disable",
+        "script [diskpart, as administrator], shown, never one copy:",
+        "   | select disk N",
+        "[Microsoft] KB5028997: ",
+        "https://support.microsoft.com/",
+    ] {
+        assert!(step.contains(want), "missing {want:?} in\n{step}");
+    }
+    // A variant is listed with its condition, and a source that names retired tools says which.
+    assert!(
+        stdout.contains("variant \"On Windows XP and Server 2003\" when windows_family = xp-era:")
+    );
+    assert!(
+        stdout.contains("retired tools: Fix it 50123"),
+        "KB971187's retired Fix it is listed"
+    );
+    check_fails(&["kb"], "missing kb command");
+    check_fails(&["kb", "nonsense"], "unknown kb command");
+}
+
+/// The JSON contract keeps `commands` (strings to copy) and adds, one for one, where each runs; a diskpart
+/// sequence comes as `script`, outside `commands`; each source link carries its kind.
+#[test]
+fn json_steps_say_where_commands_run() {
+    let out = diagnose_stdin(
+        b"2024-01 Security Update for Windows 10 Version 22H2 for x64-based Systems (KB5034441) - Error 0x80070643"
+            .to_vec(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let steps = json["guide"]["steps"].as_array().expect("steps");
+    let resize = steps
+        .iter()
+        .find(|s| s["id"] == "winre-resize")
+        .expect("the resize step");
+    let commands = resize["commands"].as_array().expect("commands");
+    let details = resize["command_details"]
+        .as_array()
+        .expect("command_details");
+    assert_eq!(commands.len(), details.len());
+    for (c, d) in commands.iter().zip(details) {
+        assert_eq!(c, &d["run"]);
+        assert_eq!(d["shell"], "cmd");
+        assert_eq!(d["admin"], true);
+    }
+    assert_eq!(resize["script"]["shell"], "diskpart");
+    assert!(
+        resize["script"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("select disk N"))
+    );
+    assert!(
+        !commands
+            .iter()
+            .any(|c| c.as_str().is_some_and(|c| c.starts_with("shrink")))
+    );
+    assert_eq!(resize["source_links"][0]["kind"], "microsoft");
+}

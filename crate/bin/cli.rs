@@ -1,5 +1,5 @@
 //! The command line: `setup-triage diagnose FILE...`, `setup-triage share FILE...`, `setup-triage explain CODE`,
-//! `setup-triage tree`.
+//! `setup-triage tree`, `setup-triage kb review`.
 
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
@@ -16,6 +16,7 @@ usage: setup-triage diagnose [--format text|markdown|bbcode|json] [--answer FACT
        setup-triage share [--answer FACT=VALUE]... [--base-url URL] [--step N] [--no-redact] FILE...
        setup-triage explain CODE
        setup-triage tree [--format text|dot|mermaid]
+       setup-triage kb review
        setup-triage --help
 
 diagnose   reads logs or pasted text (FILE may be - for standard input) and prints the cause and the guide.
@@ -26,6 +27,8 @@ share      prints the share link: the guide, reopened from the link, without the
            evidence line travels). --step N links to step N.
 explain    decodes one error code: 0x80070643, 80070643, 0x643, 1603, -2147023293, \"Error 1935\".
 tree       prints the whole knowledge base (questions, choices, guides, steps) for review.
+kb review  prints every step with its text, commands (with their shell and whether they need an administrator),
+           script, variants and sources (Microsoft, archived or third-party), for a person to review in one read.
 
 --base-url URL  where the page is hosted; the link is URL#c=... (default: https://setup-triage.invalid/,
                 a placeholder: put your page's address, or open the part from # on in any copy of the page).
@@ -65,6 +68,7 @@ fn run() -> Result<(), Fail> {
         "share" => share_link(parser),
         "explain" => explain(parser),
         "tree" => tree(parser),
+        "kb" => kb(parser),
         other => Err(Fail(format!("unknown command '{other}'; try --help"))),
     }
 }
@@ -463,6 +467,31 @@ fn tree(mut parser: lexopt::Parser) -> Result<(), Fail> {
     };
     let _ = io::stdout().lock().write_all(out.as_bytes());
     Ok(())
+}
+
+/// `kb review`: the only `kb` subcommand so far.
+fn kb(mut parser: lexopt::Parser) -> Result<(), Fail> {
+    use lexopt::prelude::*;
+    let mut sub = None;
+    while let Some(arg) = parser.next().map_err(usage)? {
+        match arg {
+            Value(v) if sub.is_none() => sub = Some(v.string().map_err(usage)?),
+            Short('h') | Long("help") => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            other => return Err(usage(other.unexpected())),
+        }
+    }
+    match sub.as_deref() {
+        Some("review") => {
+            let out = engine::tree_print::review(engine::tree::kb());
+            let _ = io::stdout().lock().write_all(out.as_bytes());
+            Ok(())
+        }
+        Some(other) => Err(Fail(format!("unknown kb command '{other}' (review)"))),
+        None => Err(Fail("missing kb command (review); try --help".into())),
+    }
 }
 
 /// One code's block: name, meaning, facility, wrapped code, related forms, source.

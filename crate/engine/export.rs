@@ -185,8 +185,17 @@ fn guide_text(s: &mut String, g: &Guide) {
         if !step.backup.is_empty() {
             let _ = writeln!(s, "   Before you start: {}", step.backup);
         }
-        for c in &step.commands {
-            let _ = writeln!(s, "   > {c}");
+        for (lead, commands) in step.command_groups() {
+            let _ = writeln!(s, "   {lead}");
+            for c in commands {
+                let _ = writeln!(s, "   > {c}");
+            }
+        }
+        if let Some(script) = &step.script {
+            let _ = writeln!(s, "   {}", script.lead());
+            for line in script.text.lines() {
+                let _ = writeln!(s, "   | {line}");
+            }
         }
         if !step.undo.is_empty() {
             let _ = writeln!(s, "   Undo: {}", step.undo);
@@ -223,13 +232,25 @@ pub fn markdown(d: &Diagnosis) -> String {
         if !step.backup.is_empty() {
             let _ = writeln!(s, "**Before you start:** {}\n", md_escape(&step.backup));
         }
-        if !step.commands.is_empty() {
-            let fence = md_fence(&step.commands.join("\n"));
-            let _ = writeln!(s, "{fence}bat");
-            for c in &step.commands {
+        for (lead, commands) in step.command_groups() {
+            let _ = writeln!(s, "{}\n", md_escape(&lead));
+            let fence = md_fence(&commands.join("\n"));
+            let lang = if lead.contains("PowerShell") {
+                "powershell"
+            } else {
+                "bat"
+            };
+            let _ = writeln!(s, "{fence}{lang}");
+            for c in &commands {
                 let _ = writeln!(s, "{c}");
             }
             let _ = writeln!(s, "{fence}\n");
+        }
+        if let Some(script) = &step.script {
+            // A destructive sequence is shown as text to read, not as a block to paste: the lead says so.
+            let _ = writeln!(s, "**{}**\n", md_escape(&script.lead()));
+            let fence = md_fence(&script.text);
+            let _ = writeln!(s, "{fence}text\n{}\n{fence}\n", script.text);
         }
         if !step.undo.is_empty() {
             let _ = writeln!(s, "**Undo:** {}\n", md_escape(&step.undo));
@@ -349,8 +370,13 @@ pub fn bbcode(d: &Diagnosis) -> String {
         if !step.backup.is_empty() {
             let _ = writeln!(s, "[b]Before you start:[/b] {}\n", bb_text(&step.backup));
         }
-        if !step.commands.is_empty() {
-            let _ = writeln!(s, "[code]{}[/code]", bb_code(&step.commands.join("\n")));
+        for (lead, commands) in step.command_groups() {
+            let _ = writeln!(s, "{}", bb_text(&lead));
+            let _ = writeln!(s, "[code]{}[/code]", bb_code(&commands.join("\n")));
+        }
+        if let Some(script) = &step.script {
+            let _ = writeln!(s, "[b]{}[/b]", bb_text(&script.lead()));
+            let _ = writeln!(s, "[code]{}[/code]", bb_code(&script.text));
         }
         if !step.undo.is_empty() {
             let _ = writeln!(s, "[b]Undo:[/b] {}\n", bb_text(&step.undo));

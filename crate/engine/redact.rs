@@ -516,6 +516,12 @@ impl Redactor {
             for c in &mut s.commands {
                 *c = self.redact_str(c);
             }
+            for c in &mut s.command_details {
+                c.run = self.redact_str(&c.run);
+            }
+            if let Some(script) = &mut s.script {
+                script.text = self.redact_str(&script.text);
+            }
             s.undo = self.redact_str(&s.undo);
             s.backup = self.redact_str(&s.backup);
             s.check = self.redact_str(&s.check);

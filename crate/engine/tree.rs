@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use super::facts::{self, Facts};
-use super::guide::{Guide, Risk, Source, Step};
+use super::guide::{Command, Guide, Risk, Script, Shell, Source, SourceKind, Step};
 
 /// The knowledge base's files, in the order they are read. Each may hold any of the tables.
 const KB_FILES: &[(&str, &str)] = &[
@@ -144,6 +144,61 @@ pub struct SourceDef {
     pub title: String,
     #[serde(default)]
     pub url: String,
+    /// Microsoft, archived or third-party; validation wants every source marked.
+    #[serde(default)]
+    pub kind: SourceKind,
+    /// Tools this source says are retired or no longer offered: no step may name them (a test checks).
+    #[serde(default)]
+    pub retired: Vec<String>,
+}
+
+/// A command as the knowledge base writes it: a plain string runs in a Command Prompt without administrator
+/// rights; a table says where it runs (`{ run = "...", shell = "powershell", admin = true }`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum CommandDef {
+    Plain(String),
+    Full {
+        run: String,
+        #[serde(default)]
+        shell: Shell,
+        #[serde(default)]
+        admin: bool,
+    },
+}
+
+impl CommandDef {
+    pub fn run(&self) -> &str {
+        match self {
+            CommandDef::Plain(r) | CommandDef::Full { run: r, .. } => r,
+        }
+    }
+
+    /// The command with its shell and rights, its text filled with the facts.
+    pub fn to_command(&self, facts: &Facts) -> Command {
+        match self {
+            CommandDef::Plain(r) => Command {
+                run: fill(r, facts),
+                shell: Shell::Cmd,
+                admin: false,
+            },
+            CommandDef::Full { run, shell, admin } => Command {
+                run: fill(run, facts),
+                shell: *shell,
+                admin: *admin,
+            },
+        }
+    }
+}
+
+/// A sequence typed line by line into one tool (see [`Script`]).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScriptDef {
+    pub shell: Shell,
+    #[serde(default)]
+    pub admin: bool,
+    pub text: String,
 }
 
 /// A cause the engine can name: the codes and message numbers that point to it.
@@ -214,7 +269,10 @@ pub struct StepDef {
     #[serde(default)]
     pub body: String,
     #[serde(default)]
-    pub commands: Vec<String>,
+    pub commands: Vec<CommandDef>,
+    /// A sequence typed line by line into one tool (diskpart): shown, never one copy.
+    #[serde(default)]
+    pub script: Option<ScriptDef>,
     pub sources: Vec<String>,
     pub risk: Risk,
     #[serde(default)]
@@ -226,6 +284,10 @@ pub struct StepDef {
     /// The step applies only when these hold.
     #[serde(default)]
     pub when: Conditions,
+    /// The step applies only when one of these holds (each as `when`): for steps that fit, say, Windows XP
+    /// for every .NET version but Windows 7 only for the .NET Framework 4.x.
+    #[serde(default)]
+    pub when_any: Vec<Conditions>,
     /// The step is left out when any of these facts has one of the listed values.
     #[serde(default)]
     pub unless: Conditions,
@@ -243,7 +305,7 @@ pub struct VariantDef {
     #[serde(default)]
     pub body: String,
     #[serde(default)]
-    pub commands: Vec<String>,
+    pub commands: Vec<CommandDef>,
 }
 
 /// The whole knowledge base, loaded and indexed.
@@ -412,7 +474,7 @@ impl Kb {
             .steps
             .iter()
             .filter_map(|sid| self.step(sid))
-            .filter(|s| applies(&s.when, facts) && !excluded(&s.unless, facts))
+            .filter(|s| step_applies(s, facts))
             .map(|s| self.render_step(s, facts))
             .collect();
         Guide {
@@ -425,7 +487,7 @@ impl Kb {
 
     fn render_step(&self, s: &StepDef, facts: &Facts) -> Step {
         let mut body = fill(&s.body, facts);
-        let mut commands: Vec<String> = s.commands.iter().map(|c| fill(c, facts)).collect();
+        let mut details: Vec<Command> = s.commands.iter().map(|c| c.to_command(facts)).collect();
         let chosen: Vec<&VariantDef> = s
             .variant
             .iter()
@@ -445,14 +507,30 @@ impl Kb {
                 }
                 body.push_str(&vbody);
             }
-            // Commands of a variant that may not apply carry its label as a `REM` line: the list stays
-            // copy-pasteable into a Command Prompt (every command in the knowledge base runs there), and nobody
+            // Commands of a variant that may not apply carry its label as a comment line in the shell of its
+            // first command (`REM` in a Command Prompt, `#` in PowerShell): pasted, it does nothing, and nobody
             // runs the XP command on Windows 10 by mistake.
-            if !v.commands.is_empty() && !decides(&v.when, facts) {
-                commands.push(format!("REM {}:", v.label));
+            if let Some(first) = v.commands.first().filter(|_| !decides(&v.when, facts)) {
+                let first = first.to_command(facts);
+                let mark = if first.shell == Shell::Powershell {
+                    "#"
+                } else {
+                    "REM"
+                };
+                details.push(Command {
+                    run: format!("{mark} {}:", v.label),
+                    shell: first.shell,
+                    admin: first.admin,
+                });
             }
-            commands.extend(v.commands.iter().map(|c| fill(c, facts)));
+            details.extend(v.commands.iter().map(|c| c.to_command(facts)));
         }
+        let commands: Vec<String> = details.iter().map(|c| c.run.clone()).collect();
+        let script = s.script.as_ref().map(|sc| Script {
+            shell: sc.shell,
+            admin: sc.admin,
+            text: fill(&sc.text, facts),
+        });
         let source_links: Vec<Source> = s
             .sources
             .iter()
@@ -461,11 +539,13 @@ impl Kb {
                     id: d.id.clone(),
                     title: d.title.clone(),
                     url: d.url.clone(),
+                    kind: d.kind,
                 },
                 None => Source {
                     id: id.clone(),
                     title: id.clone(),
                     url: String::new(),
+                    kind: SourceKind::Unmarked,
                 },
             })
             .collect();
@@ -474,6 +554,8 @@ impl Kb {
             title: fill(&s.title, facts),
             body,
             commands,
+            command_details: details,
+            script,
             sources: source_links.iter().map(Source::line).collect(),
             source_links,
             risk: s.risk,
@@ -486,6 +568,79 @@ impl Kb {
 
 /// The guide taken when a walk cannot finish (only a broken knowledge base gets there).
 pub const FALLBACK_GUIDE: &str = "unknown-cause";
+
+/// Whether a line is a diskpart command that selects or changes something (`sel disk 0`, `shrink desired=250`,
+/// `delete partition override`), wherever it was written.
+pub fn is_diskpart_line(line: &str) -> bool {
+    let mut words = line.split_whitespace().map(str::to_ascii_lowercase);
+    let Some(first) = words.next() else {
+        return false;
+    };
+    let second = words.next().unwrap_or_default();
+    match first.as_str() {
+        "sel" | "select" => {
+            ["disk", "part", "partition", "vol", "volume"].contains(&second.as_str())
+        }
+        "delete" | "create" => ["partition", "part", "volume", "vol"].contains(&second.as_str()),
+        "gpt" => second == "attributes" || second.starts_with("attributes="),
+        "shrink" | "extend" | "clean" | "assign" => true,
+        "format" => second.starts_with("quick") || second.starts_with("fs="),
+        _ => false,
+    }
+}
+
+/// What is wrong with a diskpart script: a `shrink` or `delete` before both a disk and a partition are selected,
+/// a `create` or `clean` before a disk is selected. Lines starting with `rem` are comments. Empty when sound.
+pub fn diskpart_problems(text: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let (mut disk, mut part) = (false, false);
+    for line in text.lines() {
+        let words: Vec<String> = line
+            .split_whitespace()
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let Some(first) = words.first() else { continue };
+        let second = words.get(1).map(String::as_str).unwrap_or("");
+        match first.as_str() {
+            "rem" => {}
+            "sel" | "select" if second == "disk" => {
+                disk = true;
+                part = false;
+            }
+            "sel" | "select" if second == "part" || second == "partition" => {
+                if !disk {
+                    problems.push(format!(
+                        "«{}» selects a partition before a disk",
+                        line.trim()
+                    ));
+                }
+                part = true;
+            }
+            "shrink" | "delete" | "extend" | "format" if !(disk && part) => {
+                problems.push(format!(
+                    "«{}» runs before a disk and a partition are selected",
+                    line.trim()
+                ));
+            }
+            "create" | "clean" | "convert" if !disk => {
+                problems.push(format!("«{}» runs before a disk is selected", line.trim()));
+            }
+            // Deleting the selected partition leaves nothing selected; what comes next must select or create.
+            "delete" => part = false,
+            // A new partition is selected by diskpart once it is created.
+            "create" => part = true,
+            _ => {}
+        }
+    }
+    problems
+}
+
+/// Whether a step belongs in a guide for these facts: its `when`, one of its `when_any`, and none of `unless`.
+pub fn step_applies(s: &StepDef, facts: &Facts) -> bool {
+    applies(&s.when, facts)
+        && (s.when_any.is_empty() || s.when_any.iter().any(|c| applies(c, facts)))
+        && !excluded(&s.unless, facts)
+}
 
 fn applies(when: &Conditions, facts: &Facts) -> bool {
     when.iter().all(|(k, vs)| match facts.get(k) {
@@ -653,8 +808,8 @@ pub fn placeholders(template: &str) -> Vec<&str> {
 }
 
 impl Kb {
-    /// Every text of a step that is filled with facts, with its variants'.
-    fn step_texts(s: &StepDef) -> Vec<&str> {
+    /// Every text of a step that is filled with facts, with its variants' and its script.
+    pub fn step_texts(s: &StepDef) -> Vec<&str> {
         let mut t = vec![
             s.title.as_str(),
             s.body.as_str(),
@@ -662,10 +817,13 @@ impl Kb {
             s.backup.as_str(),
             s.check.as_str(),
         ];
-        t.extend(s.commands.iter().map(String::as_str));
+        t.extend(s.commands.iter().map(CommandDef::run));
+        if let Some(sc) = &s.script {
+            t.push(sc.text.as_str());
+        }
         for v in &s.variant {
             t.push(v.body.as_str());
-            t.extend(v.commands.iter().map(String::as_str));
+            t.extend(v.commands.iter().map(CommandDef::run));
         }
         t
     }
@@ -681,6 +839,7 @@ impl Kb {
         for s in &self.steps {
             let conds = [&s.when, &s.unless]
                 .into_iter()
+                .chain(s.when_any.iter())
                 .chain(s.variant.iter().map(|v| &v.when));
             for c in conds {
                 keys.extend(c.keys().cloned());
@@ -723,6 +882,12 @@ impl Kb {
         for src in &self.sources {
             if !(src.url.starts_with("https://") || src.url.starts_with("http://")) {
                 problems.push(format!("source '{}' has no web address", src.id));
+            }
+            if src.kind == SourceKind::Unmarked {
+                problems.push(format!(
+                    "source '{}' is not marked microsoft, archived or third-party",
+                    src.id
+                ));
             }
         }
         for n in &self.nodes {
@@ -860,6 +1025,49 @@ impl Kb {
             for v in &s.variant {
                 if v.when.is_empty() {
                     problems.push(format!("step '{}' has a variant without a condition", s.id));
+                }
+            }
+            // A tool whose lines act on what an earlier line selected is one script, never separate copies.
+            let all_commands = s
+                .commands
+                .iter()
+                .chain(s.variant.iter().flat_map(|v| &v.commands));
+            for c in all_commands {
+                if let CommandDef::Full {
+                    shell: Shell::Diskpart,
+                    ..
+                } = c
+                {
+                    problems.push(format!(
+                        "step '{}' offers the diskpart line «{}» as a command to copy",
+                        s.id,
+                        c.run()
+                    ));
+                } else if is_diskpart_line(c.run()) {
+                    problems.push(format!(
+                        "step '{}' offers «{}» as a command to copy: diskpart lines belong in a script",
+                        s.id,
+                        c.run()
+                    ));
+                }
+            }
+            if let Some(sc) = &s.script {
+                if sc.shell == Shell::Diskpart {
+                    for p in diskpart_problems(&sc.text) {
+                        problems.push(format!("step '{}': {p}", s.id));
+                    }
+                }
+            }
+            // A retired tool is never offered: no step text names it.
+            let texts = Self::step_texts(s).join("\n").to_lowercase();
+            for src in &self.sources {
+                for tool in &src.retired {
+                    if texts.contains(&tool.to_lowercase()) {
+                        problems.push(format!(
+                            "step '{}' names '{tool}', which source '{}' marks retired",
+                            s.id, src.id
+                        ));
+                    }
                 }
             }
         }

@@ -1,10 +1,12 @@
-//! The whole knowledge base printed for reviewers: as indented text, as Graphviz dot, or as a Mermaid flowchart.
+//! The whole knowledge base printed for reviewers: as indented text, as Graphviz dot, or as a Mermaid flowchart,
+//! and every step with its sources, shells and variants for one read (`setup-triage kb review`).
 //! Nodes come in the order a walk meets them (depth first from the root), guides in the order leaves name them.
 
 use std::collections::HashSet;
 use std::fmt::Write;
 
-use super::tree::{Conditions, GuideDef, Kb, NodeDef, ROOT};
+use super::guide::Command;
+use super::tree::{CommandDef, Conditions, GuideDef, Kb, NodeDef, ROOT};
 
 /// The nodes reachable from the root, depth first, each once; then any unreachable ones (a broken knowledge
 /// base still prints whole).
@@ -115,6 +117,9 @@ pub fn text(kb: &Kb) -> String {
             let _ = writeln!(s, "  {}. [{:?}] {}: {}", i + 1, st.risk, st.id, st.title);
             if !st.when.is_empty() {
                 let _ = writeln!(s, "       only when: {}", conditions(&st.when));
+            }
+            for c in &st.when_any {
+                let _ = writeln!(s, "       or when: {}", conditions(c));
             }
             if !st.unless.is_empty() {
                 let _ = writeln!(s, "       left out when: {}", conditions(&st.unless));
@@ -254,6 +259,133 @@ pub fn mermaid(kb: &Kb) -> String {
         if !n.otherwise.is_empty() {
             let _ = writeln!(s, "  n{i} -.->|otherwise| {}", name(&n.otherwise));
         }
+    }
+    s
+}
+
+/// One command as the review shows it: where it runs, then the command as written.
+fn review_command(c: &CommandDef) -> String {
+    let (shell, admin) = match c {
+        CommandDef::Plain(_) => (Default::default(), false),
+        CommandDef::Full { shell, admin, .. } => (*shell, *admin),
+    };
+    let where_ = Command {
+        run: String::new(),
+        shell,
+        admin,
+    }
+    .where_label();
+    format!("[{where_}] {}", c.run())
+}
+
+/// Every step, in the order the guides use them, with all a reviewer needs in one read: the guides it is in,
+/// when it applies, its risk, text, commands with their shell and rights, script, backup, undo and check, each
+/// variant with its condition, and each source with its kind (Microsoft, archived, third-party), its address and
+/// the retired tools it names. Text is printed as written in the knowledge base, placeholders unfilled.
+pub fn review(kb: &Kb) -> String {
+    let mut s = String::new();
+    let mut order: Vec<&str> = Vec::new();
+    for g in guide_order(kb) {
+        for sid in &g.steps {
+            if !order.contains(&sid.as_str()) {
+                order.push(sid);
+            }
+        }
+    }
+    for st in &kb.steps {
+        if !order.contains(&st.id.as_str()) {
+            order.push(&st.id);
+        }
+    }
+    let sources: usize = kb.sources.len();
+    let _ = writeln!(
+        s,
+        "KNOWLEDGE BASE REVIEW: {} steps in {} guides, {sources} sources\n",
+        order.len(),
+        kb.guides.len()
+    );
+    for sid in order {
+        let Some(st) = kb.step(sid) else { continue };
+        let _ = writeln!(s, "== {}: {}  [{}]", st.id, st.title, st.risk.label());
+        let guides: Vec<&str> = kb
+            .guides
+            .iter()
+            .filter(|g| g.steps.contains(&st.id))
+            .map(|g| g.id.as_str())
+            .collect();
+        let _ = writeln!(s, "   in guides: {}", guides.join(", "));
+        if !st.when.is_empty() {
+            let _ = writeln!(s, "   only when: {}", conditions(&st.when));
+        }
+        for c in &st.when_any {
+            let _ = writeln!(s, "   or when: {}", conditions(c));
+        }
+        if !st.unless.is_empty() {
+            let _ = writeln!(s, "   left out when: {}", conditions(&st.unless));
+        }
+        for para in st.body.split("\n\n") {
+            let _ = writeln!(s, "   {}", para.trim());
+        }
+        for c in &st.commands {
+            let _ = writeln!(s, "   > {}", review_command(c));
+        }
+        if let Some(sc) = &st.script {
+            let where_ = Command {
+                run: String::new(),
+                shell: sc.shell,
+                admin: sc.admin,
+            }
+            .where_label();
+            let _ = writeln!(s, "   script [{where_}], shown, never one copy:");
+            for line in sc.text.lines() {
+                let _ = writeln!(s, "   | {line}");
+            }
+        }
+        for (k, v) in [
+            ("backup", &st.backup),
+            ("undo", &st.undo),
+            ("check", &st.check),
+        ] {
+            if !v.is_empty() {
+                let _ = writeln!(s, "   {k}: {v}");
+            }
+        }
+        for v in &st.variant {
+            let _ = writeln!(
+                s,
+                "   variant \"{}\" when {}:",
+                v.label,
+                conditions(&v.when)
+            );
+            if !v.body.is_empty() {
+                let _ = writeln!(s, "      {}", v.body);
+            }
+            for c in &v.commands {
+                let _ = writeln!(s, "      > {}", review_command(c));
+            }
+        }
+        let _ = writeln!(s, "   sources:");
+        for id in &st.sources {
+            match kb.source(id) {
+                Some(src) => {
+                    let _ = writeln!(
+                        s,
+                        "     - [{}] {}: {} ({})",
+                        src.kind.label(),
+                        src.id,
+                        src.title,
+                        src.url
+                    );
+                    if !src.retired.is_empty() {
+                        let _ = writeln!(s, "       retired tools: {}", src.retired.join(", "));
+                    }
+                }
+                None => {
+                    let _ = writeln!(s, "     - [missing] {id}");
+                }
+            }
+        }
+        s.push('\n');
     }
     s
 }

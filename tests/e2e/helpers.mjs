@@ -57,4 +57,5 @@ export function msiLogUtf16() {
 
 export const KB979906 =
   'Security Update for Microsoft .NET Framework 3.5 SP1 (KB979906) failed with Windows Update error 0x643';
-export const FIRST_DOTNET_STEP = "Repair Windows Installer's record of installed updates";
+// The .NET guide starts with its safe steps (issue 20): the restart, then the update's own log.
+export const FIRST_DOTNET_STEP = 'Restart, then try again';

@@ -141,13 +141,19 @@ fn markdown_parses_to_the_intended_structure() {
             .collect();
         assert_eq!(shape.step_headings, expected, "{md}");
         for step in &d.guide.steps {
-            if !step.commands.is_empty() {
-                let block = format!("{}\n", step.commands.join("\n"));
+            // Each run of commands in one shell is a code block of its own, under the line that says where it
+            // runs; a script is one block too.
+            for (_, commands) in step.command_groups() {
+                let block = format!("{}\n", commands.join("\n"));
                 assert!(
                     shape.code_blocks.contains(&block),
                     "{block:?} not in {:?}",
                     shape.code_blocks
                 );
+            }
+            if let Some(script) = &step.script {
+                let block = format!("{}\n", script.text);
+                assert!(shape.code_blocks.contains(&block), "{block:?}");
             }
             for src in step.source_links.iter().filter(|s| !s.url.is_empty()) {
                 assert!(

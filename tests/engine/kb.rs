@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use setup_triage::engine::codes;
 use setup_triage::engine::facts::{self, Facts};
-use setup_triage::engine::guide::{Guide, Risk};
+use setup_triage::engine::guide::{Guide, Risk, SourceKind};
 use setup_triage::engine::tree::{self, Answers, Kb, UNKNOWN};
 use setup_triage::engine::{Verdict, diagnose_text};
 
@@ -655,8 +655,18 @@ fn guide_snapshot(g: &Guide) -> String {
             st.risk,
             st.body
         ));
-        for c in &st.commands {
-            s.push_str(&format!("    > {c}\n"));
+        for (i, c) in st.commands.iter().enumerate() {
+            let place = st
+                .command_details
+                .get(i)
+                .map_or_else(|| "?".to_string(), |d| d.where_label());
+            s.push_str(&format!("    > [{place}] {c}\n"));
+        }
+        if let Some(script) = &st.script {
+            s.push_str(&format!("    {}\n", script.lead()));
+            for line in script.text.lines() {
+                s.push_str(&format!("    | {line}\n"));
+            }
         }
         for (k, v) in [
             ("backup", &st.backup),
@@ -781,6 +791,44 @@ fn snapshots_of_typical_guides() {
             ],
         ),
         ("unknown_nothing_known", vec![]),
+        // The six cases of the review in issue 20, with the four above (Defender, KB5034441, custom action,
+        // .NET 3.5 on Server 2012 R2): each must be a guide a support engineer would hand to a customer.
+        (
+            "dotnet_win7_351",
+            vec![
+                ("cause", "install-failure"),
+                ("product", "dotnet"),
+                ("windows", "7"),
+                ("dotnet_target", "3.5"),
+                ("kb", "KB2894844"),
+            ],
+        ),
+        (
+            "windows_update_win10",
+            vec![
+                ("cause", "install-failure"),
+                ("product", "windows"),
+                ("windows", "10"),
+                ("kb", "KB5046613"),
+                ("code", "0x80070643"),
+            ],
+        ),
+        (
+            "netfx3_0x800f081f_win10",
+            vec![
+                ("cause", "netfx3-feature"),
+                ("windows", "10"),
+                ("code", "0x800f081f"),
+            ],
+        ),
+        (
+            "windows_update_win11",
+            vec![
+                ("cause", "install-failure"),
+                ("product", "windows"),
+                ("windows", "11"),
+            ],
+        ),
     ]);
     for (name, pairs) in &cases {
         snapshot_case(name, pairs);
@@ -1101,5 +1149,564 @@ fn unguided_finish_then_answer_equals_finish() {
         split.answer(&Answers::new());
         assert_eq!(split, whole, "{name}");
         assert!(!whole.guide.steps.is_empty(), "{name}");
+    }
+}
+
+// ---- Checks from the review of issue 20: each catches a class of advice no engineer would sign ----
+
+/// A diskpart script selects a disk and a partition before it shrinks or deletes one, and a disk before it
+/// creates one; the knowledge base's scripts pass, and scripts that skip a selection are caught.
+#[test]
+fn diskpart_scripts_select_before_they_change_anything() {
+    use setup_triage::engine::guide::Shell;
+    let scripts: Vec<(&str, &str)> = kb()
+        .steps
+        .iter()
+        .filter_map(|s| s.script.as_ref().map(|sc| (s.id.as_str(), sc)))
+        .filter(|(_, sc)| sc.shell == Shell::Diskpart)
+        .map(|(id, sc)| (id, sc.text.as_str()))
+        .collect();
+    assert!(
+        scripts.iter().any(|(id, _)| *id == "winre-resize"),
+        "the WinRE resize must be a diskpart script: {scripts:?}"
+    );
+    for (id, text) in &scripts {
+        assert_eq!(tree::diskpart_problems(text), Vec::<String>::new(), "{id}");
+        // The MBR branch is there, as a line to type instead of the GPT ones.
+        if *id == "winre-resize" {
+            assert!(text.contains("id=27"), "{text}");
+            assert!(text.contains("select disk N"), "{text}");
+        }
+    }
+    // What the issue found: the copyable list ran shrink and delete against whatever was selected.
+    let bad = [
+        "shrink desired=250 minimum=250\ndelete partition override",
+        "select disk 0\nshrink desired=250 minimum=250",
+        "select disk 0\nselect partition 3\ndelete partition override\ndelete partition override",
+        "create partition primary id=27",
+    ];
+    for text in bad {
+        assert!(
+            !tree::diskpart_problems(text).is_empty(),
+            "not caught: {text}"
+        );
+    }
+    // Comments are not commands, and a created partition is selected.
+    let good = "rem shrink first\nselect disk 0\nselect partition 3\ndelete partition override\ncreate partition primary\nformat quick fs=ntfs";
+    assert_eq!(tree::diskpart_problems(good), Vec::<String>::new());
+}
+
+/// No diskpart line is ever a separate command to copy: copied in the wrong order, or alone, it acts on
+/// whatever happens to be selected.
+#[test]
+fn no_diskpart_line_is_a_command_to_copy() {
+    for s in &kb().steps {
+        let commands = s
+            .commands
+            .iter()
+            .chain(s.variant.iter().flat_map(|v| &v.commands));
+        for c in commands {
+            assert!(
+                !tree::is_diskpart_line(c.run()),
+                "step {} offers «{}» to copy",
+                s.id,
+                c.run()
+            );
+        }
+    }
+    assert!(tree::is_diskpart_line("sel disk 0"));
+    assert!(tree::is_diskpart_line("delete partition override"));
+    assert!(tree::is_diskpart_line("shrink desired=250 minimum=250"));
+    assert!(!tree::is_diskpart_line("reagentc /info"));
+    assert!(!tree::is_diskpart_line("diskpart"));
+}
+
+/// From Windows Vista on, the .NET Framework that comes with Windows is updated by Windows packages, not
+/// Windows Installer patches: no guide for it offers the repair of Windows Installer's patch registration
+/// (KB971187). Where it does apply (XP, and a separately installed 4.x on Windows 7), it is offered.
+#[test]
+fn no_msi_patch_registration_for_the_dotnet_built_into_windows() {
+    let builtin = |family: &str| -> &'static [&'static str] {
+        match family {
+            "vista-era" => &["2.0", "3.0", "3.5"],
+            "win8-era" | "win10-era" => &["2.0", "3.0", "3.5", "4"],
+            _ => &[],
+        }
+    };
+    let mut checked = 0;
+    for (w, _) in facts::WINDOWS {
+        let family = facts::windows_family(w).unwrap_or("");
+        for target in builtin(family) {
+            for cause in ["install-failure", "no-cause-in-log", "component-store"] {
+                let f = facts_of(&[
+                    ("cause", cause),
+                    ("product", "dotnet"),
+                    ("windows", w),
+                    ("dotnet_target", target),
+                ]);
+                let (_, g) = tree::guide_for(&f, &Answers::new());
+                checked += 1;
+                for st in &g.steps {
+                    let text = format!("{} {}", st.body, st.commands.join(" "));
+                    assert!(
+                        !st.id.contains("patch-registration")
+                            && !text.contains("KB971187")
+                            && !text.contains("Couldn't find local patch"),
+                        "{} on Windows {w} for .NET {target}: step {} offers patch registration",
+                        g.id,
+                        st.id
+                    );
+                }
+            }
+        }
+    }
+    assert!(checked > 20, "{checked}");
+    for (w, target) in [("xp", "3.5"), ("7", "4")] {
+        let f = facts_of(&[
+            ("cause", "install-failure"),
+            ("product", "dotnet"),
+            ("windows", w),
+            ("dotnet_target", target),
+        ]);
+        let (_, g) = tree::guide_for(&f, &Answers::new());
+        assert!(
+            g.steps.iter().any(|s| s.id == "dotnet-patch-registration"),
+            "Windows {w}, .NET {target}: the patch registration repair applies"
+        );
+    }
+}
+
+/// A tool a source marks retired (Fix it 50123, the Windows Installer CleanUp Utility, the .NET Cleanup Tool,
+/// the troubleshooters that run through MSDT) is named by no step, so none is offered as if it could be
+/// downloaded.
+#[test]
+fn no_step_names_a_retired_tool() {
+    let retired: Vec<(&str, &str)> = kb()
+        .sources
+        .iter()
+        .flat_map(|src| {
+            src.retired
+                .iter()
+                .map(move |t| (src.id.as_str(), t.as_str()))
+        })
+        .collect();
+    for tool in [
+        "Fix it 50123",
+        "Windows Installer CleanUp Utility",
+        ".NET Framework Cleanup Tool",
+        "Program Install and Uninstall troubleshooter",
+    ] {
+        assert!(
+            retired.iter().any(|(_, t)| *t == tool),
+            "sources.toml should mark {tool} retired"
+        );
+    }
+    for st in &kb().steps {
+        let text = Kb::step_texts(st).join("\n").to_lowercase();
+        for (src, tool) in &retired {
+            assert!(
+                !text.contains(&tool.to_lowercase()),
+                "step {} names {tool}, which {src} marks retired",
+                st.id
+            );
+        }
+    }
+    // Validation reports it too, for a knowledge base written elsewhere.
+    let broken = r#"
+[[source]]
+id = "old"
+title = "Old KB (archived)"
+url = "http://support.microsoft.com/kb/1"
+kind = "archived"
+retired = ["Fix it 50123"]
+[[step]]
+id = "s"
+title = "S"
+risk = "safe"
+sources = ["old"]
+undo = "u"
+check = "c"
+body = "Download Fix it 50123 and run it."
+"#;
+    let problems = Kb::parse(&[("b.toml", broken)])
+        .expect("parses")
+        .validate()
+        .join("\n");
+    assert!(
+        problems.contains("names 'Fix it 50123', which source 'old' marks retired"),
+        "{problems}"
+    );
+}
+
+/// Every source is marked Microsoft, archived or third-party, and the mark fits: a Microsoft source is a current
+/// page on a Microsoft host, an archived one says so in its title or address, a third-party one says so in its
+/// title (which the page shows beside the link).
+#[test]
+fn every_source_is_marked_and_the_mark_fits() {
+    let mut wrong = Vec::new();
+    for src in &kb().sources {
+        let host = src.url.split('/').nth(2).unwrap_or("");
+        let title = src.title.to_lowercase();
+        let fits = match src.kind {
+            SourceKind::Microsoft => {
+                src.url.starts_with("https://")
+                    && host.ends_with("microsoft.com")
+                    && !host.starts_with("blogs.")
+                    && host != "answers.microsoft.com"
+                    && !src.url.contains("/archive/")
+            }
+            SourceKind::Archived => title.contains("archived") || src.url.contains("/archive/"),
+            SourceKind::ThirdParty => {
+                title.contains("third-party") || title.contains("third party")
+            }
+            SourceKind::Unmarked => false,
+        };
+        if !fits {
+            wrong.push(format!(
+                "{} ({:?}): {} {}",
+                src.id, src.kind, src.title, src.url
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    let unmarked = r#"
+[[source]]
+id = "x"
+title = "X"
+url = "https://example.com/"
+"#;
+    let problems = Kb::parse(&[("b.toml", unmarked)])
+        .expect("parses")
+        .validate()
+        .join("\n");
+    assert!(
+        problems.contains("source 'x' is not marked microsoft, archived or third-party"),
+        "{problems}"
+    );
+}
+
+/// A step's text names no product its guide is not about: ".NET" appears only in guides for a .NET product or
+/// whose own title or introduction is about the .NET Framework. Checked on every path through the tree, with
+/// each product the logs could name where the path does not fix one.
+#[test]
+fn steps_name_only_the_product_their_guide_is_about() {
+    let kb = kb();
+    let mut all = Vec::new();
+    paths(kb, tree::ROOT, Facts::new(), Vec::new(), &mut all);
+    let mut problems = std::collections::BTreeSet::new();
+    let mut renders = 0;
+    for p in &all {
+        let products: Vec<&str> = match p.facts.get("product") {
+            Some(prod) => vec![prod],
+            None => vec!["windows", "defender", "winre", "office", "msi"],
+        };
+        for prod in products {
+            if prod == "dotnet" || prod == UNKNOWN {
+                continue;
+            }
+            for w in ["xp", "7", "10", UNKNOWN] {
+                let mut f = p.facts.clone();
+                f.set("product", prod);
+                if f.get("windows").is_none() {
+                    f.set("windows", w);
+                }
+                let (guide, _) = kb.walk(&f, &Answers::new());
+                if guide != p.guide {
+                    continue;
+                }
+                let g = kb.render(&guide, &f);
+                renders += 1;
+                if g.title.contains(".NET") || g.intro.contains(".NET") {
+                    continue;
+                }
+                for (step, text) in guide_words(&g) {
+                    if text.contains(".NET") {
+                        problems.insert(format!(
+                            "{}: step {step} names .NET for product {prod}",
+                            g.id
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(renders > 50, "{renders}");
+    assert!(
+        problems.is_empty(),
+        "{}",
+        problems.into_iter().collect::<Vec<_>>().join("\n")
+    );
+    // The restart step keeps its .NET warning for .NET guides.
+    let dotnet = facts_of(&[
+        ("cause", "install-failure"),
+        ("product", "dotnet"),
+        ("windows", "10"),
+    ]);
+    let (_, g) = tree::guide_for(&dotnet, &Answers::new());
+    let restart = g
+        .steps
+        .iter()
+        .find(|s| s.id.ends_with("restart-first"))
+        .expect("restart step");
+    assert!(restart.body.contains("KB2473228"), "{}", restart.body);
+    // And the generic one has none of it: it is in every guide, for every product.
+    let generic = kb.step("restart-first").expect("restart-first");
+    assert!(!Kb::step_texts(generic).join(" ").contains(".NET"));
+}
+
+/// Commands that change the system say that they need an administrator, and every rendered command says where
+/// it runs (its details match the copyable list one for one).
+#[test]
+fn commands_say_where_they_run_and_who_may_run_them() {
+    use setup_triage::engine::tree::CommandDef;
+    const CHANGES: &[&str] = &[
+        "reg add",
+        "reg delete",
+        "reg export hklm\\system",
+        "dism",
+        "sfc ",
+        "net stop",
+        "net start",
+        "reagentc",
+        "sc config",
+        "msiexec /unregister",
+        "msiexec /regserver",
+        "msiexec /fpecmsu",
+        "gpupdate",
+        "ren %systemroot%",
+        "mpcmdrun",
+        "\"%programfiles%\\windows defender\\mpcmdrun",
+    ];
+    let mut wrong = Vec::new();
+    for s in &kb().steps {
+        let commands = s
+            .commands
+            .iter()
+            .chain(s.variant.iter().flat_map(|v| &v.commands));
+        for c in commands {
+            let run = c.run().to_lowercase();
+            let admin = matches!(c, CommandDef::Full { admin: true, .. });
+            if CHANGES.iter().any(|p| run.starts_with(p)) && !admin {
+                wrong.push(format!("{}: «{}» needs an administrator", s.id, c.run()));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    let mut all = Vec::new();
+    paths(kb(), tree::ROOT, Facts::new(), Vec::new(), &mut all);
+    for p in &all {
+        let g = kb().render(&p.guide, &p.facts);
+        for st in &g.steps {
+            let runs: Vec<&str> = st.command_details.iter().map(|c| c.run.as_str()).collect();
+            assert_eq!(runs, st.commands, "{} {}", g.id, st.id);
+        }
+    }
+}
+
+/// The exports show where each command runs and whether it needs an administrator, and show a diskpart script
+/// under its warning, never in the list of commands to copy.
+#[test]
+fn exports_show_shells_and_scripts() {
+    use setup_triage::engine::export;
+    let d = diagnose_text(
+        "paste",
+        "2024-01 Security Update for Windows 10 Version 22H2 for x64-based Systems (KB5034441) - Error 0x80070643",
+        &Answers::new(),
+    );
+    assert_eq!(d.guide.id, "winre-partition");
+    let resize = d
+        .guide
+        .steps
+        .iter()
+        .find(|s| s.id == "winre-resize")
+        .expect("resize step");
+    assert!(resize.script.is_some());
+    assert!(
+        !resize
+            .commands
+            .iter()
+            .any(|c| c.contains("shrink") || c.contains("delete")),
+        "{:?}",
+        resize.commands
+    );
+    let text = export::text(&d);
+    assert!(
+        text.contains("In a Command Prompt opened as administrator:\n   > reagentc /info"),
+        "{text}"
+    );
+    assert!(text.contains("   | select disk N\n"), "{text}");
+    assert!(text.contains("do not paste them all at once"), "{text}");
+    let md = export::markdown(&d);
+    assert!(md.contains("```text\nrem N is the disk"), "{md}");
+    let bb = export::bbcode(&d);
+    assert!(
+        bb.contains("In a Command Prompt opened as administrator:\n[code]reagentc /info"),
+        "{bb}"
+    );
+}
+
+/// The rows of the review in issue 20 that one assertion each can hold: for every Windows version and .NET
+/// version, the .NET guide points to logs that exist, offers repairs for the framework the update is for, and
+/// never removes a .NET Framework that is part of Windows.
+#[test]
+fn dotnet_guides_fit_the_framework_and_the_windows() {
+    let targets = ["1.1", "2.0", "3.0", "3.5", "4"];
+    for (w, _) in facts::WINDOWS {
+        let family = facts::windows_family(w).unwrap_or("");
+        for target in targets {
+            let f = facts_of(&[
+                ("cause", "install-failure"),
+                ("product", "dotnet"),
+                ("windows", w),
+                ("dotnet_target", target),
+            ]);
+            let (_, g) = tree::guide_for(&f, &Answers::new());
+            let builtin = match family {
+                "vista-era" => ["2.0", "3.0", "3.5"].contains(&target),
+                "win8-era" | "win10-era" => true,
+                _ => false,
+            };
+            for (step, text) in guide_words(&g) {
+                let here = format!("Windows {w}, .NET {target}, step {step}");
+                // A Windows package logs to CBS.log; the dd_ logs of a program's setup do not exist for it.
+                if builtin && step == "dotnet-manual-update" {
+                    assert!(
+                        !text.contains("start with dd_") && !text.contains("explorer %temp%"),
+                        "{here}: {text}"
+                    );
+                    assert!(text.contains("CBS.log"), "{here}: {text}");
+                }
+                // The 4.x repair command only for a 4.x update, the 2.0/3.0 MSI repair only for those.
+                if target != "4" {
+                    assert!(!text.contains("/repair /norestart"), "{here}");
+                }
+                if !["2.0", "3.0", "3.5"].contains(&target) {
+                    assert!(!text.contains("msiexec /fpecmsu"), "{here}");
+                }
+                // The Repair Tool is never said to cover every version.
+                assert!(!text.contains("offered for all of them"), "{here}");
+            }
+            if builtin {
+                assert!(
+                    !g.steps.iter().any(|s| s.id == "dotnet-cleanup-reinstall"),
+                    "Windows {w}, .NET {target}: a .NET that is part of Windows is never removed"
+                );
+                assert!(
+                    g.steps.iter().any(|s| s.id == "sfc-scannow"),
+                    "Windows {w}, .NET {target}: repaired as Windows is"
+                );
+            }
+            // Windows 7's component store is repaired with the System Update Readiness Tool, not DISM.
+            if family == "vista-era" {
+                assert!(g.steps.iter().any(|s| s.id == "surt"), "Windows {w}");
+                assert!(
+                    !g.steps.iter().any(|s| s.id == "dism-restorehealth"),
+                    "Windows {w}"
+                );
+            }
+        }
+    }
+    // The component-store guide keeps its promise on Windows 7: the readiness tool, not DISM.
+    let f = facts_of(&[("cause", "component-store"), ("windows", "7")]);
+    let (_, g) = tree::guide_for(&f, &Answers::new());
+    assert_eq!(g.id, "component-store");
+    assert!(g.steps.iter().any(|s| s.id == "surt"));
+    assert!(
+        g.intro.contains("System Update Readiness Tool"),
+        "{}",
+        g.intro
+    );
+}
+
+/// Windows Update guides check disk space first and end with the repair reinstall, which costs time; the .NET
+/// Framework 3.5 guide lets Windows Features fetch the files before DISM is given media; a custom action's
+/// command can be run by hand.
+#[test]
+fn the_reviewed_guides_have_the_steps_the_review_asked_for() {
+    let ids = |pairs: &[(&str, &str)]| -> Vec<String> {
+        let (_, g) = tree::guide_for(&facts_of(pairs), &Answers::new());
+        g.steps.into_iter().map(|s| s.id).collect()
+    };
+    let pos = |ids: &[String], id: &str| ids.iter().position(|s| s == id);
+    let wu = ids(&[
+        ("cause", "install-failure"),
+        ("product", "windows"),
+        ("windows", "10"),
+    ]);
+    assert_eq!(pos(&wu, "wu-disk-space"), Some(1), "{wu:?}");
+    assert_eq!(pos(&wu, "wu-repair-install"), Some(wu.len() - 2), "{wu:?}");
+    let repair = kb().step("wu-repair-install").expect("repair install");
+    assert_eq!(repair.risk, Risk::Destructive);
+    let netfx3 = ids(&[("cause", "netfx3-feature"), ("windows", "10")]);
+    assert!(
+        pos(&netfx3, "netfx3-windows-features") < pos(&netfx3, "netfx3-dism-source"),
+        "{netfx3:?}"
+    );
+    let dism = kb().step("netfx3-dism-source").expect("dism source");
+    assert!(dism.body.contains("build") && dism.body.contains("language"));
+    let ca = ids(&[("cause", "custom-action")]);
+    assert!(
+        ca.contains(&"custom-action-run-by-hand".to_string()),
+        "{ca:?}"
+    );
+}
+
+/// Commands that would cost something if pasted wrongly: a web address is opened in the Run box or a browser,
+/// never typed into a Command Prompt (which splits it at `&`); no step forces a service's start type; a step
+/// that changes the registry or a service's registration says what to save first; and no step promises
+/// support at no charge, which nobody established.
+#[test]
+fn commands_that_cost_something_when_pasted_wrongly() {
+    use setup_triage::engine::guide::Shell;
+    use setup_triage::engine::tree::CommandDef;
+    for s in &kb().steps {
+        let commands: Vec<&CommandDef> = s
+            .commands
+            .iter()
+            .chain(s.variant.iter().flat_map(|v| &v.commands))
+            .collect();
+        for c in &commands {
+            let shell = match c {
+                CommandDef::Plain(_) => Shell::Cmd,
+                CommandDef::Full { shell, .. } => *shell,
+            };
+            let run = c.run().to_lowercase();
+            if run.starts_with("http") {
+                assert_eq!(shell, Shell::Run, "{}: {}", s.id, c.run());
+            }
+            if shell == Shell::Cmd {
+                let unquoted: String = run.split('"').step_by(2).collect();
+                assert!(
+                    !unquoted.contains('&'),
+                    "{}: cmd splits «{}» at &",
+                    s.id,
+                    c.run()
+                );
+            }
+            assert!(
+                !(run.starts_with("sc config") && run.contains("start= auto")),
+                "{}: forces a start type",
+                s.id
+            );
+        }
+        let changes = commands.iter().any(|c| {
+            let run = c.run().to_lowercase();
+            ["reg add", "reg delete", "msiexec /unregister", "sc config"]
+                .iter()
+                .any(|p| run.starts_with(p))
+        });
+        if changes {
+            assert!(
+                !s.backup.trim().is_empty(),
+                "{} changes the registry without a backup line",
+                s.id
+            );
+        }
+        let text = Kb::step_texts(s).join(" ").to_lowercase();
+        assert!(
+            !text.contains("no charge") && !text.contains("free of charge"),
+            "{}: promises free support",
+            s.id
+        );
     }
 }

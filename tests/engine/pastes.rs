@@ -19,13 +19,25 @@ fn dotnet_update_title_with_0x80070643() {
     check(
         "Error 0x80070643\n2024-01 Security Update for Microsoft .NET Framework 3.5 and 4.8.1 for Windows 11 (KB5033920)",
         "dotnet-update",
-        "restart-first",
+        "dotnet-restart-first",
     );
-    // On Windows 7 Microsoft's first method, the patch-registration repair, comes first.
+    // On Windows 7 the .NET Framework 4 is a Windows Installer program, so Microsoft's first method, the
+    // patch-registration repair, is in its guide; safe steps (restart, the update's own log) come before it.
     check(
         "Security Update for Microsoft .NET Framework 4 on Windows 7 (KB2858302) - Error 0x80070643",
         "dotnet-update",
-        "dotnet-patch-registration",
+        "dotnet-restart-first",
+    );
+    let d = diagnose_text(
+        "paste",
+        "Security Update for Microsoft .NET Framework 4 on Windows 7 (KB2858302) - Error 0x80070643",
+        &Answers::new(),
+    );
+    assert!(
+        d.guide
+            .steps
+            .iter()
+            .any(|s| s.id == "dotnet-patch-registration")
     );
 }
 
@@ -201,7 +213,7 @@ fn plain_words_a_worried_person_types() {
     check(
         "net framework 4.8 update fails 0x80070643 windows 10",
         "dotnet-update",
-        "restart-first",
+        "dotnet-restart-first",
     );
     // A known failure code with no word of failure, and a return code in lower case, still count as failures;
     // without a product the guide asks what was being installed.

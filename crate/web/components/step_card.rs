@@ -87,9 +87,20 @@ pub fn StepCard(props: &StepCardProps) -> Html {
                 <p class="backup"><strong>{ "First: " }</strong>{ step.backup.clone() }</p>
             }
             { for paragraphs(&step.body).map(|p| html! { <p>{ p }</p> }) }
-            if !step.commands.is_empty() {
+            // Each run of commands says where it goes (Command Prompt, PowerShell, the Run box) and whether it
+            // needs an administrator, so that nobody pastes a line into the wrong place.
+            { for step.command_groups().into_iter().map(|(lead, commands)| html! {
                 <div class="commands">
-                    { for step.commands.iter().map(|c| html! { <CommandLine command={AttrValue::from(c.clone())} /> }) }
+                    <p class="command-where">{ lead }</p>
+                    { for commands.into_iter().map(|c| html! { <CommandLine command={AttrValue::from(c)} /> }) }
+                </div>
+            }) }
+            // A script (diskpart) is shown to be typed line by line, never with a Copy button: its lines act on
+            // whatever an earlier line selected, so pasting it whole with a wrong number can delete a partition.
+            if let Some(script) = &step.script {
+                <div class="script">
+                    <p class="command-where"><strong>{ script.lead() }</strong></p>
+                    <pre><code>{ script.text.clone() }</code></pre>
                 </div>
             }
             if !step.undo.is_empty() {
