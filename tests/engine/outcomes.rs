@@ -497,3 +497,25 @@ fn winre_update_without_space_leads_to_the_partition_guide() {
         },
     );
 }
+
+/// How sure a diagnosis is follows the kind of evidence: a line that names the cause, a code alone, a bare
+/// failure.
+#[test]
+fn confidence_follows_the_evidence() {
+    use setup_triage::engine::Confidence;
+    let of = |name: &str, input: &[u8]| {
+        let mut d = Diagnoser::new();
+        d.add_file(name, input);
+        d.finish(&Answers::new()).confidence
+    };
+    assert_eq!(of("MSI1.LOG", &utf16le(MSI_CANCELLED)), Confidence::High);
+    assert_eq!(
+        of(
+            "bundle.log",
+            b"[0AF4:1168][2024-06-25T20:47:08]i399: Apply complete, result: 0x80070020, restart: None, ba requested restart:  No\n"
+        ),
+        Confidence::Medium
+    );
+    assert_eq!(of("paste.txt", b"Error 0x80070643\n"), Confidence::Low);
+    assert_eq!(of("paste.txt", b"my computer is slow\n"), Confidence::Low);
+}
