@@ -1,0 +1,435 @@
+//! Windows Setup: feature updates, clean installs and Sysprep. The Panther logs (`setupact.log`, `setuperr.log`,
+//! the Rollback folder's copies, Sysprep's own `setupact.log`), `setupapi.dev.log` / `setupapi.app.log`, and
+//! SetupDiag's text or XML results.
+//!
+//! A Panther log is `YYYY-MM-DD HH:MM:SS, Level [id] COMPONENT message` (components MOUPG, SP, PANTHR, MIG,
+//! CONX, SYSPRP, IBS…, or a `[windeploy.exe]` process tag). It is full of `Error` lines that mean nothing:
+//! CSI registry probes, migration plug-ins, dynamic-update downloads, the `Result = 0x…` of every function a
+//! failure passes through on its way up. Microsoft's advice is to take the final result code and find where it
+//! first appeared, and that is what this reader does, by evidence kind, strongest first:
+//!
+//! 1. **A culprit**: a line that names what broke and why: a user who cancelled (`User cancel confirmed`),
+//!    a Store app installed for one user but not provisioned (Sysprep's 0x80073cf2), a crash that setup
+//!    detected, the first `!!!` line of a `setupapi` section that ended in failure.
+//! 2. **The origin of the final result**: the first `Error` line of the run (not a `Result = 0x…`
+//!    pass-through) that holds the code the run finally reported.
+//! 3. **A final result line**: SetupDiag's `Error: 0xC1900101 - 0x30018`, `SetupHost: Reporting error event ->
+//!    [0x…]`, `Finalize: Reporting result value: [0x…]`, `ImageExit: Initializing SetupResult: [0x…]`,
+//!    `CSetupHost::Execute(…): Result = 0x…`, the setup platform's `Operation failed: … Error: 0x…`, Sysprep's
+//!    `WinMain: … hr = 0x…` or `halting sysprep execution`, `setupapi`'s `<<<  [Exit status: FAILURE(0x…)]`.
+//!    Such a line is the root when no line of kind 1 or 2 says more.
+//!
+//! A generic `Error` line never makes a log failed. The outcome is the latest one the log states: a setup log
+//! is appended by every attempt, so a failed run followed by a completed one (`First boot phase of setup
+//! done`, `WinDeploy.exe exiting with code [0x0]`, `Successfully ran oobeSystem pass`, every `setupapi` section
+//! ending `SUCCESS`) succeeded, and the reverse failed. A log that states no outcome (it only starts, or stops
+//! early) is inconclusive. The cause follows the code: 0xC1900101 (a driver or incompatible software rolled
+//! the upgrade back), 0x80070070 / 0xC190020E (disk space), 0xC1900200 / 0xC1900202 (requirements),
+//! 0x80073CF2 in Sysprep (a per-user app), 0x80070005 (access denied), 0x80070032 with the storage
+//! management (VDS/WMI) lines it comes with, and a cancel (0x800704C7) is `cancelled`.
+
+use std::sync::OnceLock;
+
+use regex::bytes::RegexSet;
+
+use super::super::codes::{self, Code};
+use super::super::diagnosis::{Role, Verdict};
+use super::super::scan::{Line, Output, re_set};
+use super::LogReader;
+use super::windows_update::cause_for;
+
+/// The signature of a Panther log line with a setup component or a process tag, for [`super::detect`].
+/// CBS, CSI and DISM lines are in setup logs too, but a CBS.log or DISM.log never holds these components.
+pub(crate) const SIGNATURE: &str = r"(?m)^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}, (?:Info|Warning|Error|Fatal Error|Perf) +(?:\[0x[0-9a-fA-F]{6}\] +)?(?:MOUPG|SP|PANTHR|MIG|SYSPRP|CONX|IBS|IBSLIB|SETUPCL|SETUPUGC|DU|DIAGER|WINPE|OOBE|UI|BLOCK) |(?m)^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}, (?:Info|Warning|Error) +\[(?:windeploy|setup|oobeldr|msoobe|SETUPUGC|sysprep)(?:\.exe)?\] |(?m)^>>>  \[(?:Device Install|Install Driver|Setup|Import Driver|Delete Device|Sysprep)|^<<<  \[Exit [Ss]tatus|^\[Device Install Log\]|Matching Profile found: [A-Za-z]|<ProfileName>[A-Za-z]+</ProfileName>";
+
+/// How many distinct codes of one run are remembered with their first error line.
+const MAX_ORIGINS: usize = 64;
+
+// Line classes, tested in one pass.
+const ERROR_LINE: usize = 0;
+const FINAL_RESULT: usize = 1;
+const SETUPDIAG_ERROR: usize = 2;
+const CANCEL: usize = 3;
+const APPX_NOT_PROVISIONED: usize = 4;
+const SYSPREP_FATAL: usize = 5;
+const SECTION_START: usize = 6;
+const SECTION_EXIT: usize = 7;
+const SECTION_ERROR: usize = 8;
+const SUCCESS: usize = 9;
+const RUN_START: usize = 10;
+const CRASH: usize = 11;
+const PROPAGATION: usize = 12;
+const SETUPDIAG_PROFILE: usize = 13;
+
+fn classes() -> &'static RegexSet {
+    static SET: OnceLock<RegexSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        re_set(&[
+            r"^(?:\xEF\xBB\xBF)?[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}, (?:Fatal )?Error ",
+            r"Reporting error event -> \[|Reporting result value: \[|ImageExit: Initializing SetupResult: +\[|CSetupHost::Execute\([0-9]+\): Result = |Operation failed: .*Error: 0x",
+            r"(?:^|[ \t-])Error(?: =|:) *0x[0-9A-Fa-f]{8} *- *0x[0-9A-Fa-f]+|<FailureDetails>|Err = 0x[0-9A-Fa-f]{8}",
+            r"User cancel confirmed|[Uu]ser has chosen to cancel|Cancel is requested",
+            r"was installed for a user, but not provisioned for all users",
+            r"SYSPRP +WinMain:.*hr = 0x|halting sysprep execution|fatal error occurred while trying to sysprep",
+            r"^>>>  \[",
+            r"^<<<  \[Exit [Ss]tatus",
+            r"^!!!  ",
+            r"First boot phase of setup done|Setup has completed phase [0-9]|WinDeploy\.exe exiting with code \[0x0\]|Successfully ran oobeSystem pass|Exiting 'oobeSystem' pass with status 0x00000000|Operation: End OOBE boot, Percentage: 100%|Received DONE progress message|[Ss]etup completed successfully|FindSuccessfulUpgrade|[Ss]ysprep (?:process )?(?:has )?completed successfully",
+            r"SetupHost Logging Start|Beginning of a new sysprep run|WinDeploy\.exe launched",
+            r"Crash 0x[0-9A-Fa-f]{8} detected|Cannot recover the system",
+            r"\): Result = 0x",
+            r"Matching Profile found: |<ProfileName>",
+        ])
+    })
+}
+
+/// Every line [`SetupLog`] acts on holds one of these (a superset: the classes still decide). Checked against
+/// handing every line to the reader by the chunking tests and the corpus.
+const PREFILTER: &[&str] = &[
+    // ERROR_LINE (Panther pads the level, so ", Error " is followed by spaces), FINAL_RESULT
+    r", Error |, Fatal Error |Reporting error event|Reporting result value|Initializing SetupResult|CSetupHost::Execute|Operation failed: ",
+    // SETUPDIAG_ERROR, CANCEL, APPX_NOT_PROVISIONED, SYSPREP_FATAL
+    r"Error = 0x|Error: 0x|Error:0x|<FailureDetails>|Err = 0x|cancel|Cancel|not provisioned for all users|hr = 0x|halting sysprep|while trying to sysprep",
+    // setupapi sections, SUCCESS
+    r">>>  \[|<<<  \[Exit|!!!  |phase of setup done|Setup has completed phase|exiting with code|ran oobeSystem pass|Exiting 'oobeSystem'|End OOBE boot|DONE progress message|etup completed successfully|FindSuccessfulUpgrade|ysprep process|ysprep completed|ysprep has completed",
+    // RUN_START, CRASH, SETUPDIAG_PROFILE
+    r"SetupHost Logging Start|Beginning of a new sysprep run|WinDeploy\.exe launched|detected|Cannot recover the system|Matching Profile found|<ProfileName>",
+];
+
+/// Codes that mean the person (or a program acting for them) cancelled setup: ERROR_CANCELLED, the internal
+/// ERROR_REQUEST_ABORTED that setup remaps to it, and setup's own "user has chosen to cancel" results.
+const CANCEL_CODES: &[u32] = &[
+    0x8007_04C7,
+    0x8007_04D3,
+    0xC190_0110,
+    0xC190_0113,
+    0xC190_0201,
+    0xC190_0203,
+    0xC190_0205,
+    0xC190_0207,
+    0xC190_0209,
+    0xC190_020B,
+    0xC190_020D,
+    0xC190_020F,
+];
+
+/// Words of the lines that storage management (the Virtual Disk Service, WMI's storage classes) writes when
+/// setup cannot reach it; with 0x80070032 they name the cause.
+const STORAGE_WORDS: &[&str] = &[
+    "Disk provisioning",
+    "VdsPlatform",
+    "VDS loader",
+    "SmPlatform",
+    "WMI Helper",
+    "MSFT_Partition",
+    "DismHostManager",
+];
+
+/// The knowledge base's cause for a Windows Setup failure with this code, on this line.
+fn setup_cause(code: Option<u32>, text: &str, found: &[String]) -> Option<String> {
+    let id = match code {
+        _ if text.contains("not provisioned for all users") => "sysprep-appx",
+        Some(c) if CANCEL_CODES.contains(&c) => "cancelled",
+        Some(0xC190_0101) => "setup-driver",
+        Some(0x8007_0070 | 0xC190_020E) => "setup-disk-space",
+        Some(0xC190_0200 | 0xC190_0202) => "setup-requirements",
+        Some(0x8007_3CF2) => "sysprep-appx",
+        Some(0x8007_0005) => "setup-access-denied",
+        Some(0x8007_0032) => "setup-storage",
+        _ if STORAGE_WORDS.iter().any(|w| text.contains(w)) => "setup-storage",
+        _ => return cause_for(found),
+    };
+    Some(id.to_string())
+}
+
+/// The first failure HRESULT on a line (`[0x80070032, 0x50013]` gives 0x80070032; `[gle=0x00000002]` is a
+/// Win32 code, not a result).
+fn first_failure(line: &str) -> Option<u32> {
+    codes::find_codes(line.as_bytes())
+        .iter()
+        .find_map(|m| match m.code {
+            Code::HResult(h) if h & 0x8000_0000 != 0 => Some(h),
+            _ => None,
+        })
+}
+
+fn summary(kind: &str, line: &str) -> String {
+    let found = codes::find_codes(line.as_bytes());
+    if found.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind} {}", super::text::summary_for(&found))
+    }
+}
+
+/// The outcome a log stated last.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    Failed { root: usize },
+    Succeeded,
+}
+
+/// The `setupapi` section being read.
+#[derive(Default)]
+struct Section {
+    /// The header line (`>>>  [Device Install (Hardware initiated) - USB\VID_…]`).
+    header: Option<String>,
+    /// The first `!!!` line of the section, as a finding.
+    first_error: Option<usize>,
+}
+
+#[derive(Default)]
+pub struct SetupLog {
+    outcome: Option<Outcome>,
+    /// A culprit of the current run, waiting for the run's result: (finding index, the code its kind means).
+    culprit: Option<(usize, u32)>,
+    /// The first error line of the current run for each failure code: (code, finding index).
+    origins: Vec<(u32, usize)>,
+    section: Section,
+    /// Sections that ended in failure, and in success.
+    sections_failed: u32,
+    sections_succeeded: u32,
+    /// SetupDiag's matching rule (`Matching Profile found: DriverInstallFailure - …`).
+    profile: Option<String>,
+}
+
+impl SetupLog {
+    /// Records a failure outcome with its root finding, unless the run already has a stronger root.
+    fn fail(&mut self, out: &mut Output, root: usize, code: Option<u32>) {
+        if let Some(f) = out.findings.get_mut(root) {
+            f.role = Role::Cause;
+        }
+        let cause = out
+            .findings
+            .get(root)
+            .and_then(|f| setup_cause(code.or_else(|| first_failure(&f.text)), &f.text, &f.codes));
+        if let Some(c) = cause {
+            out.cause(root, &c);
+        }
+        if let Some(p) = &self.profile {
+            out.detail(root, "SetupDiag rule", p.clone());
+        }
+        self.outcome = Some(Outcome::Failed { root });
+    }
+
+    /// A final result line: the run is over, and its root is the strongest evidence the run holds.
+    fn result(&mut self, out: &mut Output, line: &Line<'_>, code: Option<u32>, kind: &str) {
+        let Some(idx) = out.finding_with(line, Role::Failure, || summary(kind, line.text)) else {
+            return;
+        };
+        if code.is_some_and(|c| CANCEL_CODES.contains(&c)) && self.culprit.is_none() {
+            self.fail(out, idx, code);
+            return;
+        }
+        if let Some((c, culprit_code)) = self.culprit {
+            // A culprit names the cause; the result line stays the evidence of the outcome.
+            if let Some(f) = out.findings.get_mut(idx) {
+                f.role = Role::Summary;
+            }
+            self.fail(out, c, Some(culprit_code));
+            return;
+        }
+        let origin = code.and_then(|c| self.origins.iter().find(|o| o.0 == c).map(|o| o.1));
+        match origin {
+            Some(o) if o != idx => {
+                if let Some(f) = out.findings.get_mut(idx) {
+                    f.role = Role::Summary;
+                }
+                self.fail(out, o, code);
+            }
+            _ => self.fail(out, idx, code),
+        }
+    }
+
+    fn succeeded(&mut self, out: &mut Output, line: &Line<'_>) {
+        out.finding_with(line, Role::Success, || {
+            "Windows Setup reports this phase as completed.".to_string()
+        });
+        self.outcome = Some(Outcome::Succeeded);
+        self.culprit = None;
+    }
+
+    fn new_run(&mut self) {
+        self.culprit = None;
+        self.origins.clear();
+    }
+}
+
+impl LogReader for SetupLog {
+    fn prefilter(&self) -> Option<&'static [&'static str]> {
+        Some(PREFILTER)
+    }
+
+    fn line(&mut self, line: &Line<'_>, out: &mut Output) {
+        let bytes = line.text.as_bytes();
+        let hits = classes().matches(bytes);
+        if !hits.matched_any() {
+            return;
+        }
+        if hits.matched(RUN_START) {
+            self.new_run();
+            return;
+        }
+        if hits.matched(SETUPDIAG_PROFILE) {
+            let name = line
+                .text
+                .split_once("Matching Profile found: ")
+                .map(|(_, r)| r)
+                .or_else(|| line.text.split_once("<ProfileName>").map(|(_, r)| r))
+                .map(|r| {
+                    r.split([' ', '<'])
+                        .next()
+                        .unwrap_or_default()
+                        .to_string()
+                })
+                .filter(|n| !n.is_empty());
+            if let Some(n) = &name {
+                if n == "FindSuccessfulUpgrade" {
+                    self.succeeded(out, line);
+                    return;
+                }
+            }
+            self.profile = name;
+            return;
+        }
+        // setupapi.dev.log: sections with an exit status each.
+        if hits.matched(SECTION_START) {
+            self.section = Section {
+                header: Some(line.text.trim().chars().take(200).collect()),
+                first_error: None,
+            };
+            return;
+        }
+        if hits.matched(SECTION_ERROR) {
+            if self.section.first_error.is_none() {
+                self.section.first_error = out.finding_with(line, Role::Context, || {
+                    summary("The device installation reports an error.", line.text)
+                });
+            }
+            return;
+        }
+        if hits.matched(SECTION_EXIT) {
+            let section = std::mem::take(&mut self.section);
+            let status = line.text.to_ascii_uppercase();
+            let ok = status.contains("SUCCESS") || status.contains("(0X00000000)");
+            if ok {
+                self.sections_succeeded += 1;
+                if self.sections_failed == 0 {
+                    self.outcome = Some(Outcome::Succeeded);
+                }
+                return;
+            }
+            self.sections_failed += 1;
+            let code = first_failure(line.text);
+            let Some(exit) = out.finding_with(line, Role::Failure, || {
+                summary("A device or driver installation failed.", line.text)
+            }) else {
+                return;
+            };
+            let root = match section.first_error {
+                Some(e) => {
+                    if let Some(f) = out.findings.get_mut(exit) {
+                        f.role = Role::Summary;
+                    }
+                    e
+                }
+                None => exit,
+            };
+            if let Some(h) = section.header {
+                out.detail(root, "section", h);
+            }
+            self.fail(out, root, code);
+            // A failed driver installation is a driver problem unless its code says otherwise.
+            if out.findings.get(root).is_some_and(|f| f.cause.is_none()) {
+                out.cause(root, "setup-driver");
+            }
+            return;
+        }
+        // Panther logs.
+        if hits.matched(APPX_NOT_PROVISIONED) || hits.matched(CANCEL) || hits.matched(CRASH) {
+            let kind = if hits.matched(APPX_NOT_PROVISIONED) {
+                "A Store app is installed for a user but not provisioned for all users, so Sysprep cannot generalize the image."
+            } else if hits.matched(CANCEL) {
+                "Setup was cancelled."
+            } else {
+                "Setup detected a crash or could not recover the system, and rolls back."
+            };
+            if self.culprit.is_none() {
+                if let Some(idx) = out.finding_with(line, Role::Cause, || summary(kind, line.text))
+                {
+                    // The code each kind of culprit means: Sysprep's appx failure, ERROR_CANCELLED, a rollback.
+                    let code = if hits.matched(APPX_NOT_PROVISIONED) {
+                        0x8007_3CF2
+                    } else if hits.matched(CANCEL) {
+                        0x8007_04C7
+                    } else {
+                        0xC190_0101
+                    };
+                    self.culprit = Some((idx, code));
+                    self.fail(out, idx, Some(code));
+                }
+            }
+            return;
+        }
+        if hits.matched(SETUPDIAG_ERROR) {
+            let code = first_failure(line.text);
+            self.result(out, line, code, "SetupDiag names the failure.");
+            return;
+        }
+        if hits.matched(FINAL_RESULT) || hits.matched(SYSPREP_FATAL) {
+            let code = first_failure(line.text);
+            if code.is_none() {
+                // `Reporting result value: [0x0]`: the run reports success.
+                if hits.matched(FINAL_RESULT) && line.text.contains("[0x0") {
+                    self.succeeded(out, line);
+                }
+                if !hits.matched(SYSPREP_FATAL) {
+                    return;
+                }
+            }
+            let kind = if hits.matched(SYSPREP_FATAL) {
+                "Sysprep stopped with an error."
+            } else {
+                "Windows Setup reports the result of the run."
+            };
+            self.result(out, line, code, kind);
+            return;
+        }
+        if hits.matched(SUCCESS) {
+            self.succeeded(out, line);
+            return;
+        }
+        if hits.matched(ERROR_LINE) && !hits.matched(PROPAGATION) {
+            // Remember where each failure code of the run first appeared: the run's result names one of them.
+            let Some(code) = first_failure(line.text) else {
+                return;
+            };
+            if self.origins.len() >= MAX_ORIGINS || self.origins.iter().any(|o| o.0 == code) {
+                return;
+            }
+            if let Some(idx) = out.finding_with(line, Role::Context, || {
+                summary("Windows Setup logged an error (often harmless).", line.text)
+            }) {
+                self.origins.push((code, idx));
+            }
+        }
+    }
+
+    fn finish(&mut self, out: &mut Output) {
+        match self.outcome {
+            Some(Outcome::Failed { root }) => {
+                out.root = Some(root);
+                out.verdict = Some(Verdict::Failed);
+            }
+            Some(Outcome::Succeeded) => out.verdict = Some(Verdict::Succeeded),
+            None => out.verdict = Some(Verdict::Inconclusive),
+        }
+        if self.sections_failed > 0 && self.sections_succeeded > 0 {
+            out.note(format!(
+                "{} of {} device installations in this log failed.",
+                self.sections_failed,
+                self.sections_failed + self.sections_succeeded
+            ));
+        }
+    }
+}
