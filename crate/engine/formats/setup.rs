@@ -30,11 +30,11 @@
 
 use std::sync::OnceLock;
 
-use regex::bytes::RegexSet;
+use regex::bytes::{Regex, RegexSet};
 
 use super::super::codes::{self, Code};
 use super::super::diagnosis::{Role, Verdict};
-use super::super::scan::{Line, Output, re_set};
+use super::super::scan::{Line, Output, re, re_set};
 use super::LogReader;
 use super::windows_update::cause_for;
 
@@ -71,7 +71,8 @@ fn classes() -> &'static RegexSet {
             r"User cancel confirmed|[Uu]ser has chosen to cancel|Cancel is requested",
             r"was installed for a user, but not provisioned for all users",
             r"SYSPRP +WinMain:.*hr = 0x|halting sysprep execution|fatal error occurred while trying to sysprep",
-            r"^>>>  \[",
+            // A section's title (`>>>  [Device Install …]`; the paste cleaner takes `>>>` for quote marks).
+            r"^(?:>>>  )?\[.*\] *\r?$",
             r"^<<<  \[Exit [Ss]tatus",
             r"^!!!  ",
             r"First boot phase of setup done|Setup has completed phase [0-9]|WinDeploy\.exe exiting with code \[0x0\]|Successfully ran oobeSystem pass|Exiting 'oobeSystem' pass with status 0x00000000|Operation: End OOBE boot, Percentage: 100%|Received DONE progress message|[Ss]etup completed successfully|FindSuccessfulUpgrade|[Ss]ysprep (?:process )?(?:has )?completed successfully",
@@ -153,6 +154,36 @@ fn first_failure(line: &str) -> Option<u32> {
         })
 }
 
+/// What the extend code after 0xC1900101 says (`0xC1900101 - 0x30018`, `[0xC1900101, 0x30018]`): the phase
+/// (its first digit) and the operation (its last two), from Microsoft's table of upgrade error codes.
+fn extend_code(line: &str) -> Option<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| re(r"0[xX][Cc]1900101 *[-,] *0[xX]([0-5])00([0-9A-Fa-f]{2})\b"));
+    let c = re.captures(line.as_bytes())?;
+    let phase = match c.get(1)?.as_bytes() {
+        b"1" => "down-level (in the old Windows)",
+        b"2" => "SafeOS (the setup environment)",
+        b"3" => "first boot of the new Windows",
+        b"4" => "second boot of the new Windows (OOBE)",
+        b"5" => "uninstall",
+        _ => "unknown phase",
+    };
+    let op = u8::from_str_radix(std::str::from_utf8(c.get(2)?.as_bytes()).ok()?, 16).ok()?;
+    const OPERATIONS: &[&str] = &[
+        "unknown", "copy payload", "download updates", "install updates", "install recovery environment",
+        "install recovery image", "replicate optional components", "install drivers", "prepare SafeOS",
+        "prepare rollback", "prepare first boot", "prepare OOBE boot", "apply image", "migrate data",
+        "set product key", "add unattend", "add driver", "enable feature", "disable feature",
+        "register asynchronous process", "register synchronous process", "create file", "create registry",
+        "boot", "sysprep", "OOBE", "begin first boot", "end first boot", "begin OOBE boot", "end OOBE boot",
+        "pre-OOBE", "post-OOBE", "add provisioning package",
+    ];
+    let operation = OPERATIONS.get(usize::from(op)).copied().unwrap_or("unknown");
+    let text = String::from_utf8_lossy(c.get(0)?.as_bytes()).into_owned();
+    let code = text.rsplit(['-', ',', ' ']).next().unwrap_or_default().to_string();
+    Some(format!("{code}: {phase}, {operation} operation"))
+}
+
 fn summary(kind: &str, line: &str) -> String {
     let found = codes::find_codes(line.as_bytes());
     if found.is_empty() {
@@ -196,6 +227,7 @@ pub struct SetupLog {
 impl SetupLog {
     /// Records a failure outcome with its root finding, unless the run already has a stronger root.
     fn fail(&mut self, out: &mut Output, root: usize, code: Option<u32>) {
+        self.supersede(out, root);
         if let Some(f) = out.findings.get_mut(root) {
             f.role = Role::Cause;
         }
@@ -217,27 +249,48 @@ impl SetupLog {
         let Some(idx) = out.finding_with(line, Role::Failure, || summary(kind, line.text)) else {
             return;
         };
-        if code.is_some_and(|c| CANCEL_CODES.contains(&c)) && self.culprit.is_none() {
-            self.fail(out, idx, code);
-            return;
-        }
-        if let Some((c, culprit_code)) = self.culprit {
+        let origin = code.and_then(|c| self.origins.iter().find(|o| o.0 == c).map(|o| o.1));
+        let (root, root_code) = match (self.culprit, origin) {
+            // A cancel is its own explanation: the error lines before it are what cancelling looks like.
+            _ if code.is_some_and(|c| CANCEL_CODES.contains(&c)) && self.culprit.is_none() => {
+                (idx, code)
+            }
             // A culprit names the cause; the result line stays the evidence of the outcome.
+            (Some((c, culprit_code)), _) => (c, Some(culprit_code)),
+            (None, Some(o)) if o != idx => {
+                if let Some(f) = out.findings.get_mut(o) {
+                    if f.role == Role::Context {
+                        f.summary = summary(
+                            "Windows Setup's final result first appears here: the failure starts on this line.",
+                            &f.text,
+                        );
+                    }
+                }
+                (o, code)
+            }
+            _ => (idx, code),
+        };
+        if root != idx {
             if let Some(f) = out.findings.get_mut(idx) {
                 f.role = Role::Summary;
             }
-            self.fail(out, c, Some(culprit_code));
-            return;
         }
-        let origin = code.and_then(|c| self.origins.iter().find(|o| o.0 == c).map(|o| o.1));
-        match origin {
-            Some(o) if o != idx => {
-                if let Some(f) = out.findings.get_mut(idx) {
-                    f.role = Role::Summary;
+        self.fail(out, root, root_code);
+        if let Some(phase) = extend_code(line.text) {
+            out.detail(root, "extend code", phase);
+        }
+    }
+
+    /// A later outcome replaces the one stated before: the earlier attempt's root stays as evidence only.
+    fn supersede(&mut self, out: &mut Output, new_root: usize) {
+        if let Some(Outcome::Failed { root }) = self.outcome {
+            if root != new_root {
+                if let Some(f) = out.findings.get_mut(root) {
+                    f.role = Role::Context;
+                    f.summary
+                        .push_str(" (An earlier attempt: a later line states the outcome.)");
                 }
-                self.fail(out, o, code);
             }
-            _ => self.fail(out, idx, code),
         }
     }
 
@@ -245,6 +298,7 @@ impl SetupLog {
         out.finding_with(line, Role::Success, || {
             "Windows Setup reports this phase as completed.".to_string()
         });
+        self.supersede(out, usize::MAX);
         self.outcome = Some(Outcome::Succeeded);
         self.culprit = None;
     }
@@ -313,6 +367,11 @@ impl LogReader for SetupLog {
             let status = line.text.to_ascii_uppercase();
             let ok = status.contains("SUCCESS") || status.contains("(0X00000000)");
             if ok {
+                if self.sections_succeeded == 0 {
+                    out.finding_with(line, Role::Success, || {
+                        "A device or driver installation completed.".to_string()
+                    });
+                }
                 self.sections_succeeded += 1;
                 if self.sections_failed == 0 {
                     self.outcome = Some(Outcome::Succeeded);
@@ -330,6 +389,12 @@ impl LogReader for SetupLog {
                 Some(e) => {
                     if let Some(f) = out.findings.get_mut(exit) {
                         f.role = Role::Summary;
+                    }
+                    if let Some(f) = out.findings.get_mut(e) {
+                        f.summary = summary(
+                            "The first error of a device or driver installation that failed.",
+                            &f.text,
+                        );
                     }
                     e
                 }
@@ -350,7 +415,7 @@ impl LogReader for SetupLog {
             let kind = if hits.matched(APPX_NOT_PROVISIONED) {
                 "A Store app is installed for a user but not provisioned for all users, so Sysprep cannot generalize the image."
             } else if hits.matched(CANCEL) {
-                "Setup was cancelled."
+                "Setup was cancelled: by the person at the computer, or by a program acting for them."
             } else {
                 "Setup detected a crash or could not recover the system, and rolls back."
             };
