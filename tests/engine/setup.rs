@@ -153,3 +153,38 @@ fn servicing_logs_stay_cbs_and_dism() {
     let d = diagnose_text("setupact.log", &setup, &Answers::new());
     assert_eq!(d.files[0].format, "setup");
 }
+
+#[test]
+fn setupdiag_xml_on_one_line_names_its_failure() {
+    let d = check(
+        "setupdiag_results_oneline.xml",
+        Verdict::Failed,
+        Some(1),
+        Some("setup-disk-space"),
+    );
+    assert_eq!(detail(&d, "SetupDiag rule"), Some("FindSPFatalError"));
+    assert!(d.codes.contains(&"0x80070070".to_string()));
+}
+
+#[test]
+fn a_failed_sysprep_provider_roots_at_the_error_with_sysprep_s_code() {
+    // The provider's own error line holds the 0x80070005 that Sysprep reports last; the DLL's failure line follows.
+    let d = check(
+        "sysprep_provider_failure.log",
+        Verdict::Failed,
+        Some(6),
+        Some("setup-access-denied"),
+    );
+    assert!(d.findings.iter().any(|f| f.line == 7));
+}
+
+#[test]
+fn a_rollback_without_a_code_is_a_failure_for_the_driver_guide() {
+    let d = check(
+        "rollback_no_code.log",
+        Verdict::Failed,
+        Some(2),
+        Some("setup-driver"),
+    );
+    assert_eq!(d.guide.id, "setup-driver");
+}

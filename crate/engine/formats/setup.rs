@@ -40,7 +40,7 @@ use super::windows_update::cause_for;
 
 /// The signature of a Panther log line with a setup component or a process tag, for [`super::detect`].
 /// CBS, CSI and DISM lines are in setup logs too, but a CBS.log or DISM.log never holds these components.
-pub(crate) const SIGNATURE: &str = r"(?m)^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}, (?:Info|Warning|Error|Fatal Error|Perf) +(?:\[0x[0-9a-fA-F]{6}\] +)?(?:MOUPG|SP|PANTHR|MIG|SYSPRP|CONX|IBS|IBSLIB|SETUPCL|SETUPUGC|DU|DIAGER|WINPE|OOBE|UI|BLOCK) |(?m)^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}, (?:Info|Warning|Error) +\[(?:windeploy|setup|oobeldr|msoobe|SETUPUGC|sysprep)(?:\.exe)?\] |(?m)^>>>  \[(?:Device Install|Install Driver|Setup|Import Driver|Delete Device|Sysprep)|^<<<  \[Exit [Ss]tatus|^\[Device Install Log\]|Matching Profile found: [A-Za-z]|<ProfileName>[A-Za-z]+</ProfileName>";
+pub(crate) const SIGNATURE: &str = r"(?m)^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}, (?:Info|Warning|Error|Fatal Error|Perf) +(?:\[0x[0-9a-fA-F]{6}\] +)?(?:MOUPG|SP|PANTHR|MIG|SYSPRP|CONX|IBS|IBSLIB|SETUPCL|SETUPUGC|DU|DIAGER|WINPE|OOBE|UI|BLOCK) |(?m)^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}, (?:Info|Warning|Error) +\[(?:windeploy|setup|oobeldr|msoobe|SETUPUGC|sysprep)(?:\.exe)?\] |(?m)^>>>  \[(?:Device Install|Install Driver|Setup|Import Driver|Delete Device|Sysprep)|^<<<  \[Exit [Ss]tatus|^\[Device Install Log\]|Matching Profile found: [A-Za-z]|<ProfileName>[A-Za-z]+</ProfileName>|\x22ProfileName\x22 ?: ?\x22[A-Za-z]+\x22";
 
 /// How many distinct codes of one run are remembered with their first error line.
 const MAX_ORIGINS: usize = 64;
@@ -60,26 +60,28 @@ const RUN_START: usize = 10;
 const CRASH: usize = 11;
 const PROPAGATION: usize = 12;
 const SETUPDIAG_PROFILE: usize = 13;
+const ROLLBACK: usize = 14;
 
 fn classes() -> &'static RegexSet {
     static SET: OnceLock<RegexSet> = OnceLock::new();
     SET.get_or_init(|| {
         re_set(&[
             r"^(?:\xEF\xBB\xBF)?[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}, (?:Fatal )?Error ",
-            r"Reporting error event -> \[|Reporting result value: \[|ImageExit: Initializing SetupResult: +\[|CSetupHost::Execute\([0-9]+\): Result = |Operation failed: .*Error: 0x",
+            r"Reporting error event -> \[|Reporting result value: \[|ImageExit: Initializing SetupResult: +\[|CSetupHost::Execute\([0-9]+\): Result = |Operation failed: .*Error: 0x|Execution of operations queue failed|Shell application requested abort|Abandoning apply due to error for object|SetupDiag reports .*0x[0-9A-Fa-f]{8}",
             r"(?:^|[ \t-])Error(?: =|:) *0x[0-9A-Fa-f]{8} *- *0x[0-9A-Fa-f]+|<FailureDetails>|Err = 0x[0-9A-Fa-f]{8}",
             r"User cancel confirmed|[Uu]ser has chosen to cancel|Cancel is requested",
             r"was installed for a user, but not provisioned for all users",
-            r"SYSPRP +WinMain:.*hr = 0x|halting sysprep execution|fatal error occurred while trying to sysprep",
+            r"SYSPRP +WinMain:.*hr = 0x|halting sysprep execution|fatal error occurred while trying to sysprep|LaunchModule: Failure occurred while executing",
             // A section's title (`>>>  [Device Install …]`; the paste cleaner takes `>>>` for quote marks).
             r"^(?:>>>  )?\[.*\] *\r?$",
             r"^<<<  \[Exit [Ss]tatus",
             r"^!!!  ",
             r"First boot phase of setup done|Setup has completed phase [0-9]|WinDeploy\.exe exiting with code \[0x0\]|Successfully ran oobeSystem pass|Exiting 'oobeSystem' pass with status 0x00000000|Operation: End OOBE boot, Percentage: 100%|Received DONE progress message|[Ss]etup completed successfully|FindSuccessfulUpgrade|[Ss]ysprep (?:process )?(?:has )?completed successfully",
             r"SetupHost Logging Start|Beginning of a new sysprep run|WinDeploy\.exe launched",
-            r"Crash 0x[0-9A-Fa-f]{8} detected|Cannot recover the system",
+            r"Crash 0x[0-9A-Fa-f]{8} detected|Cannot recover the system|[Bb]oot failure detected",
             r"\): Result = 0x",
-            r"Matching Profile found: |<ProfileName>",
+            r"Matching Profile found: |<ProfileName>|\x22ProfileName\x22 ?: ?\x22",
+            r"Rollback-Online-System started|Initiating rollback|Rollback: Showing splash window",
         ])
     })
 }
@@ -88,13 +90,13 @@ fn classes() -> &'static RegexSet {
 /// handing every line to the reader by the chunking tests and the corpus.
 const PREFILTER: &[&str] = &[
     // ERROR_LINE (Panther pads the level, so ", Error " is followed by spaces), FINAL_RESULT
-    r", Error |, Fatal Error |Reporting error event|Reporting result value|Initializing SetupResult|CSetupHost::Execute|Operation failed: ",
+    r", Error |, Fatal Error |Reporting error event|Reporting result value|Initializing SetupResult|CSetupHost::Execute|Operation failed: |operations queue failed|requested abort|Abandoning apply|SetupDiag reports",
     // SETUPDIAG_ERROR, CANCEL, APPX_NOT_PROVISIONED, SYSPREP_FATAL
     r"Error = 0x|Error: 0x|Error:0x|<FailureDetails>|Err = 0x|cancel|Cancel|not provisioned for all users|hr = 0x|halting sysprep|while trying to sysprep",
     // setupapi sections, SUCCESS
     r">>>  \[|<<<  \[Exit|!!!  |phase of setup done|Setup has completed phase|exiting with code|ran oobeSystem pass|Exiting 'oobeSystem'|End OOBE boot|DONE progress message|etup completed successfully|FindSuccessfulUpgrade|ysprep process|ysprep completed|ysprep has completed",
     // RUN_START, CRASH, SETUPDIAG_PROFILE
-    r"SetupHost Logging Start|Beginning of a new sysprep run|WinDeploy\.exe launched|detected|Cannot recover the system|Matching Profile found|<ProfileName>",
+    r"SetupHost Logging Start|Beginning of a new sysprep run|WinDeploy\.exe launched|detected|Cannot recover the system|LaunchModule: Failure|Matching Profile found|ProfileName|Rollback-Online-System|Initiating rollback|Showing splash window",
 ];
 
 /// Codes that mean the person (or a program acting for them) cancelled setup: ERROR_CANCELLED, the internal
@@ -136,6 +138,9 @@ fn setup_cause(code: Option<u32>, text: &str, found: &[String]) -> Option<String
         Some(0xC190_0200 | 0xC190_0202) => "setup-requirements",
         Some(0x8007_3CF2) => "sysprep-appx",
         Some(0x8007_0005) => "setup-access-denied",
+        // A cleanup of an earlier attempt waits for a restart; an incompatible app or driver blocks setup.
+        Some(0xC190_0107) => "restart-pending",
+        Some(0xC190_0208) => "setup-driver",
         Some(0x8007_0032) => "setup-storage",
         _ if STORAGE_WORDS.iter().any(|w| text.contains(w)) => "setup-storage",
         _ => return cause_for(found),
@@ -213,7 +218,10 @@ struct Section {
 pub struct SetupLog {
     outcome: Option<Outcome>,
     /// A culprit of the current run, waiting for the run's result: (finding index, the code its kind means).
-    culprit: Option<(usize, u32)>,
+    culprit: Option<(usize, Option<u32>)>,
+    /// The root the run's first result line chose, with its code: a later result line of the run that adds
+    /// nothing (no code, or the same) keeps it, since the first line of a failure cascade says the most.
+    run_root: Option<(usize, Option<u32>)>,
     /// The first error line of the current run for each failure code: (code, finding index).
     origins: Vec<(u32, usize)>,
     section: Section,
@@ -256,7 +264,7 @@ impl SetupLog {
                 (idx, code)
             }
             // A culprit names the cause; the result line stays the evidence of the outcome.
-            (Some((c, culprit_code)), _) => (c, Some(culprit_code)),
+            (Some((c, culprit_code)), _) => (c, culprit_code.or(code)),
             (None, Some(o)) if o != idx => {
                 if let Some(f) = out.findings.get_mut(o) {
                     if f.role == Role::Context {
@@ -268,8 +276,15 @@ impl SetupLog {
                 }
                 (o, code)
             }
-            _ => (idx, code),
+            // `Finalize: Reporting result value` is the value sent to telemetry, often remapped from the real
+            // result (0x80070032 becomes 0xC1900108): it never replaces the run's root.
+            (None, _) => match self.run_root {
+                Some((r, rc)) if line.text.contains("Reporting result value") => (r, rc),
+                Some((r, rc)) if rc.is_none() || rc == code => (r, code.or(rc)),
+                _ => (idx, code),
+            },
         };
+        self.run_root = Some((root, root_code));
         if root != idx {
             if let Some(f) = out.findings.get_mut(idx) {
                 f.role = Role::Summary;
@@ -301,10 +316,12 @@ impl SetupLog {
         self.supersede(out, usize::MAX);
         self.outcome = Some(Outcome::Succeeded);
         self.culprit = None;
+        self.run_root = None;
     }
 
     fn new_run(&mut self) {
         self.culprit = None;
+        self.run_root = None;
         self.origins.clear();
     }
 }
@@ -325,26 +342,26 @@ impl LogReader for SetupLog {
             return;
         }
         if hits.matched(SETUPDIAG_PROFILE) {
-            let name = line
-                .text
-                .split_once("Matching Profile found: ")
-                .map(|(_, r)| r)
-                .or_else(|| line.text.split_once("<ProfileName>").map(|(_, r)| r))
+            let name = ["Matching Profile found: ", "<ProfileName>", "\"ProfileName\""]
+                .iter()
+                .find_map(|k| line.text.split_once(k).map(|(_, r)| r))
                 .map(|r| {
-                    r.split([' ', '<'])
+                    r.trim_start_matches([' ', ':', '"'])
+                        .split([' ', '<', '"'])
                         .next()
                         .unwrap_or_default()
                         .to_string()
                 })
                 .filter(|n| !n.is_empty());
-            if let Some(n) = &name {
-                if n == "FindSuccessfulUpgrade" {
-                    self.succeeded(out, line);
-                    return;
-                }
+            if name.as_deref() == Some("FindSuccessfulUpgrade") {
+                self.succeeded(out, line);
+                return;
             }
             self.profile = name;
-            return;
+            // SetupDiag's XML or JSON may be one line: its failure details follow on it.
+            if !hits.matched(SETUPDIAG_ERROR) {
+                return;
+            }
         }
         // setupapi.dev.log: sections with an exit status each.
         if hits.matched(SECTION_START) {
@@ -417,21 +434,21 @@ impl LogReader for SetupLog {
             } else if hits.matched(CANCEL) {
                 "Setup was cancelled: by the person at the computer, or by a program acting for them."
             } else {
-                "Setup detected a crash or could not recover the system, and rolls back."
+                "Setup detected a crash, a boot failure or a system it could not recover, and rolls back."
             };
             if self.culprit.is_none() {
                 if let Some(idx) = out.finding_with(line, Role::Cause, || summary(kind, line.text))
                 {
                     // The code each kind of culprit means: Sysprep's appx failure, ERROR_CANCELLED, a rollback.
                     let code = if hits.matched(APPX_NOT_PROVISIONED) {
-                        0x8007_3CF2
+                        Some(0x8007_3CF2)
                     } else if hits.matched(CANCEL) {
-                        0x8007_04C7
+                        Some(0x8007_04C7)
                     } else {
-                        0xC190_0101
+                        Some(0xC190_0101)
                     };
                     self.culprit = Some((idx, code));
-                    self.fail(out, idx, Some(code));
+                    self.fail(out, idx, code);
                 }
             }
             return;
@@ -452,7 +469,9 @@ impl LogReader for SetupLog {
                     return;
                 }
             }
-            let kind = if hits.matched(SYSPREP_FATAL) {
+            let kind = if line.text.contains("LaunchModule: Failure") {
+                "A Sysprep provider (the DLL named on the line) failed."
+            } else if hits.matched(SYSPREP_FATAL) {
                 "Sysprep stopped with an error."
             } else {
                 "Windows Setup reports the result of the run."
@@ -462,6 +481,19 @@ impl LogReader for SetupLog {
         }
         if hits.matched(SUCCESS) {
             self.succeeded(out, line);
+            return;
+        }
+        if hits.matched(ROLLBACK) {
+            // Setup is undoing the upgrade. The line names no code; a rollback is 0xC1900101's generic case.
+            let already = matches!(self.outcome, Some(Outcome::Failed { .. })) && self.culprit.is_some();
+            if !already {
+                self.result(out, line, None, "Windows Setup is rolling the upgrade back.");
+                if let Some(Outcome::Failed { root }) = self.outcome {
+                    if out.findings.get(root).is_some_and(|f| f.cause.is_none()) {
+                        out.cause(root, "setup-driver");
+                    }
+                }
+            }
             return;
         }
         if hits.matched(ERROR_LINE) && !hits.matched(PROPAGATION) {
