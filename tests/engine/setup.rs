@@ -188,3 +188,13 @@ fn a_rollback_without_a_code_is_a_failure_for_the_driver_guide() {
     );
     assert_eq!(d.guide.id, "setup-driver");
 }
+
+#[test]
+fn setupapi_failure_fixed_by_a_later_install_of_the_same_device_succeeded() {
+    let d = check("setupapi_failure_fixed_later.log", Verdict::Succeeded, None, None);
+    assert!(
+        d.notes.iter().any(|n| n.message.contains("0 of them did not succeed later")),
+        "{}",
+        digest(&d)
+    );
+}

@@ -67,7 +67,7 @@ fn classes() -> &'static RegexSet {
     SET.get_or_init(|| {
         re_set(&[
             r"^(?:\xEF\xBB\xBF)?[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}, (?:Fatal )?Error ",
-            r"Reporting error event -> \[|Reporting result value: \[|ImageExit: Initializing SetupResult: +\[|CSetupHost::Execute\([0-9]+\): Result = |Operation failed: .*Error: 0x|Execution of operations queue failed|Shell application requested abort|Abandoning apply due to error for object|SetupDiag reports .*0x[0-9A-Fa-f]{8}",
+            r"Reporting error event -> \[|Reporting result value: \[|ImageExit: Initializing SetupResult: +\[|CSetupHost::Execute\([0-9]+\): Result = |, (?:Fatal )?Error .*Operation failed: .*Error: 0x|Execution of operations queue failed|Shell application requested abort|Abandoning apply due to error for object|SetupDiag reports .*0x[0-9A-Fa-f]{8}",
             r"(?:^|[ \t-])Error(?: =|:) *0x[0-9A-Fa-f]{8} *- *0x[0-9A-Fa-f]+|<FailureDetails>|Err = 0x[0-9A-Fa-f]{8}",
             r"User cancel confirmed|[Uu]ser has chosen to cancel|Cancel is requested",
             r"was installed for a user, but not provisioned for all users",
@@ -228,6 +228,8 @@ pub struct SetupLog {
     /// Sections that ended in failure, and in success.
     sections_failed: u32,
     sections_succeeded: u32,
+    /// Failed sections no later section of the same title fixed: (title, root finding).
+    unresolved: Vec<(String, usize)>,
     /// SetupDiag's matching rule (`Matching Profile found: DriverInstallFailure - …`).
     profile: Option<String>,
 }
@@ -236,6 +238,12 @@ impl SetupLog {
     /// Records a failure outcome with its root finding, unless the run already has a stronger root.
     fn fail(&mut self, out: &mut Output, root: usize, code: Option<u32>) {
         self.supersede(out, root);
+        self.mark_root(out, root, code);
+        self.outcome = Some(Outcome::Failed { root });
+    }
+
+    /// Makes a finding a root: its role, the cause its code (or its words) name, SetupDiag's rule.
+    fn mark_root(&self, out: &mut Output, root: usize, code: Option<u32>) {
         if let Some(f) = out.findings.get_mut(root) {
             f.role = Role::Cause;
         }
@@ -249,7 +257,6 @@ impl SetupLog {
         if let Some(p) = &self.profile {
             out.detail(root, "SetupDiag rule", p.clone());
         }
-        self.outcome = Some(Outcome::Failed { root });
     }
 
     /// A final result line: the run is over, and its root is the strongest evidence the run holds.
@@ -381,18 +388,27 @@ impl LogReader for SetupLog {
         }
         if hits.matched(SECTION_EXIT) {
             let section = std::mem::take(&mut self.section);
+            let title = section.header.clone().unwrap_or_default();
             let status = line.text.to_ascii_uppercase();
-            let ok = status.contains("SUCCESS") || status.contains("(0X00000000)");
-            if ok {
+            if status.contains("SUCCESS") || status.contains("(0X00000000)") {
                 if self.sections_succeeded == 0 {
                     out.finding_with(line, Role::Success, || {
                         "A device or driver installation completed.".to_string()
                     });
                 }
                 self.sections_succeeded += 1;
-                if self.sections_failed == 0 {
-                    self.outcome = Some(Outcome::Succeeded);
+                // The same installation (same title: same device or driver package) succeeding later fixes it.
+                if let Some(i) = self.unresolved.iter().rposition(|(t, _)| *t == title) {
+                    let (_, root) = self.unresolved.remove(i);
+                    if let Some(f) = out.findings.get_mut(root) {
+                        f.role = Role::Context;
+                        f.summary
+                            .push_str(" The same installation succeeded later in the log.");
+                    }
                 }
+                return;
+            }
+            if !status.contains("FAILURE") && !status.contains("STATUS(0X") {
                 return;
             }
             self.sections_failed += 1;
@@ -417,13 +433,16 @@ impl LogReader for SetupLog {
                 }
                 None => exit,
             };
-            if let Some(h) = section.header {
-                out.detail(root, "section", h);
+            if !title.is_empty() {
+                out.detail(root, "section", title.clone());
             }
-            self.fail(out, root, code);
+            self.mark_root(out, root, code);
             // A failed driver installation is a driver problem unless its code says otherwise.
             if out.findings.get(root).is_some_and(|f| f.cause.is_none()) {
                 out.cause(root, "setup-driver");
+            }
+            if self.unresolved.len() < MAX_ORIGINS {
+                self.unresolved.push((title, root));
             }
             return;
         }
@@ -513,6 +532,13 @@ impl LogReader for SetupLog {
     }
 
     fn finish(&mut self, out: &mut Output) {
+        // A setupapi log: failed while an installation that failed was never done again successfully.
+        if self.sections_failed + self.sections_succeeded > 0 {
+            self.outcome = match self.unresolved.last() {
+                Some(&(_, root)) => Some(Outcome::Failed { root }),
+                None => Some(Outcome::Succeeded),
+            };
+        }
         match self.outcome {
             Some(Outcome::Failed { root }) => {
                 out.root = Some(root);
@@ -521,11 +547,12 @@ impl LogReader for SetupLog {
             Some(Outcome::Succeeded) => out.verdict = Some(Verdict::Succeeded),
             None => out.verdict = Some(Verdict::Inconclusive),
         }
-        if self.sections_failed > 0 && self.sections_succeeded > 0 {
+        if self.sections_failed > 0 {
             out.note(format!(
-                "{} of {} device installations in this log failed.",
+                "{} of {} device installations in this log failed; {} of them did not succeed later.",
                 self.sections_failed,
-                self.sections_failed + self.sections_succeeded
+                self.sections_failed + self.sections_succeeded,
+                self.unresolved.len()
             ));
         }
     }
