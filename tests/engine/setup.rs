@@ -198,3 +198,29 @@ fn setupapi_failure_fixed_by_a_later_install_of_the_same_device_succeeded() {
         digest(&d)
     );
 }
+
+#[test]
+fn a_failed_device_installation_without_a_setup_code_is_a_driver_problem() {
+    let text = ">>>  [Device Install (Hardware initiated) - USB\\VID_1234&PID_5678\\0001]\n\
+                >>>  Section start 2025/06/02 08:15:40.118\n\
+                !!!  dvi: Device not started: Device has problem: 0x0a (CM_PROB_FAILED_START).\n\
+                <<<  Section end 2025/06/02 08:15:41.002\n\
+                <<<  [Exit status: FAILURE(0xe0000219)]\n";
+    let d = diagnose_text("setupapi.dev.log", text, &Answers::new());
+    assert_eq!(d.files[0].format, "setup", "{}", digest(&d));
+    assert_eq!(d.root_cause.as_ref().map(|r| r.line), Some(3));
+    assert_eq!(
+        d.root_cause.as_ref().and_then(|r| r.cause.as_deref()),
+        Some("setup-driver")
+    );
+}
+
+#[test]
+fn a_setup_failure_no_code_explains_takes_the_general_procedure() {
+    let text = "2025-01-14 09:04:30, Error                 SP     CSetupPlatformPrivate::Execute: Execution of operations queue failed, abandoning. Error: 0x8007042B\n\
+                2025-01-14 09:04:31, Info                  MOUPG  SetupHost: Reporting error event -> [0x8007042B, 0x4000D]\n";
+    let d = diagnose_text("setupact.log", text, &Answers::new());
+    assert_eq!(d.verdict, Verdict::Failed, "{}", digest(&d));
+    assert_eq!(d.root_cause.as_ref().map(|r| r.line), Some(1));
+    assert_eq!(d.guide.id, "setup-failure");
+}

@@ -26,7 +26,8 @@
 //! early) is inconclusive. The cause follows the code: 0xC1900101 (a driver or incompatible software rolled
 //! the upgrade back), 0x80070070 / 0xC190020E (disk space), 0xC1900200 / 0xC1900202 (requirements),
 //! 0x80073CF2 in Sysprep (a per-user app), 0x80070005 (access denied), 0x80070032 with the storage
-//! management (VDS/WMI) lines it comes with, and a cancel (0x800704C7) is `cancelled`.
+//! management (VDS/WMI) lines it comes with, and a cancel (0x800704C7) is `cancelled`; a failure no code
+//! explains is `setup-failure`, Microsoft's general procedure for upgrade errors.
 
 use std::sync::OnceLock;
 
@@ -143,9 +144,17 @@ fn setup_cause(code: Option<u32>, text: &str, found: &[String]) -> Option<String
         Some(0xC190_0208) => "setup-driver",
         Some(0x8007_0032) => "setup-storage",
         _ if STORAGE_WORDS.iter().any(|w| text.contains(w)) => "setup-storage",
-        _ => return cause_for(found),
+        // Any other failure of Windows Setup takes Microsoft's general procedure for upgrade errors.
+        _ => return cause_for(found).or_else(|| Some("setup-failure".to_string())),
     };
     Some(id.to_string())
+}
+
+/// Whether a root names no cause more specific than a failure of Windows Setup.
+fn generic_cause(out: &Output, root: usize) -> bool {
+    out.findings
+        .get(root)
+        .is_some_and(|f| matches!(f.cause.as_deref(), None | Some("setup-failure")))
 }
 
 /// The first failure HRESULT on a line (`[0x80070032, 0x50013]` gives 0x80070032; `[gle=0x00000002]` is a
@@ -438,7 +447,7 @@ impl LogReader for SetupLog {
             }
             self.mark_root(out, root, code);
             // A failed driver installation is a driver problem unless its code says otherwise.
-            if out.findings.get(root).is_some_and(|f| f.cause.is_none()) {
+            if generic_cause(out, root) {
                 out.cause(root, "setup-driver");
             }
             if self.unresolved.len() < MAX_ORIGINS {
@@ -508,7 +517,7 @@ impl LogReader for SetupLog {
             if !already {
                 self.result(out, line, None, "Windows Setup is rolling the upgrade back.");
                 if let Some(Outcome::Failed { root }) = self.outcome {
-                    if out.findings.get(root).is_some_and(|f| f.cause.is_none()) {
+                    if generic_cause(out, root) {
                         out.cause(root, "setup-driver");
                     }
                 }
