@@ -224,3 +224,13 @@ fn a_setup_failure_no_code_explains_takes_the_general_procedure() {
     assert_eq!(d.root_cause.as_ref().map(|r| r.line), Some(1));
     assert_eq!(d.guide.id, "setup-failure");
 }
+
+#[test]
+fn an_appended_log_roots_in_its_last_run() {
+    // setupact.log is appended by every attempt: the same failure twice is explained by the second run's line.
+    let once = String::from_utf8(crate::digest::fixture("setup", "upgrade_disk_space.log")).unwrap();
+    let twice = format!("{once}{once}");
+    let d = diagnose_text("setupact.log", &twice, &Answers::new());
+    let lines = once.lines().count() as u64;
+    assert_eq!(d.root_cause.as_ref().map(|r| r.line), Some(lines + 8), "{}", digest(&d));
+}

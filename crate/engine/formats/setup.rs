@@ -45,6 +45,9 @@ pub(crate) const SIGNATURE: &str = r"(?m)^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0
 
 /// How many distinct codes of one run are remembered with their first error line.
 const MAX_ORIGINS: usize = 64;
+/// How many error lines of the whole file become findings as possible origins: the rest of the file's findings
+/// (scan::MAX_FINDINGS) stay free for the results, culprits and outcomes of its later runs.
+const MAX_ORIGIN_FINDINGS: usize = 200;
 
 // Line classes, tested in one pass.
 const ERROR_LINE: usize = 0;
@@ -78,7 +81,7 @@ fn classes() -> &'static RegexSet {
             r"^<<<  \[Exit [Ss]tatus",
             r"^!!!  ",
             r"First boot phase of setup done|Setup has completed phase [0-9]|WinDeploy\.exe exiting with code \[0x0\]|Successfully ran oobeSystem pass|Exiting 'oobeSystem' pass with status 0x00000000|Operation: End OOBE boot, Percentage: 100%|Received DONE progress message|[Ss]etup completed successfully|FindSuccessfulUpgrade|[Ss]ysprep (?:process )?(?:has )?completed successfully",
-            r"SetupHost Logging Start|Beginning of a new sysprep run|WinDeploy\.exe launched",
+            r"SetupHost Logging (?:Begin|Start)|Beginning of a new sysprep run|WinDeploy\.exe launched",
             r"Crash 0x[0-9A-Fa-f]{8} detected|Cannot recover the system|[Bb]oot failure detected",
             r"\): Result = 0x",
             r"Matching Profile found: |<ProfileName>|\x22ProfileName\x22 ?: ?\x22",
@@ -97,7 +100,7 @@ const PREFILTER: &[&str] = &[
     // setupapi sections, SUCCESS
     r">>>  \[|<<<  \[Exit|!!!  |phase of setup done|Setup has completed phase|exiting with code|ran oobeSystem pass|Exiting 'oobeSystem'|End OOBE boot|DONE progress message|etup completed successfully|FindSuccessfulUpgrade|ysprep process|ysprep completed|ysprep has completed",
     // RUN_START, CRASH, SETUPDIAG_PROFILE
-    r"SetupHost Logging Start|Beginning of a new sysprep run|WinDeploy\.exe launched|detected|Cannot recover the system|LaunchModule: Failure|Matching Profile found|ProfileName|Rollback-Online-System|Initiating rollback|Showing splash window",
+    r"SetupHost Logging|Beginning of a new sysprep run|WinDeploy\.exe launched|detected|Cannot recover the system|LaunchModule: Failure|Matching Profile found|ProfileName|Rollback-Online-System|Initiating rollback|Showing splash window",
 ];
 
 /// Codes that mean the person (or a program acting for them) cancelled setup: ERROR_CANCELLED, the internal
@@ -231,6 +234,10 @@ pub struct SetupLog {
     /// The root the run's first result line chose, with its code: a later result line of the run that adds
     /// nothing (no code, or the same) keeps it, since the first line of a failure cascade says the most.
     run_root: Option<(usize, Option<u32>)>,
+    /// Result lines of the current run recorded as evidence (see [`SetupLog::result`]).
+    run_summaries: u8,
+    /// Error lines of the whole file recorded as possible origins.
+    origin_findings: usize,
     /// The first error line of the current run for each failure code: (code, finding index).
     origins: Vec<(u32, usize)>,
     section: Section,
@@ -270,18 +277,15 @@ impl SetupLog {
 
     /// A final result line: the run is over, and its root is the strongest evidence the run holds.
     fn result(&mut self, out: &mut Output, line: &Line<'_>, code: Option<u32>, kind: &str) {
-        let Some(idx) = out.finding_with(line, Role::Failure, || summary(kind, line.text)) else {
-            return;
-        };
         let origin = code.and_then(|c| self.origins.iter().find(|o| o.0 == c).map(|o| o.1));
-        let (root, root_code) = match (self.culprit, origin) {
+        let cancel = code.is_some_and(|c| CANCEL_CODES.contains(&c));
+        // The root this line leaves standing, if any; `None` makes the line itself the root.
+        let kept = match (self.culprit, origin, self.run_root) {
             // A cancel is its own explanation: the error lines before it are what cancelling looks like.
-            _ if code.is_some_and(|c| CANCEL_CODES.contains(&c)) && self.culprit.is_none() => {
-                (idx, code)
-            }
+            (None, _, _) if cancel => None,
             // A culprit names the cause; the result line stays the evidence of the outcome.
-            (Some((c, culprit_code)), _) => (c, culprit_code.or(code)),
-            (None, Some(o)) if o != idx => {
+            (Some((c, culprit_code)), _, _) => Some((c, culprit_code.or(code))),
+            (None, Some(o), _) => {
                 if let Some(f) = out.findings.get_mut(o) {
                     if f.role == Role::Context {
                         f.summary = summary(
@@ -290,22 +294,33 @@ impl SetupLog {
                         );
                     }
                 }
-                (o, code)
+                Some((o, code))
             }
             // `Finalize: Reporting result value` is the value sent to telemetry, often remapped from the real
             // result (0x80070032 becomes 0xC1900108): it never replaces the run's root.
-            (None, _) => match self.run_root {
-                Some((r, rc)) if line.text.contains("Reporting result value") => (r, rc),
-                Some((r, rc)) if rc.is_none() || rc == code => (r, code.or(rc)),
-                _ => (idx, code),
-            },
+            (None, None, Some((r, rc))) if line.text.contains("Reporting result value") => Some((r, rc)),
+            (None, None, Some((r, rc))) if rc.is_none() || rc == code => Some((r, code.or(rc))),
+            _ => None,
+        };
+        let (root, root_code) = match kept {
+            Some(k) => {
+                // The outcome's evidence: a run repeats its result on several lines, and a log appended by
+                // many runs must not spend the file's findings on them.
+                if self.run_summaries < 2 {
+                    self.run_summaries += 1;
+                    out.finding_with(line, Role::Summary, || summary(kind, line.text));
+                }
+                k
+            }
+            None => {
+                let Some(idx) = out.finding_with(line, Role::Failure, || summary(kind, line.text))
+                else {
+                    return;
+                };
+                (idx, code)
+            }
         };
         self.run_root = Some((root, root_code));
-        if root != idx {
-            if let Some(f) = out.findings.get_mut(idx) {
-                f.role = Role::Summary;
-            }
-        }
         self.fail(out, root, root_code);
         if let Some(phase) = extend_code(line.text) {
             out.detail(root, "extend code", phase);
@@ -338,6 +353,7 @@ impl SetupLog {
     fn new_run(&mut self) {
         self.culprit = None;
         self.run_root = None;
+        self.run_summaries = 0;
         self.origins.clear();
     }
 }
@@ -529,13 +545,17 @@ impl LogReader for SetupLog {
             let Some(code) = first_failure(line.text) else {
                 return;
             };
-            if self.origins.len() >= MAX_ORIGINS || self.origins.iter().any(|o| o.0 == code) {
+            if self.origins.len() >= MAX_ORIGINS
+                || self.origin_findings >= MAX_ORIGIN_FINDINGS
+                || self.origins.iter().any(|o| o.0 == code)
+            {
                 return;
             }
             if let Some(idx) = out.finding_with(line, Role::Context, || {
                 summary("Windows Setup logged an error (often harmless).", line.text)
             }) {
                 self.origins.push((code, idx));
+                self.origin_findings += 1;
             }
         }
     }
