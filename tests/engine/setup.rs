@@ -191,9 +191,16 @@ fn a_rollback_without_a_code_is_a_failure_for_the_driver_guide() {
 
 #[test]
 fn setupapi_failure_fixed_by_a_later_install_of_the_same_device_succeeded() {
-    let d = check("setupapi_failure_fixed_later.log", Verdict::Succeeded, None, None);
+    let d = check(
+        "setupapi_failure_fixed_later.log",
+        Verdict::Succeeded,
+        None,
+        None,
+    );
     assert!(
-        d.notes.iter().any(|n| n.message.contains("0 of them did not succeed later")),
+        d.notes
+            .iter()
+            .any(|n| n.message.contains("0 of them did not succeed later")),
         "{}",
         digest(&d)
     );
@@ -228,9 +235,15 @@ fn a_setup_failure_no_code_explains_takes_the_general_procedure() {
 #[test]
 fn an_appended_log_roots_in_its_last_run() {
     // setupact.log is appended by every attempt: the same failure twice is explained by the second run's line.
-    let once = String::from_utf8(crate::digest::fixture("setup", "upgrade_disk_space.log")).unwrap();
+    let once =
+        String::from_utf8(crate::digest::fixture("setup", "upgrade_disk_space.log")).unwrap();
     let twice = format!("{once}{once}");
     let d = diagnose_text("setupact.log", &twice, &Answers::new());
     let lines = once.lines().count() as u64;
-    assert_eq!(d.root_cause.as_ref().map(|r| r.line), Some(lines + 8), "{}", digest(&d));
+    assert_eq!(
+        d.root_cause.as_ref().map(|r| r.line),
+        Some(lines + 8),
+        "{}",
+        digest(&d)
+    );
 }

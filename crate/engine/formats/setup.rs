@@ -187,17 +187,50 @@ fn extend_code(line: &str) -> Option<String> {
     };
     let op = u8::from_str_radix(std::str::from_utf8(c.get(2)?.as_bytes()).ok()?, 16).ok()?;
     const OPERATIONS: &[&str] = &[
-        "unknown", "copy payload", "download updates", "install updates", "install recovery environment",
-        "install recovery image", "replicate optional components", "install drivers", "prepare SafeOS",
-        "prepare rollback", "prepare first boot", "prepare OOBE boot", "apply image", "migrate data",
-        "set product key", "add unattend", "add driver", "enable feature", "disable feature",
-        "register asynchronous process", "register synchronous process", "create file", "create registry",
-        "boot", "sysprep", "OOBE", "begin first boot", "end first boot", "begin OOBE boot", "end OOBE boot",
-        "pre-OOBE", "post-OOBE", "add provisioning package",
+        "unknown",
+        "copy payload",
+        "download updates",
+        "install updates",
+        "install recovery environment",
+        "install recovery image",
+        "replicate optional components",
+        "install drivers",
+        "prepare SafeOS",
+        "prepare rollback",
+        "prepare first boot",
+        "prepare OOBE boot",
+        "apply image",
+        "migrate data",
+        "set product key",
+        "add unattend",
+        "add driver",
+        "enable feature",
+        "disable feature",
+        "register asynchronous process",
+        "register synchronous process",
+        "create file",
+        "create registry",
+        "boot",
+        "sysprep",
+        "OOBE",
+        "begin first boot",
+        "end first boot",
+        "begin OOBE boot",
+        "end OOBE boot",
+        "pre-OOBE",
+        "post-OOBE",
+        "add provisioning package",
     ];
-    let operation = OPERATIONS.get(usize::from(op)).copied().unwrap_or("unknown");
+    let operation = OPERATIONS
+        .get(usize::from(op))
+        .copied()
+        .unwrap_or("unknown");
     let text = String::from_utf8_lossy(c.get(0)?.as_bytes()).into_owned();
-    let code = text.rsplit(['-', ',', ' ']).next().unwrap_or_default().to_string();
+    let code = text
+        .rsplit(['-', ',', ' '])
+        .next()
+        .unwrap_or_default()
+        .to_string();
     Some(format!("{code}: {phase}, {operation} operation"))
 }
 
@@ -298,7 +331,9 @@ impl SetupLog {
             }
             // `Finalize: Reporting result value` is the value sent to telemetry, often remapped from the real
             // result (0x80070032 becomes 0xC1900108): it never replaces the run's root.
-            (None, None, Some((r, rc))) if line.text.contains("Reporting result value") => Some((r, rc)),
+            (None, None, Some((r, rc))) if line.text.contains("Reporting result value") => {
+                Some((r, rc))
+            }
             (None, None, Some((r, rc))) if rc.is_none() || rc == code => Some((r, code.or(rc))),
             _ => None,
         };
@@ -374,17 +409,21 @@ impl LogReader for SetupLog {
             return;
         }
         if hits.matched(SETUPDIAG_PROFILE) {
-            let name = ["Matching Profile found: ", "<ProfileName>", "\"ProfileName\""]
-                .iter()
-                .find_map(|k| line.text.split_once(k).map(|(_, r)| r))
-                .map(|r| {
-                    r.trim_start_matches([' ', ':', '"'])
-                        .split([' ', '<', '"'])
-                        .next()
-                        .unwrap_or_default()
-                        .to_string()
-                })
-                .filter(|n| !n.is_empty());
+            let name = [
+                "Matching Profile found: ",
+                "<ProfileName>",
+                "\"ProfileName\"",
+            ]
+            .iter()
+            .find_map(|k| line.text.split_once(k).map(|(_, r)| r))
+            .map(|r| {
+                r.trim_start_matches([' ', ':', '"'])
+                    .split([' ', '<', '"'])
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .filter(|n| !n.is_empty());
             if name.as_deref() == Some("FindSuccessfulUpgrade") {
                 self.succeeded(out, line);
                 return;
@@ -529,9 +568,15 @@ impl LogReader for SetupLog {
         }
         if hits.matched(ROLLBACK) {
             // Setup is undoing the upgrade. The line names no code; a rollback is 0xC1900101's generic case.
-            let already = matches!(self.outcome, Some(Outcome::Failed { .. })) && self.culprit.is_some();
+            let already =
+                matches!(self.outcome, Some(Outcome::Failed { .. })) && self.culprit.is_some();
             if !already {
-                self.result(out, line, None, "Windows Setup is rolling the upgrade back.");
+                self.result(
+                    out,
+                    line,
+                    None,
+                    "Windows Setup is rolling the upgrade back.",
+                );
                 if let Some(Outcome::Failed { root }) = self.outcome {
                     if generic_cause(out, root) {
                         out.cause(root, "setup-driver");
