@@ -247,3 +247,15 @@ fn an_appended_log_roots_in_its_last_run() {
         digest(&d)
     );
 }
+
+#[test]
+fn rollback_lines_after_a_failed_operation_leave_its_origin_the_root() {
+    // The rollback is the consequence; the plug-in's 0x8007042B, which the failed operation reports, the cause.
+    let d = check(
+        "rollback_after_failed_operation.log",
+        Verdict::Failed,
+        Some(3),
+        Some("setup-failure"),
+    );
+    assert!(d.codes.contains(&"0x8007042b".to_string()));
+}

@@ -267,6 +267,8 @@ pub struct SetupLog {
     /// The root the run's first result line chose, with its code: a later result line of the run that adds
     /// nothing (no code, or the same) keeps it, since the first line of a failure cascade says the most.
     run_root: Option<(usize, Option<u32>)>,
+    /// The current run has a rollback line: the first one is the root until a result line says more.
+    run_rollback: bool,
     /// Result lines of the current run recorded as evidence (see [`SetupLog::result`]).
     run_summaries: u8,
     /// Error lines of the whole file recorded as possible origins.
@@ -334,7 +336,10 @@ impl SetupLog {
             (None, None, Some((r, rc))) if line.text.contains("Reporting result value") => {
                 Some((r, rc))
             }
-            (None, None, Some((r, rc))) if rc.is_none() || rc == code => Some((r, code.or(rc))),
+            // A result that adds nothing (no code, or the same code) leaves the run's first root standing.
+            (None, None, Some((r, rc))) if code.is_none() || rc.is_none() || rc == code => {
+                Some((r, code.or(rc)))
+            }
             _ => None,
         };
         let (root, root_code) = match kept {
@@ -389,6 +394,7 @@ impl SetupLog {
         self.culprit = None;
         self.run_root = None;
         self.run_summaries = 0;
+        self.run_rollback = false;
         self.origins.clear();
     }
 }
@@ -567,19 +573,16 @@ impl LogReader for SetupLog {
             return;
         }
         if hits.matched(ROLLBACK) {
-            // Setup is undoing the upgrade. The line names no code; a rollback is 0xC1900101's generic case.
-            let already =
-                matches!(self.outcome, Some(Outcome::Failed { .. })) && self.culprit.is_some();
-            if !already {
-                self.result(
-                    out,
-                    line,
-                    None,
-                    "Windows Setup is rolling the upgrade back.",
-                );
-                if let Some(Outcome::Failed { root }) = self.outcome {
-                    if generic_cause(out, root) {
-                        out.cause(root, "setup-driver");
+            // Setup is undoing the upgrade. The line names no code, so it is the root only until the run says
+            // more (a result line of the run takes over); a rollback is 0xC1900101's generic case.
+            if self.run_root.is_none() && self.culprit.is_none() && !self.run_rollback {
+                self.run_rollback = true;
+                if let Some(idx) = out.finding_with(line, Role::Failure, || {
+                    "Windows Setup is rolling the upgrade back.".to_string()
+                }) {
+                    self.fail(out, idx, None);
+                    if generic_cause(out, idx) {
+                        out.cause(idx, "setup-driver");
                     }
                 }
             }
