@@ -1,6 +1,6 @@
 //! Windows Setup: feature updates, clean installs and Sysprep. The Panther logs (`setupact.log`, `setuperr.log`,
 //! the Rollback folder's copies, Sysprep's own `setupact.log`), `setupapi.dev.log` / `setupapi.app.log`, and
-//! SetupDiag's text or XML results.
+//! SetupDiag's text, XML or JSON results.
 //!
 //! A Panther log is `YYYY-MM-DD HH:MM:SS, Level [id] COMPONENT message` (components MOUPG, SP, PANTHR, MIG,
 //! CONX, SYSPRP, IBS…, or a `[windeploy.exe]` process tag). It is full of `Error` lines that mean nothing:
@@ -9,25 +9,32 @@
 //! first appeared, and that is what this reader does, by evidence kind, strongest first:
 //!
 //! 1. **A culprit**: a line that names what broke and why: a user who cancelled (`User cancel confirmed`),
-//!    a Store app installed for one user but not provisioned (Sysprep's 0x80073cf2), a crash that setup
-//!    detected, the first `!!!` line of a `setupapi` section that ended in failure.
+//!    a Store app installed for one user but not provisioned (Sysprep's 0x80073cf2), a crash or boot failure
+//!    that setup detected, the first `!!!` line of a `setupapi` section that ended in failure.
 //! 2. **The origin of the final result**: the first `Error` line of the run (not a `Result = 0x…`
 //!    pass-through) that holds the code the run finally reported.
-//! 3. **A final result line**: SetupDiag's `Error: 0xC1900101 - 0x30018`, `SetupHost: Reporting error event ->
-//!    [0x…]`, `Finalize: Reporting result value: [0x…]`, `ImageExit: Initializing SetupResult: [0x…]`,
-//!    `CSetupHost::Execute(…): Result = 0x…`, the setup platform's `Operation failed: … Error: 0x…`, Sysprep's
-//!    `WinMain: … hr = 0x…` or `halting sysprep execution`, `setupapi`'s `<<<  [Exit status: FAILURE(0x…)]`.
-//!    Such a line is the root when no line of kind 1 or 2 says more.
+//! 3. **A final result line**: SetupDiag's `Error: 0xC1900101 - 0x30018` or `<FailureDetails>`, `SetupHost:
+//!    Reporting error event -> [0x…]`, `ImageExit: Initializing SetupResult: [0x…]`, `CSetupHost::Execute(…):
+//!    Result = 0x…`, the setup platform's `Operation failed: … Error: 0x…` and the fatal points Microsoft names
+//!    (`Execution of operations queue failed`, `Abandoning apply due to error for object`), Sysprep's
+//!    `WinMain: … hr = 0x…`, a failed Sysprep provider, `setupapi`'s `<<<  [Exit status: FAILURE(0x…)]`. Such a
+//!    line is the root when no line of kind 1 or 2 says more; the first one of a run stays the root when later
+//!    ones repeat its code or name none (`Finalize: Reporting result value` is telemetry's remapped value and
+//!    never replaces it).
+//! 4. **A rollback line** (`Rollback-Online-System started`): the run failed, but the line says nothing of why;
+//!    the root only while no line above says more.
 //!
+//! A run starts at `SetupHost Logging Begin`, `Beginning of a new sysprep run` or `WinDeploy.exe launched`.
 //! A generic `Error` line never makes a log failed. The outcome is the latest one the log states: a setup log
 //! is appended by every attempt, so a failed run followed by a completed one (`First boot phase of setup
-//! done`, `WinDeploy.exe exiting with code [0x0]`, `Successfully ran oobeSystem pass`, every `setupapi` section
-//! ending `SUCCESS`) succeeded, and the reverse failed. A log that states no outcome (it only starts, or stops
-//! early) is inconclusive. The cause follows the code: 0xC1900101 (a driver or incompatible software rolled
-//! the upgrade back), 0x80070070 / 0xC190020E (disk space), 0xC1900200 / 0xC1900202 (requirements),
-//! 0x80073CF2 in Sysprep (a per-user app), 0x80070005 (access denied), 0x80070032 with the storage
-//! management (VDS/WMI) lines it comes with, and a cancel (0x800704C7) is `cancelled`; a failure no code
-//! explains is `setup-failure`, Microsoft's general procedure for upgrade errors.
+//! done`, `WinDeploy.exe exiting with code [0x0]`, `Successfully ran oobeSystem pass`) succeeded, and the
+//! reverse failed; an earlier attempt's root is kept as context. A `setupapi` log is failed while an installation
+//! that failed was not done again successfully under the same title. A log that states no outcome (it only
+//! starts, or stops early) is inconclusive. The cause follows the code: 0xC1900101 (a driver or incompatible
+//! software rolled the upgrade back), 0x80070070 / 0xC190020E (disk space), 0xC1900200 / 0xC1900202
+//! (requirements), 0x80073CF2 in Sysprep (a per-user app), 0x80070005 (access denied), 0x80070032 with the
+//! storage management (VDS/WMI) lines it comes with, and a cancel (0x800704C7) is `cancelled`; a failure no
+//! code explains is `setup-failure`, Microsoft's general procedure for upgrade errors.
 
 use std::sync::OnceLock;
 
