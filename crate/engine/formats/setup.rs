@@ -293,7 +293,7 @@ pub struct SetupLog {
 }
 
 impl SetupLog {
-    /// Records a failure outcome with its root finding, unless the run already has a stronger root.
+    /// Records a failure outcome with its root finding; the root of the outcome it replaces becomes context.
     fn fail(&mut self, out: &mut Output, root: usize, code: Option<u32>) {
         self.supersede(out, root);
         self.mark_root(out, root, code);
