@@ -7,8 +7,11 @@
 use std::path::PathBuf;
 
 /// The files, in the order `tree::KB_FILES` reads them.
+// `setup` comes before `causes`: its causes list only codes of their own, and causes.toml's generic
+// `install-failure` must stay the last cause.
 const FILES: &[&str] = &[
     "sources",
+    "setup",
     "causes",
     "tree",
     "steps",

@@ -536,6 +536,9 @@ mod src {
     pub const CONFIGMGR: &str = "Configuration Manager application installation error codes reference (learn.microsoft.com)";
     pub const KB976982: &str = "winerror.h (mingw-w64); KB976982; KB923100";
     pub const APPX: &str = "Troubleshooting packaging, deployment, and query of Windows apps (learn.microsoft.com); winerror.h (mingw-w64)";
+    pub const UPGRADE_CODES: &str =
+        "Windows upgrade error codes; Windows upgrade resolution procedures (learn.microsoft.com)";
+    pub const UPGRADE_SYSPREP_APPX: &str = "System error codes (learn.microsoft.com); Sysprep fails after you remove or update Microsoft Store apps (learn.microsoft.com)";
 }
 
 /// The facility names of HRESULTs, sorted by number (winerror.h; 48 and 80 from newer SDK headers).
@@ -665,6 +668,11 @@ pub const HRESULTS: &[(u32, CodeInfo)] = table! {
     0x80D0_3805 => "DO_E_BLOCKED_BY_NO_NETWORK", "Delivery Optimization paused the download because the network connection was lost.", src::DELIVERY_OPTIMIZATION;
     0x87D0_0215 => "Configuration Manager: Item not found", "A Configuration Manager client did not find the item it looked for: the deployment, its policy, or its content is not available to this client.", src::CONFIGMGR;
     0xC157_0118 => "App provisioning: a higher version is installed", "DISM could not provision the app package because a higher version of it is already installed.", src::APPX;
+    0xC190_0101 => "Generic rollback (Microsoft publishes no symbolic name)", "Windows Setup rolled the upgrade back, usually because of a driver or incompatible software; the extend code after it names the phase.", src::UPGRADE_CODES;
+    0xC190_0107 => "MOSETUP_E_CLEANUP_PENDING", "A cleanup operation from a previous installation attempt is still pending, and a restart is needed to continue the upgrade.", src::UPGRADE_CODES;
+    0xC190_0200 => "MOSETUP_E_COMPAT_SYSREQ_BLOCK", "The computer does not meet the minimum requirements to install the upgrade.", src::UPGRADE_CODES;
+    0xC190_0202 => "MOSETUP_E_COMPAT_MINDOWNLOADREQ_BLOCK", "The computer does not meet the minimum requirements to download the upgrade.", src::UPGRADE_CODES;
+    0xC190_020E => "MOSETUP_E_INSTALLDISKSPACE_BLOCK", "The system drive does not have enough free space for the upgrade.", src::UPGRADE_CODES;
 };
 
 /// Win32 and Windows Installer return codes (and the .NET setup exit codes 5100/5101), sorted.
@@ -697,7 +705,7 @@ pub const WIN32: &[(u32, CodeInfo)] = table! {
     1058 => "ERROR_SERVICE_DISABLED", "The service is disabled: as 0x80070422 the Windows Update service (wuauserv) or a service it needs is disabled; enable and start it.", src::WU_COMMON;
     1168 => "ERROR_NOT_FOUND", "Element not found.", src::SYSTEM;
     1222 => "ERROR_NO_NETWORK", "The network is not present or not started.", src::SYSTEM;
-    1223 => "ERROR_CANCELLED", "The operation was canceled by the user.", src::SYSTEM;
+    1223 => "ERROR_CANCELLED", "The operation was canceled by the user (as 0x800704C7, Windows Setup's result when setup was cancelled or stopped).", src::SYSTEM;
     1231 => "ERROR_NETWORK_UNREACHABLE", "The network location cannot be reached.", src::SYSTEM;
     1259 => "ERROR_APPHELP_BLOCK", "The user declined to install a product that Windows flagged as possibly incompatible.", src::MSI_CODES;
     1316 => "ERROR_USER_EXISTS", "The specified account already exists (a Win32 code; Installer message 1316 in an MSI log is a network read error instead).", src::SYSTEM;
@@ -780,6 +788,7 @@ pub const WIN32: &[(u32, CodeInfo)] = table! {
     14101 => "ERROR_SXS_MANIFEST_IDENTITY_SAME_BUT_CONTENTS_DIFFERENT", "A component manifest has the same identity as one in the component store but different contents, a sign of store corruption (0x80073715).", src::WINERROR;
     14107 => "ERROR_SXS_TRANSACTION_CLOSURE_INCOMPLETE", "A component-store transaction could not be completed because the store is corrupt (0x8007371B).", src::WU_COMMON;
     15600 => "ERROR_INSTALL_OPEN_PACKAGE_FAILED", "The app package could not be opened (as 0x80073CF0): damaged, or not a package.", src::APPX;
+    15602 => "ERROR_INSTALL_INVALID_PACKAGE", "The app package is not valid; as 0x80073CF2 from Sysprep it means a Store app is installed for a user but not provisioned for all users.", src::UPGRADE_SYSPREP_APPX;
     15603 => "ERROR_INSTALL_RESOLVE_DEPENDENCY_FAILED", "The app package failed its update, dependency or conflict checks (as 0x80073CF3): usually a framework package it needs is missing or too old.", src::APPX;
     15606 => "ERROR_INSTALL_REGISTRATION_FAILURE", "The app package could not be registered (as 0x80073CF6).", src::APPX;
     15609 => "ERROR_INSTALL_FAILED", "The app package could not be installed (as 0x80073CF9); the AppX deployment event log says why.", src::APPX;

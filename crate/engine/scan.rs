@@ -102,6 +102,8 @@ fn product_lines(format: LogFormat) -> ProductLines {
         },
         // A bundle log lists the packages it chains (a .NET Framework prerequisite among them).
         LogFormat::Burn => ProductLines::None,
+        // A Windows Setup log lists every app, driver and feature it migrates: what it installs is Windows.
+        LogFormat::WindowsSetup => ProductLines::None,
         _ => ProductLines::All,
     }
 }

@@ -20,6 +20,8 @@ use super::guide::{Command, Guide, Risk, Script, Shell, Source, SourceKind, Step
 /// The knowledge base's files, in the order they are read. Each may hold any of the tables.
 const KB_FILES: &[(&str, &str)] = &[
     ("sources.toml", include_str!("kb/sources.toml")),
+    // Windows Setup: before causes.toml, whose generic `install-failure` stays the last cause (see setup.toml).
+    ("setup.toml", include_str!("kb/setup.toml")),
     ("causes.toml", include_str!("kb/causes.toml")),
     ("tree.toml", include_str!("kb/tree.toml")),
     ("steps.toml", include_str!("kb/steps.toml")),
@@ -33,6 +35,10 @@ const KB_COMPILED: &[(&str, &str)] = &[
     (
         "sources.toml",
         include_str!(concat!(env!("OUT_DIR"), "/kb-sources.json")),
+    ),
+    (
+        "setup.toml",
+        include_str!(concat!(env!("OUT_DIR"), "/kb-setup.json")),
     ),
     (
         "causes.toml",

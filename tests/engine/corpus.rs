@@ -245,16 +245,14 @@ fn score(e: &Entry, d: &Diagnosis) -> (Score, Vec<String>) {
     (s, wrong)
 }
 
-/// What main must hold today (percentages, and 0 succeeded logs called failed always). Issue 15's targets are
-/// 97 % of verdicts, 95 % of lines, 95 % of codes and 90 % of guide checks; these rise towards them as the readers
-/// learn, and never fall.
-const FLOOR_VERDICT: f64 = 96.5;
-const FLOOR_LINE: f64 = 95.5;
-const FLOOR_CODE: f64 = 95.5;
-const FLOOR_GUIDE: f64 = 86.5;
-/// Succeeded logs called failed: the target is none. Two Windows Setup logs are, until a reader knows their
-/// format (issue 15, class 6).
-const MAX_SUCCEEDED_CALLED_FAILED: usize = 2;
+/// What main must hold (percentages). Issue 15's targets are 97 % of verdicts, 95 % of lines, 95 % of codes and
+/// 90 % of guide checks; the floors sit at or above them, just under today's figures, and never fall.
+const FLOOR_VERDICT: f64 = 99.0;
+const FLOOR_LINE: f64 = 98.0;
+const FLOOR_CODE: f64 = 97.0;
+const FLOOR_GUIDE: f64 = 95.0;
+/// Succeeded logs called failed: none, ever (a person told that a success failed goes on to "fix" it).
+const MAX_SUCCEEDED_CALLED_FAILED: usize = 0;
 
 #[test]
 fn manifest_rows_parse() {

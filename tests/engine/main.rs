@@ -19,3 +19,6 @@ mod cbs;
 mod digest;
 mod event;
 mod windows_update;
+
+// setup-logs: Windows Setup (Panther, Sysprep, setupapi, SetupDiag).
+mod setup;

@@ -19,6 +19,9 @@ mod cbs;
 pub(crate) mod event;
 pub(crate) mod windows_update;
 
+// ---- setup-logs: Windows Setup (feature updates, clean installs, Sysprep, setupapi, SetupDiag) ----
+mod setup;
+
 use super::scan::{Line, Output, re_set};
 use std::sync::OnceLock;
 
@@ -52,6 +55,11 @@ pub enum LogFormat {
     EventLog,
     /// An archive whose entries were read as files of their own; it holds no lines itself.
     Archive,
+
+    // ---- setup-logs ----
+    /// Windows Setup: Panther `setupact.log` / `setuperr.log` (also Rollback and Sysprep's), `setupapi.dev.log`,
+    /// SetupDiag's results.
+    WindowsSetup,
 }
 
 impl LogFormat {
@@ -70,6 +78,7 @@ impl LogFormat {
             LogFormat::Dism => "dism",
             LogFormat::EventLog => "event",
             LogFormat::Archive => "archive",
+            LogFormat::WindowsSetup => "setup",
         }
     }
 
@@ -84,6 +93,8 @@ impl LogFormat {
             LogFormat::WindowsUpdate | LogFormat::ReportingEvents | LogFormat::CmTrace => 2,
             LogFormat::Cbs | LogFormat::Dism => 3,
             LogFormat::EtlTrace | LogFormat::Archive => 0,
+            // Setup runs DISM, CBS and driver installs of its own: their logs explain its failures.
+            LogFormat::WindowsSetup => 2,
         }
     }
 }
@@ -131,6 +142,8 @@ const SIGNATURES: &[(LogFormat, &str)] = &[
         r"(?m)^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}, (?:Info|Warning|Error|Perf) +(?:CBS|CSI|DEPLOY) ",
     ),
     (LogFormat::EventLog, event::SIGNATURE),
+    // ---- setup-logs ----
+    (LogFormat::WindowsSetup, setup::SIGNATURE),
 ];
 
 /// Detects the format of a file from the start of its text, seeing through what pasting does to a log.
@@ -171,8 +184,15 @@ fn detect_raw(head: &str) -> LogFormat {
         (Some(i), None) => return SIGNATURES[i].0,
         _ => {}
     }
+    // A Windows Setup log holds CBS, CSI and DISM lines of the servicing it runs (often its very first lines),
+    // but a CBS.log or DISM.log never holds setup's components: with setup's signature among the matches,
+    // servicing's do not count.
+    let setup = hits
+        .iter()
+        .any(|i| SIGNATURES[i].0 == LogFormat::WindowsSetup);
     let each = EACH.get_or_init(|| SIGNATURES.iter().map(|s| super::scan::re(s.1)).collect());
     hits.iter()
+        .filter(|&i| !(setup && matches!(SIGNATURES[i].0, LogFormat::Cbs | LogFormat::Dism)))
         .filter_map(|i| {
             let at = each.get(i)?.find(head.as_bytes())?.start();
             Some((at, SIGNATURES[i].0))
@@ -228,6 +248,7 @@ pub fn reader(format: LogFormat) -> Box<dyn LogReader> {
         LogFormat::Cbs | LogFormat::Dism => Box::new(cbs::CbsLog::default()),
         LogFormat::EventLog => Box::new(event::EventLog::default()),
         LogFormat::Archive => Box::new(NoLines),
+        LogFormat::WindowsSetup => Box::new(setup::SetupLog::default()),
     };
     Box::new(paste::Pasted::new(inner, format == LogFormat::Text))
 }
