@@ -708,6 +708,16 @@ pub fn fill(template: &str, facts: &Facts) -> String {
             (None, None) => neutral(name).to_string(),
         };
         rest = &rest[close + 1..];
+        // An empty fallback alone in parentheses (`fails ({code|})`) leaves no empty parentheses: a guide must not
+        // show a code the input does not have, so its titles name the code only when it is known.
+        if text.is_empty() && out.ends_with('(') && rest.starts_with(')') {
+            out.pop();
+            while out.ends_with(' ') {
+                out.pop();
+            }
+            rest = &rest[1..];
+            continue;
+        }
         // An empty fallback (`update {kb|} that`) must not leave a double space or a space before punctuation.
         if text.is_empty()
             && out.ends_with(' ')

@@ -252,7 +252,7 @@ const PASTES = [
     /Defender security intelligence update KB2267602/],
   ['2024-01 Security Update for Windows 10 Version 22H2 for x64-based Systems (KB5034441) - Error 0x80070643',
     /Windows Recovery Environment update KB5034441/],
-  [fixture('e2e', 'dism_netfx3.txt').toString('utf8'), /Turn on the \.NET Framework 3\.5 \(error 0x800f081f\)/],
+  [fixture('e2e', 'dism_netfx3.txt').toString('utf8'), /Turn on the \.NET Framework 3\.5 \(0x800f081f\)/],
 ];
 for (const [text, title] of PASTES) {
   test(`the paste "${text.split('\n').find((l) => /0x8/.test(l)).slice(0, 60)}…" reaches its guide`, async () => {

@@ -519,3 +519,65 @@ fn confidence_follows_the_evidence() {
     assert_eq!(of("paste.txt", b"Error 0x80070643\n"), Confidence::Low);
     assert_eq!(of("paste.txt", b"my computer is slow\n"), Confidence::Low);
 }
+
+/// A guide titled with a code is chosen only for that code: every code a guide's title names is one the input
+/// has (a "file not found" is never sent to the guide for a damaged download). Checked on every fixture of ours
+/// and every corpus log.
+#[test]
+fn a_guide_title_names_only_codes_of_the_input() {
+    use setup_triage::engine::codes;
+    let mut files: Vec<std::path::PathBuf> =
+        super::corpus::corpus_files(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"));
+    match super::corpus::corpus_dir() {
+        Some(dir) => files.extend(super::corpus::corpus_files(&dir)),
+        None => super::corpus::skipped("a_guide_title_names_only_codes_of_the_input (corpus part)"),
+    }
+    let mut wrong = Vec::new();
+    for path in &files {
+        let Ok(bytes) = std::fs::read(path) else {
+            continue;
+        };
+        let mut d = Diagnoser::new();
+        d.add_file(&path.to_string_lossy(), &bytes);
+        let d = d.finish(&Answers::new());
+        for m in codes::find_codes(d.guide.title.as_bytes()) {
+            let c = m.code.normalized();
+            if !d.codes.contains(&c) {
+                wrong.push(format!("{}: «{}» names {c}, the input has {:?}", path.display(), d.guide.title, d.codes));
+            }
+        }
+    }
+    assert!(files.len() > 50, "only {} inputs found", files.len());
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// A log that stops before its result gets the guide to fetch the whole log, never a fix for a failure it does
+/// not show; a person's text that does not say is asked which update failed instead.
+#[test]
+fn a_log_cut_before_its_result() {
+    check(
+        "MSI3.LOG",
+        &utf16le(
+            "=== Verbose logging started: 4/17/2024  19:29:30  Build type: SHIP UNICODE 5.00.10011.00  Calling process: C:\\Windows\\system32\\msiexec.exe ===\n\
+             MSI (c) (60:04) [19:29:30:100]: Doing action: CostFinalize\n\
+             Action start 19:29:30: CostFinalize.\n",
+        ),
+        Expect {
+            verdict: Verdict::Inconclusive,
+            line: None,
+            cause: Some("log-incomplete"),
+            guide: "log-incomplete",
+        },
+    );
+    let d = check(
+        "paste.txt",
+        b"my computer will not install the update, what can I do?\n",
+        Expect {
+            verdict: Verdict::Inconclusive,
+            line: None,
+            cause: None,
+            guide: "unknown-cause",
+        },
+    );
+    assert!(!d.guide.title.contains("0x"), "{}", d.guide.title);
+}
