@@ -104,6 +104,8 @@ fn product_lines(format: LogFormat) -> ProductLines {
         LogFormat::Burn => ProductLines::None,
         // A Windows Setup log lists every app, driver and feature it migrates: what it installs is Windows.
         LogFormat::WindowsSetup => ProductLines::None,
+        // An Inno Setup log names each file it installs, whatever they are.
+        LogFormat::Inno => ProductLines::None,
         _ => ProductLines::All,
     }
 }

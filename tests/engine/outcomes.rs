@@ -581,3 +581,122 @@ fn a_log_cut_before_its_result() {
     );
     assert!(!d.guide.title.contains("0x"), "{}", d.guide.title);
 }
+
+const INNO_HEAD: &str = "2024-08-23 14:58:20.100   Log opened. (Time zone: UTC+02:00)
+2024-08-23 14:58:20.101   Setup version: Inno Setup version 6.2.2
+2024-08-23 14:58:20.101   Original Setup EXE: C:\\Users\\dana\\Downloads\\contoso-notes-setup.exe
+2024-08-23 14:58:20.102   Windows version: 10.0.19045  (NT platform: Yes)
+2024-08-23 14:58:28.200   Starting the installation process.
+2024-08-23 14:58:28.319   Dest filename: C:\\Program Files\\Contoso Notes\\notes.exe
+2024-08-23 14:58:28.319   Installing the file.
+";
+
+fn inno(tail: &str) -> Vec<u8> {
+    format!("{INNO_HEAD}{tail}").into_bytes()
+}
+
+#[test]
+fn inno_setup_completed_installation() {
+    let d = check(
+        "Setup Log 2024-08-23 #001.txt",
+        &inno(
+            "2024-08-23 14:58:30.000   Successfully installed the file.\n\
+             2024-08-23 14:58:31.000   Installation process succeeded.\n\
+             2024-08-23 14:58:32.000   Need to restart Windows? No\n\
+             2024-08-23 14:58:32.100   Log closed.\n",
+        ),
+        Expect {
+            verdict: Verdict::Succeeded,
+            line: None,
+            cause: Some("succeeded"),
+            guide: "succeeded",
+        },
+    );
+    assert_eq!(d.files[0].format, "inno");
+}
+
+/// A silent installation answers its own message box with Abort; the message says why, the cancel does not,
+/// and the rollback's "Uninstallation process succeeded." is no success.
+#[test]
+fn inno_setup_silent_abort_on_a_file_in_use() {
+    let d = check(
+        "setup.log",
+        &inno(
+            "2024-08-23 14:58:28.320   DeleteFile: The existing file appears to be in use (5). Retrying.\n\
+             2024-08-23 14:58:32.352   Defaulting to Abort for suppressed message box (Abort/Retry/Ignore):\n\
+             \x20                         DeleteFile failed; code 5.\n\
+             \x20                         Access is denied.\n\
+             2024-08-23 14:58:32.352   User canceled the installation process.\n\
+             2024-08-23 14:58:32.352   Rolling back changes.\n\
+             2024-08-23 14:58:32.352   Starting the uninstallation process.\n\
+             2024-08-23 14:58:32.353   Uninstallation process succeeded.\n\
+             2024-08-23 14:58:32.358   Log closed.\n",
+        ),
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(10),
+            cause: Some("file-in-use"),
+            guide: "file-in-use",
+        },
+    );
+    assert!(d.codes.contains(&"5".to_string()), "{:?}", d.codes);
+}
+
+#[test]
+fn inno_setup_script_error_is_the_package() {
+    check(
+        "setup.log",
+        &inno(
+            "2024-08-23 14:58:40.931   Fatal exception during installation process (Exception):\n\
+             \x20                         Runtime error (at 18:46):\n\
+             \x20                         Internal error: Cannot call \"UninstallSilent\" function during Setup.\n\
+             2024-08-23 14:58:40.935   Starting the uninstallation process.\n\
+             2024-08-23 14:58:42.589   Uninstallation process succeeded.\n",
+        ),
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(9),
+            cause: Some("package-error"),
+            guide: "package-error",
+        },
+    );
+}
+
+#[test]
+fn inno_setup_cancelled_by_the_person() {
+    check(
+        "setup.log",
+        &inno(
+            "2024-08-23 14:58:29.000   Message box (Yes/No):\n\
+             \x20                         Are you sure you want to cancel Setup?\n\
+             2024-08-23 14:58:30.000   User chose Yes.\n\
+             2024-08-23 14:58:30.100   User canceled the installation process.\n\
+             2024-08-23 14:58:30.100   Rolling back changes.\n",
+        ),
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(11),
+            cause: Some("cancelled"),
+            guide: "cancelled",
+        },
+    );
+}
+
+#[test]
+fn inno_setup_uninstaller_log() {
+    check(
+        "uninstall.log",
+        b"2024-08-24 09:00:00.000   Log opened. (Time zone: UTC+02:00)\n\
+          2024-08-24 09:00:00.001   Setup version: Inno Setup version 6.2.2\n\
+          2024-08-24 09:00:01.000   Starting the uninstallation process.\n\
+          2024-08-24 09:00:03.000   Uninstallation process succeeded.\n\
+          2024-08-24 09:00:03.100   Removed all? Yes\n\
+          2024-08-24 09:00:03.200   Log closed.\n",
+        Expect {
+            verdict: Verdict::Succeeded,
+            line: None,
+            cause: Some("succeeded"),
+            guide: "succeeded",
+        },
+    );
+}

@@ -11,6 +11,7 @@ mod text;
 // Setup chains: .NET Framework setup and WiX Burn bundles (readers-a).
 mod burn;
 mod dotnet;
+mod inno;
 
 pub use paste::{clean as clean_pasted_line, pieces as pasted_pieces};
 
@@ -37,6 +38,8 @@ pub enum LogFormat {
     Dotnet,
     /// A WiX Burn bundle log (`[PID:TID][time]i001: Burn v3…`).
     Burn,
+    /// An Inno Setup log (`YYYY-MM-DD HH:MM:SS.mmm   Setup version: Inno Setup version 6…`).
+    Inno,
 
     // ---- readers-b ----
     /// WindowsUpdate.log: the Vista/7 tab-separated log or the Windows 10+ `Get-WindowsUpdateLog` output.
@@ -70,6 +73,7 @@ impl LogFormat {
             LogFormat::Text => "text",
             LogFormat::Dotnet => "dotnet",
             LogFormat::Burn => "burn",
+            LogFormat::Inno => "inno",
             LogFormat::WindowsUpdate => "windowsupdate",
             LogFormat::ReportingEvents => "reportingevents",
             LogFormat::CmTrace => "cmtrace",
@@ -88,7 +92,7 @@ impl LogFormat {
         match self {
             LogFormat::Msi => 5,
             LogFormat::Text => 1,
-            LogFormat::Dotnet | LogFormat::Burn => 3,
+            LogFormat::Dotnet | LogFormat::Burn | LogFormat::Inno => 3,
             LogFormat::EventLog => 1,
             LogFormat::WindowsUpdate | LogFormat::ReportingEvents | LogFormat::CmTrace => 2,
             LogFormat::Cbs | LogFormat::Dism => 3,
@@ -142,6 +146,7 @@ const SIGNATURES: &[(LogFormat, &str)] = &[
         r"(?m)^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}, (?:Info|Warning|Error|Perf) +(?:CBS|CSI|DEPLOY) ",
     ),
     (LogFormat::EventLog, event::SIGNATURE),
+    (LogFormat::Inno, inno::SIGNATURE),
     // ---- setup-logs ----
     (LogFormat::WindowsSetup, setup::SIGNATURE),
 ];
@@ -240,6 +245,7 @@ pub fn reader(format: LogFormat) -> Box<dyn LogReader> {
         // Setup chains (readers-a).
         LogFormat::Dotnet => Box::new(dotnet::DotnetLog::default()),
         LogFormat::Burn => Box::new(burn::BurnLog::default()),
+        LogFormat::Inno => Box::new(inno::InnoLog::default()),
         // readers-b.
         LogFormat::WindowsUpdate => Box::new(windows_update::WindowsUpdateLog::default()),
         LogFormat::ReportingEvents => Box::new(windows_update::ReportingEventsLog::default()),
