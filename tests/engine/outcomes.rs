@@ -700,3 +700,30 @@ fn inno_setup_uninstaller_log() {
         },
     );
 }
+
+/// A message box's text typed again by a worried person, with typos and no number, still names its message.
+#[test]
+fn dialog_retyped_with_typos() {
+    let d = check(
+        "paste.txt",
+        b"Help! I keep getting: There is a problem with this Windows Installer package. a programm run as part of teh setup did not finish as expected\n",
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(1),
+            cause: Some("custom-action"),
+            guide: "custom-action",
+        },
+    );
+    assert!(d.codes.contains(&"1722".to_string()), "{:?}", d.codes);
+    let d = check(
+        "paste.txt",
+        b"Another version of this product is already installed.  Installation of this version cannot continue.\n",
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(1),
+            cause: Some("newer-installed"),
+            guide: "newer-installed",
+        },
+    );
+    assert!(d.codes.contains(&"1638".to_string()), "{:?}", d.codes);
+}

@@ -28,59 +28,46 @@ const RECENT: usize = 300;
 /// Windows Installer messages people paste without their number, by a phrase of their text that no other
 /// message shares (texts from the Windows Installer error-message reference). Sorted by number.
 pub const DIALOGS: &[(u32, &str)] = &[
-    (
-        1303,
-        r"(?i)The installer has insufficient privileges to access this directory",
-    ),
+    (1303, r"(?i)The installer has insufficient privileges to access this directory"),
+    (1306, r"(?i)The file .{0,200} is in use\. +If you can, please close the application"),
+    (1308, r"(?i)Source file not found"),
     (1310, r"(?i)Error writing to file"),
     (1311, r"(?i)Could not locate source file cabinet"),
-    (
-        1330,
-        r"(?i)cabinet file .{0,80} has an invalid digital signature",
-    ),
+    (1316, r"(?i)A network error occurred while attempting to read from the file"),
+    (1317, r"(?i)An error occurred while attempting to create the directory"),
+    (1330, r"(?i)cabinet file .{0,80} has an invalid digital signature"),
+    (1334, r"(?i)cannot be installed because the file cannot be found in cabinet file"),
+    (1335, r"(?i)The cabinet file .{0,200} required for this installation is corrupt"),
+    (1402, r"(?i)Could not open key: "),
     (1406, r"(?i)Could not write value .{0,200} to key"),
     (1500, r"(?i)Another installation is in progress"),
-    (
-        1612,
-        r"(?i)The installation source for this product is not available",
-    ),
-    (
-        1618,
-        r"(?i)Another installation is already in progress|Another program is being installed",
-    ),
+    (1601, r"(?i)The Windows Installer service could(?:n.{1,3}t| not) be accessed\. +Contact your support personnel"),
+    (1602, r"(?i)The user cancel+ed (?:the )?installation|User cancel+ed installation"),
+    (1603, r"(?i)A fatal error occurred during installation|Fatal error during installation"),
+    (1612, r"(?i)The installation source for this product is(?:n.{1,3}t| not) available"),
+    (1618, r"(?i)Another installation is already in progress|Another program is being installed"),
+    (1619, r"(?i)This installation package could(?:n.{1,3}t| not) be opened\. +Verify that the package exists"),
+    (1620, r"(?i)This installation package could(?:n.{1,3}t| not) be opened\. +Contact the application vendor"),
+    (1625, r"(?i)This installation is forbidden by system policy"),
+    (1632, r"(?i)The Temp folder is (?:either full or inaccessible|on a drive that is full)"),
+    (1633, r"(?i)This installation package is(?:n.{1,3}t| not) supported (?:on this platform|by this processor type)"),
+    (1638, r"(?i)Another version of this product is already installed"),
+    (1639, r"(?i)Invalid command line argument\. +Consult the Windows Installer SDK"),
+    (1642, r"(?i)can(?:n.{1,3}t| not) install the upgrade patch because the program being upgraded may be missing"),
+    (1643, r"(?i)The (?:patch|update) package is(?:n.{1,3}t| not) permitted by (?:system|software restriction) policy"),
     (1714, r"(?i)The older version of .{0,200} cannot be removed"),
-    (
-        1719,
-        r"(?i)The Windows Installer Service could not be accessed",
-    ),
-    (
-        1721,
-        r"(?i)A program required for this install to complete could not be run",
-    ),
-    (
-        1722,
-        r"(?i)A program run as part of the setup did not finish as expected",
-    ),
-    (
-        1723,
-        r"(?i)A DLL required for this install to complete could not be run",
-    ),
-    (
-        1920,
-        r"(?i)Service .{0,200} failed to start\. +Verify that you have sufficient privileges to start system services",
-    ),
-    (
-        1925,
-        r"(?i)You do not have sufficient privileges to complete this installation for all users",
-    ),
-    (
-        1935,
-        r"(?i)An error occurred during the installation of assembly",
-    ),
-    (
-        2502,
-        r"(?i)Called InstallFinalize when no install in progress",
-    ),
+    (1719, r"(?i)The Windows Installer Service could not be accessed"),
+    (1720, r"(?i)A script required for this install to complete could not be run"),
+    (1721, r"(?i)A program required for this install to complete could not be run"),
+    (1722, r"(?i)A program run as part of the setup did not finish as expected"),
+    (1723, r"(?i)A DLL required for this install to complete could not be run"),
+    (1730, r"(?i)You must be an Administrator to remove this application"),
+    (1904, r"(?i)Module .{0,200} failed to register\. +HRESULT"),
+    (1911, r"(?i)Could not register type library for file"),
+    (1920, r"(?i)Service .{0,200} failed to start\. +Verify that you have sufficient privileges to start system services"),
+    (1925, r"(?i)You do not have sufficient privileges to complete this installation for all users"),
+    (1935, r"(?i)An error occurred during the installation of assembly"),
+    (2502, r"(?i)Called InstallFinalize when no install in progress"),
     (2503, r"(?i)Called RunScript when not marked in progress"),
 ];
 
@@ -92,6 +79,97 @@ fn dialogs() -> &'static RegexSet {
 /// The message number of an error dialog's text, when the text is one people paste without it.
 pub fn dialog_number(text: &[u8]) -> Option<u32> {
     dialogs().matches(text).iter().next().map(|i| DIALOGS[i].0)
+}
+
+/// The sentences of the dialogs people most often retype, as plain lowercase words, for recognising them with
+/// small typos ([`dialog_number_retyped`]).
+/// Sorted by number; a test checks that each number is a dialog of [`DIALOGS`] and its sentence reads as it.
+pub const RETYPED: &[(u32, &str)] = &[
+    (1602, "the user canceled installation"),
+    (1603, "a fatal error occurred during installation"),
+    (1612, "the installation source for this product is not available"),
+    (1618, "another installation is already in progress"),
+    (1619, "this installation package could not be opened verify that the package exists"),
+    (1620, "this installation package could not be opened contact the application vendor"),
+    (1632, "the temp folder is either full or inaccessible"),
+    (1638, "another version of this product is already installed"),
+    (1719, "the windows installer service could not be accessed"),
+    (1721, "a program required for this install to complete could not be run"),
+    (1722, "a program run as part of the setup did not finish as expected"),
+    (1723, "a dll required for this install to complete could not be run"),
+    (1730, "you must be an administrator to remove this application"),
+    (1925, "you do not have sufficient privileges to complete this installation for all users"),
+    (1935, "an error occurred during the installation of assembly"),
+    (2503, "called runscript when not marked in progress"),
+];
+
+/// The message number of a dialog's sentence retyped with small mistakes: each word of the sentence found in
+/// order, at most two of them misspelt by one letter (a letter missing, added, changed or two swapped), and
+/// `couldn't`, `isn't` read as `could not`, `is not`. Only for short texts that a person typed.
+pub fn dialog_number_retyped(text: &str) -> Option<u32> {
+    let words = plain_words(text);
+    if words.len() < 4 {
+        return None;
+    }
+    RETYPED.iter().find_map(|&(n, sentence)| {
+        let want: Vec<&str> = sentence.split(' ').collect();
+        (0..=words.len().saturating_sub(want.len())).find_map(|start| {
+            let mut typos = 0;
+            for (w, got) in want.iter().zip(&words[start..]) {
+                if w == got {
+                    continue;
+                }
+                if w.len() >= 3 && one_typo(w.as_bytes(), got.as_bytes()) {
+                    typos += 1;
+                } else {
+                    return None;
+                }
+            }
+            (typos <= 2).then_some(n)
+        })
+    })
+}
+
+/// Lowercase ASCII words, with `n't` contractions spelt out.
+fn plain_words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for raw in text.split(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | '"' | '>' | ':' | '!' | '?')) {
+        let w: String = raw
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '\'' | '\u{2019}'))
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if w.is_empty() {
+            continue;
+        }
+        let bare: String = w.chars().filter(char::is_ascii_alphanumeric).collect();
+        match bare.strip_suffix("nt").filter(|_| w.contains(['\'', '\u{2019}'])) {
+            Some(stem) => {
+                out.push(if stem == "ca" { "can".to_string() } else { stem.to_string() });
+                out.push("not".to_string());
+            }
+            None => out.push(bare),
+        }
+    }
+    out
+}
+
+/// Whether two words differ by one edit: a letter missing, added or changed, or two neighbours swapped.
+fn one_typo(a: &[u8], b: &[u8]) -> bool {
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (ra, rb) = (&a[prefix..], &b[prefix..]);
+    match ra.len().cmp(&rb.len()) {
+        std::cmp::Ordering::Equal => {
+            ra.len() <= 1
+                || ra[1..] == rb[1..]
+                || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+        }
+        std::cmp::Ordering::Greater => ra[1..] == *rb,
+        std::cmp::Ordering::Less => *ra == rb[1..],
+    }
 }
 
 const FAIL: usize = 0;
@@ -119,11 +197,15 @@ impl super::LogReader for TextLog {
     fn line(&mut self, line: &Line<'_>, out: &mut Output) {
         let hits = classes().matches(line.text.as_bytes());
         let text = line.text.trim();
-        let dialog = dialog_number(line.text.as_bytes()).or_else(|| {
-            (!self.recent.is_empty())
-                .then(|| dialog_number(format!("{} {text}", self.recent).as_bytes()))
-                .flatten()
-        });
+        let joined = (!self.recent.is_empty()).then(|| format!("{} {text}", self.recent));
+        let dialog = dialog_number(line.text.as_bytes())
+            .or_else(|| joined.as_deref().and_then(|j| dialog_number(j.as_bytes())))
+            // A person retyping the message box makes typos; only the first lines of a text are typed.
+            .or_else(|| {
+                (line.no <= SHORT_LINES)
+                    .then(|| dialog_number_retyped(joined.as_deref().unwrap_or(text)))
+                    .flatten()
+            });
         // Remember this line's end for the next one (a blank line ends a paragraph).
         if text.is_empty() {
             self.recent.clear();
@@ -348,4 +430,53 @@ pub(crate) fn summary_for(found: &[codes::CodeMatch]) -> String {
         })
         .collect();
     parts.join(" ")
+}
+
+#[cfg(test)]
+mod retyped_tests {
+    use super::*;
+
+    /// The retyped sentences are a data table: sorted, each a dialog of [`DIALOGS`], each read as its own number
+    /// (no sentence is another's within two typos).
+    #[test]
+    fn retyped_sentences_are_their_dialogs() {
+        assert!(RETYPED.windows(2).all(|w| w[0].0 < w[1].0), "RETYPED is sorted");
+        for &(n, sentence) in RETYPED {
+            assert!(DIALOGS.iter().any(|d| d.0 == n), "{n} is no dialog");
+            assert_eq!(dialog_number_retyped(sentence), Some(n), "{sentence}");
+        }
+    }
+
+    #[test]
+    fn retyped_with_typos() {
+        for (text, expected) in [
+            ("A program run as part of the setup did not finsh as expected.", Some(1722)),
+            ("a programm run as part of teh setup did not finish as expected", Some(1722)),
+            ("This installation package couldn't be opened. Verify that the package exists", Some(1619)),
+            ("This instalation package could not be opened. Contact the application vendor", Some(1620)),
+            ("Another version of this product is allready installed.", Some(1638)),
+            // Three mistakes are too many to be sure; a different sentence is no dialog.
+            ("a prgram rn as part of teh setup did not finish as expected", None),
+            ("the program did not finish its work as expected today", None),
+            ("", None),
+        ] {
+            assert_eq!(dialog_number_retyped(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn one_letter_apart() {
+        for (a, b, expected) in [
+            ("finish", "finsh", true),
+            ("finish", "finishh", true),
+            ("finish", "fnisih", false),
+            ("the", "teh", true),
+            ("setup", "setpu", true),
+            ("expected", "expected", true),
+            ("expected", "exp", false),
+            ("vendor", "vandar", false),
+        ] {
+            assert_eq!(one_typo(a.as_bytes(), b.as_bytes()), expected, "{a} {b}");
+        }
+    }
 }
