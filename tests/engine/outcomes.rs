@@ -727,3 +727,50 @@ fn dialog_retyped_with_typos() {
     );
     assert!(d.codes.contains(&"1638".to_string()), "{:?}", d.codes);
 }
+
+fn fixture(path: &str) -> Vec<u8> {
+    let full = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&full).unwrap_or_else(|e| panic!("fixture {full}: {e}"))
+}
+
+/// Package managers' output: the package's name becomes the product, the verbose log the installer was told to
+/// write is the log to ask for, and an exit code PowerShell printed alone is the code.
+#[test]
+fn package_manager_and_console_output() {
+    let d = check(
+        "paste.txt",
+        &fixture("text/choco_msi_1603.txt"),
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(8),
+            cause: Some("install-failure"),
+            guide: "msi-update",
+        },
+    );
+    assert_eq!(d.facts.get("product_name"), Some("contoso-notes"));
+    assert_eq!(
+        d.facts.get("log_path"),
+        Some("C:\\Users\\dana\\AppData\\Local\\Temp\\chocolatey\\contoso-notes.3.2.0.MsiInstall.log")
+    );
+    let d = check(
+        "paste.txt",
+        &fixture("text/winget_1618.txt"),
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(9),
+            cause: Some("another-install"),
+            guide: "another-install",
+        },
+    );
+    assert_eq!(d.facts.get("product_name"), Some("Contoso Notes"));
+    check(
+        "paste.txt",
+        &fixture("text/powershell_exitcode_1638.txt"),
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(3),
+            cause: Some("newer-installed"),
+            guide: "newer-installed",
+        },
+    );
+}

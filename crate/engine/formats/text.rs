@@ -20,6 +20,40 @@ pub struct TextLog {
     /// The end of the lines just before this one (up to a blank line), joined by spaces: a dialog's text that
     /// the person's mail or forum wrapped over several lines is recognised across the breaks.
     recent: String,
+    /// The line before asked PowerShell for an exit code (`$p.ExitCode`, `$LASTEXITCODE`): a number alone on
+    /// this line is that code.
+    asked_exit_code: bool,
+}
+
+/// What package managers and consoles print around an installer's failure: the package's name, the verbose
+/// log the installer was told to write, an exit code asked for.
+struct Console {
+    set: RegexSet,
+    winget_found: regex::bytes::Regex,
+    choco_package: regex::bytes::Regex,
+    verbose_log: regex::bytes::Regex,
+}
+
+const WINGET_FOUND: usize = 0;
+const CHOCO_PACKAGE: usize = 1;
+const VERBOSE_LOG: usize = 2;
+const EXIT_CODE_ASKED: usize = 3;
+
+fn console() -> &'static Console {
+    static C: OnceLock<Console> = OnceLock::new();
+    C.get_or_init(|| Console {
+        set: re_set(&[
+            r"^Found .+ \[[^\]]+\] Version ",
+            r"^The (?:install|upgrade|uninstall) of \S+ was NOT successful|^Installing \S+\.\.\.$",
+            r"(?i)/l\*?v?x?\+? +\x22?[A-Za-z]:\\[^\x22]+\.log",
+            r"(?i)(?:\.ExitCode|\$LASTEXITCODE)\s*$",
+        ]),
+        winget_found: super::super::scan::re(r"^Found (.+?) \[[^\]]+\] Version "),
+        choco_package: super::super::scan::re(
+            r"^(?:The (?:install|upgrade|uninstall) of (\S+) was NOT successful|Installing (\S+)\.\.\.$)",
+        ),
+        verbose_log: super::super::scan::re(r"(?i)/l\*?v?x?\+? +\x22?([A-Za-z]:\\[^\x22]+\.log)"),
+    })
 }
 
 /// How much of the preceding lines a wrapped dialog text is looked for in.
@@ -193,8 +227,71 @@ fn classes() -> &'static RegexSet {
     })
 }
 
+impl TextLog {
+    /// Learns what a package manager's or a console's lines say: the package, the MSI log it asked for, and an
+    /// exit code printed alone after PowerShell was asked for it. Returns whether the line was such a code.
+    fn console_line(&mut self, line: &Line<'_>, out: &mut Output) -> bool {
+        let text = line.text.trim();
+        let asked = std::mem::take(&mut self.asked_exit_code);
+        let c = console();
+        let hits = c.set.matches(line.text.as_bytes());
+        let capture = |re: &regex::bytes::Regex| {
+            re.captures(line.text.as_bytes()).and_then(|m| {
+                m.iter()
+                    .skip(1)
+                    .flatten()
+                    .next()
+                    .map(|g| String::from_utf8_lossy(g.as_bytes()).trim().to_string())
+            })
+        };
+        if hits.matched(WINGET_FOUND) {
+            if let Some(name) = capture(&c.winget_found) {
+                out.facts.learn("product_name", name);
+            }
+        }
+        if hits.matched(CHOCO_PACKAGE) {
+            if let Some(name) = capture(&c.choco_package) {
+                out.facts.learn("product_name", name);
+            }
+        }
+        if hits.matched(VERBOSE_LOG) {
+            if let Some(path) = capture(&c.verbose_log) {
+                out.facts.learn("log_path", path);
+            }
+        }
+        self.asked_exit_code = hits.matched(EXIT_CODE_ASKED);
+        let number = text.parse::<i64>().ok().filter(|n| *n != 0);
+        if let (true, Some(n)) = (asked, number) {
+            let code = codes::parse(&n.to_string());
+            if let Some(code) = code.filter(|c| codes::info(c).is_some()) {
+                let summary = format!("The installer's exit code, printed by PowerShell: {}", summary_for(&[codes::CodeMatch { start: 0, end: 0, code }]));
+                if let Some(idx) = out.finding(line, Role::Failure, summary) {
+                    out.findings[idx].codes = std::iter::once(code)
+                        .chain(code.related())
+                        .map(|c| c.normalized())
+                        .collect();
+                    let cause = tree::cause_for_codes(&out.findings[idx].codes).map(|c| c.id.clone());
+                    if let Some(c) = &cause {
+                        out.cause(idx, c);
+                    }
+                    if cause.as_deref().is_some_and(|c| c != "install-failure") {
+                        out.findings[idx].role = Role::Cause;
+                        self.first_cause.get_or_insert(idx);
+                    }
+                    self.first_failure.get_or_insert(idx);
+                }
+                return true;
+            }
+        }
+        false
+    }
+}
+
 impl super::LogReader for TextLog {
     fn line(&mut self, line: &Line<'_>, out: &mut Output) {
+        if self.console_line(line, out) {
+            return;
+        }
         let hits = classes().matches(line.text.as_bytes());
         let text = line.text.trim();
         let joined = (!self.recent.is_empty()).then(|| format!("{} {text}", self.recent));
