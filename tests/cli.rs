@@ -323,3 +323,94 @@ fn json_steps_say_where_commands_run() {
     );
     assert_eq!(resize["source_links"][0]["kind"], "microsoft");
 }
+
+// ---- diagnose --each: a folder of cases ----
+
+/// A folder of cases made for a test: two files, a machine's subfolder, and an unreadable file among them.
+fn each_folder(tag: &str, extra_cases: usize) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("setup-triage-each-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("b-machine")).expect("creates the folder");
+    std::fs::write(dir.join("a.txt"), "Installer failed with exit code: 1618\n").expect("writes");
+    std::fs::write(
+        dir.join("b-machine").join("MSI1.LOG"),
+        "MSI (s) (60:70) [20:34:50:311]: Product: Contoso -- Error 1925. You do not have sufficient privileges to complete this installation for all users of the machine.\n",
+    )
+    .expect("writes");
+    std::fs::write(dir.join("b-machine").join("notes.txt"), "nothing to see\n").expect("writes");
+    for i in 0..extra_cases {
+        std::fs::write(dir.join(format!("d{i:05}.txt")), "Error 0x80070643\n").expect("writes");
+    }
+    dir
+}
+
+#[test]
+fn each_writes_one_json_line_per_case_in_order() {
+    let dir = each_folder("lines", 0);
+    // A path that cannot be read sits between the folder's cases; the run goes on past it.
+    let missing = dir.join("c-missing.log");
+    let out = run(&[
+        "diagnose",
+        "--each",
+        dir.to_str().unwrap(),
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).expect("UTF-8");
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every line is a JSON object"))
+        .collect();
+    let cases: Vec<&str> = lines.iter().map(|l| l["case"].as_str().unwrap()).collect();
+    assert_eq!(cases.len(), 3, "{cases:?}");
+    assert!(cases[0].ends_with("a.txt") && cases[1].ends_with("b-machine") && cases[2].ends_with("c-missing.log"));
+    assert_eq!(lines[0]["facts"]["cause"], "another-install");
+    // The machine's two files are one case, and the log among them gives its cause.
+    assert_eq!(lines[1]["facts"]["cause"], "needs-admin");
+    assert_eq!(lines[1]["files"].as_array().map(Vec::len), Some(2));
+    assert!(lines[2]["error"].as_str().is_some_and(|e| e.contains("cannot read")), "{}", lines[2]);
+    assert!(lines[2].get("verdict").is_none());
+    // The table of causes goes to standard error, never into the JSON Lines.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("3 of 3 cases diagnosed"), "{stderr}");
+    assert!(stderr.contains("needs-admin") && stderr.contains("(unreadable)"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Ctrl-C (SIGINT) stops a run between two lines: what was written is whole lines of JSON.
+#[cfg(unix)]
+#[test]
+fn each_interrupted_leaves_no_partial_line() {
+    use std::io::Read;
+    let dir = each_folder("interrupt", 8000);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_setup-triage"))
+        .args(["diagnose", "--each", dir.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut stdout = child.stdout.take().expect("stdout");
+    // Wait for the first line, then interrupt.
+    let mut first = [0u8; 1];
+    stdout.read_exact(&mut first).expect("a first byte");
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let mut rest = Vec::new();
+    stdout.read_to_end(&mut rest).expect("reads the rest");
+    let exit = child.wait().expect("ends");
+    let mut all = first.to_vec();
+    all.extend(rest);
+    let text = String::from_utf8(all).expect("UTF-8");
+    assert!(text.ends_with('\n'), "the output ends with a whole line");
+    let n = text.lines().count();
+    for l in text.lines() {
+        serde_json::from_str::<serde_json::Value>(l).expect("every line is whole JSON");
+    }
+    // It stopped early, said so, and did not claim success.
+    assert!(n < 8002, "{n} lines: the run was not interrupted");
+    assert_ne!(exit.code(), Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -10,9 +10,12 @@ use setup_triage::engine::share::{self, Case, Progress};
 use setup_triage::engine::text::Decoder;
 use setup_triage::engine::{self, Answers, Diagnoser, codes, export};
 
+mod each;
+
 const USAGE: &str = "\
 usage: setup-triage diagnose [--format text|markdown|bbcode|json] [--answer FACT=VALUE]... [--base-url URL]
                              [--no-redact] FILE...
+       setup-triage diagnose --each [--answer FACT=VALUE]... FILE-OR-FOLDER...
        setup-triage share [--answer FACT=VALUE]... [--base-url URL] [--step N] [--no-redact] FILE...
        setup-triage explain CODE
        setup-triage tree [--format text|dot|mermaid]
@@ -23,6 +26,10 @@ diagnose   reads logs or pasted text (FILE may be - for standard input) and prin
            markdown and bbcode are for forums: redacted (user, computer and domain names, SIDs, e-mail and IP
            addresses, serials) and ending with the share link. text and json are for you: not redacted, and
            text ends with the (redacted) share link only when --base-url is given.
+           --each diagnoses every case on its own, on all cores: a file given or in a folder given is a case,
+           and so is each subfolder (all its files together). It writes one JSON object per case and line
+           (JSON Lines: a \"case\" field, then the JSON contract, or \"case\" and \"error\" when it cannot be read), and a
+           table of the causes found to standard error.
 share      prints the share link: the guide, reopened from the link, without the log (only the redacted
            evidence line travels). --step N links to step N.
 explain    decodes one error code: 0x80070643, 80070643, 0x643, 1603, -2147023293, \"Error 1935\".
@@ -103,6 +110,7 @@ fn diagnose(mut parser: lexopt::Parser) -> Result<(), Fail> {
     let mut files: Vec<String> = Vec::new();
     let mut base_url: Option<String> = None;
     let mut redact = true;
+    let mut each = false;
     while let Some(arg) = parser.next().map_err(usage)? {
         match arg {
             Long("base-url") => {
@@ -129,6 +137,7 @@ fn diagnose(mut parser: lexopt::Parser) -> Result<(), Fail> {
                 }
             }
             Long("answer") | Short('a') => add_answer(&mut parser, &mut answers)?,
+            Long("each") => each = true,
             Value(v) => files.push(v.string().map_err(usage)?),
             Short('h') | Long("help") => {
                 println!("{USAGE}");
@@ -136,6 +145,9 @@ fn diagnose(mut parser: lexopt::Parser) -> Result<(), Fail> {
             }
             other => return Err(usage(other.unexpected())),
         }
+    }
+    if each {
+        return each::run(&files, &answers);
     }
     if files.is_empty() {
         return Err(Fail(
