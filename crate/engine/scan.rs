@@ -139,8 +139,8 @@ fn contains_lowercase(text: &[u8], word: &[u8]) -> bool {
 
 /// Lines of a text of no known format that may name the kind of product (see `FileScan::drain_lines`).
 const TEXT_PRODUCT_LINES: u64 = 40;
-/// How much text a file's format is detected from.
-const DETECT_LEN: usize = 64 * 1024;
+// How much text a file's format is detected from: the detector's own constant.
+use super::formats::DETECT_LEN;
 
 /// What a reader writes into while reading one file.
 #[derive(Debug, Default)]

@@ -13,7 +13,7 @@ mod share;
 mod smoke;
 mod timeline;
 
-// readers-b: Windows Update, CBS/DISM, event exports, archives.
+// Windows Update, CBS/DISM, event exports, archives.
 mod archive;
 mod cbs;
 mod digest;

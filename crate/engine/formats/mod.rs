@@ -8,14 +8,14 @@
 mod msi;
 mod paste;
 mod text;
-// Setup chains: .NET Framework setup and WiX Burn bundles (readers-a).
+// Setup chains: .NET Framework setup, WiX Burn bundles, Inno Setup.
 mod burn;
 mod dotnet;
 mod inno;
 
 pub use paste::{clean as clean_pasted_line, pieces as pasted_pieces};
 
-// ---- readers-b: Windows Update, CBS/DISM, event-log exports, undecoded traces ----
+// Windows Update, CBS/DISM, event-log exports, undecoded traces, Windows Setup.
 mod cbs;
 pub(crate) mod event;
 pub(crate) mod windows_update;
@@ -33,7 +33,7 @@ pub enum LogFormat {
     Msi,
     /// Anything else: pasted text, an error message, an unknown log.
     Text,
-    // Setup chains (readers-a).
+    // Setup chains.
     /// A .NET Framework setup log: 2.0/3.0/3.5 `dd_*.txt`, 4.x and chainer logs, bootstrapper logs.
     Dotnet,
     /// A WiX Burn bundle log (`[PID:TID][time]i001: Burn v3…`).
@@ -41,7 +41,7 @@ pub enum LogFormat {
     /// An Inno Setup log (`YYYY-MM-DD HH:MM:SS.mmm   Setup version: Inno Setup version 6…`).
     Inno,
 
-    // ---- readers-b ----
+    // Windows servicing and its records.
     /// WindowsUpdate.log: the Vista/7 tab-separated log or the Windows 10+ `Get-WindowsUpdateLog` output.
     WindowsUpdate,
     /// `%windir%\SoftwareDistribution\ReportingEvents.log`: one tab-separated line per update event.
@@ -103,7 +103,7 @@ impl LogFormat {
     }
 }
 
-/// How much of a file's text decides its format (equal to the scanner's own `DETECT_LEN`, the text it waits for).
+/// How much of a file's text decides its format: the scanner waits for this much before it picks a reader.
 pub const DETECT_LEN: usize = 64 * 1024;
 
 /// Signatures of each format, tested in one pass over the start of a file. When several match, the one
@@ -113,7 +113,7 @@ const SIGNATURES: &[(LogFormat, &str)] = &[
         LogFormat::Msi,
         r"(?m)^=== (?:Verbose logging|Logging) started: |MSI \([csa]\) \([0-9A-Fa-f]{1,4}[:!][0-9A-Fa-f]{1,4}\) \[|^Action ended [0-9]{1,2}:[0-9]{2}:[0-9]{2}: [A-Za-z0-9_.]+\. Return value [0-9]|^CustomAction [A-Za-z0-9_.]+ returned actual error code|^操作结束 [0-9:]+: ",
     ),
-    // Setup chains (readers-a).
+    // Setup chains.
     (
         LogFormat::Burn,
         r"(?m)^\[?[0-9A-Fa-f]{3,5}:[0-9A-Fa-f]{3,5}\]\[[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\][iwe][0-9]{3}: |^[iwe][0-9]{3}: (?:Burn v|Detect|Plan|Apply|Applied|Applying|Registering|Acquiring|Error 0x|Failed )|^\[[0-9A-Fa-f]{3,5}:[0-9A-Fa-f]{3,5}\]\[[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\]: Burn v[0-9]",
@@ -122,7 +122,7 @@ const SIGNATURES: &[(LogFormat, &str)] = &[
         LogFormat::Dotnet,
         r"(?m)^\[[0-9]{2}/[0-9]{2}/[0-9]{2},[0-9]{2}:[0-9]{2}:[0-9]{2}\] [^:\r\n]{1,80}: |^\[[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}, ?[0-9]{1,2}:[0-9]{2}:[0-9]{2}\] ?(?:OS Version|Installer version|Environment details|Final Result|Action: |Action complete|Exe \(|MSI \(|Entering Function|Loading localized)|Result of checks for command '|RunCheck result: |A prerequisite failed for Package|(?i:ndp)[0-9]{2,3}[-A-Za-z0-9]*\.exe.{0,200}(?:exited with|Exit code was) '?[0-9]+|^[0-9]{1,6}\.[0-9]{3}: (?:={20,}|Update\.exe extended error code|Hotfix)",
     ),
-    // ---- readers-b (a WindowsUpdate.log quotes event messages, a DISM.log holds CBS lines: the earliest wins) ----
+    // A WindowsUpdate.log quotes event messages and a DISM.log holds CBS lines: the earliest match wins.
     // The placeholder WindowsUpdate.log of Windows 10+: it only says where the real log went (an ETW trace).
     (
         LogFormat::EtlTrace,
@@ -242,11 +242,11 @@ pub fn reader(format: LogFormat) -> Box<dyn LogReader> {
     let inner: Box<dyn LogReader> = match format {
         LogFormat::Msi => Box::new(msi::MsiLog::default()),
         LogFormat::Text => Box::new(text::TextLog::default()),
-        // Setup chains (readers-a).
+        // Setup chains.
         LogFormat::Dotnet => Box::new(dotnet::DotnetLog::default()),
         LogFormat::Burn => Box::new(burn::BurnLog::default()),
         LogFormat::Inno => Box::new(inno::InnoLog::default()),
-        // readers-b.
+        // Windows servicing and its records.
         LogFormat::WindowsUpdate => Box::new(windows_update::WindowsUpdateLog::default()),
         LogFormat::ReportingEvents => Box::new(windows_update::ReportingEventsLog::default()),
         LogFormat::CmTrace => Box::new(windows_update::CmTraceLog::default()),
