@@ -414,3 +414,46 @@ fn each_interrupted_leaves_no_partial_line() {
     assert_ne!(exit.code(), Some(0));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ---- kb check and kb show: a writer's checks without cargo ----
+
+#[test]
+fn kb_check_passes_the_built_in_knowledge_base_and_names_a_writers_mistake() {
+    let out = run(&["kb", "check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no problems"));
+
+    // A copy of the knowledge base, as a writer edits it, with a step citing a source that does not exist.
+    let kb_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crate/engine/kb");
+    let dir = std::env::temp_dir().join(format!("setup-triage-kbcheck-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("creates the folder");
+    for e in std::fs::read_dir(&kb_dir).expect("the kb folder").flatten() {
+        let text = std::fs::read_to_string(e.path()).expect("reads");
+        let text = if e.file_name() == "programs.toml" {
+            text.replacen(
+                "sources = [\"msi-error-codes\", \"system-error-codes-1000\"]",
+                "sources = [\"no-such-source\"]",
+                1,
+            )
+        } else {
+            text
+        };
+        std::fs::write(dir.join(e.file_name()), text).expect("writes");
+    }
+    let out = run(&["kb", "check", dir.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("cites unknown source 'no-such-source'"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn kb_show_prints_the_guide_a_cause_leads_to() {
+    let out = run(&["kb", "show", "cancelled"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("guide cancelled:"), "{stdout}");
+    assert!(stdout.contains("1. Run the installation again and let it finish"), "{stdout}");
+    check_fails(&["kb", "show", "no-such-cause"], "no cause 'no-such-cause'");
+}

@@ -19,7 +19,7 @@ usage: setup-triage diagnose [--format text|markdown|bbcode|json] [--answer FACT
        setup-triage share [--answer FACT=VALUE]... [--base-url URL] [--step N] [--no-redact] FILE...
        setup-triage explain CODE
        setup-triage tree [--format text|dot|mermaid]
-       setup-triage kb review
+       setup-triage kb review | check [FOLDER] | show CAUSE [--answer FACT=VALUE]...
        setup-triage --help
 
 diagnose   reads logs or pasted text (FILE may be - for standard input) and prints the cause and the guide.
@@ -34,6 +34,9 @@ share      prints the share link: the guide, reopened from the link, without the
            evidence line travels). --step N links to step N.
 explain    decodes one error code: 0x80070643, 80070643, 0x643, 1603, -2147023293, \"Error 1935\".
 tree       prints the whole knowledge base (questions, choices, guides, steps) for review.
+kb check   checks the knowledge base (or the *.toml files of FOLDER, as a writer edits them) with the rules the
+           tests use, and prints each problem in words; exit status 1 when there is one.
+kb show    prints the guide a cause leads to, and the questions on the way.
 kb review  prints every step with its text, commands (with their shell and whether they need an administrator),
            script, variants and sources (Microsoft, archived or third-party), for a person to review in one read.
 
@@ -484,10 +487,12 @@ fn tree(mut parser: lexopt::Parser) -> Result<(), Fail> {
 /// `kb review`: the only `kb` subcommand so far.
 fn kb(mut parser: lexopt::Parser) -> Result<(), Fail> {
     use lexopt::prelude::*;
-    let mut sub = None;
+    let mut words: Vec<String> = Vec::new();
+    let mut answers = Answers::new();
     while let Some(arg) = parser.next().map_err(usage)? {
         match arg {
-            Value(v) if sub.is_none() => sub = Some(v.string().map_err(usage)?),
+            Value(v) => words.push(v.string().map_err(usage)?),
+            Long("answer") | Short('a') => add_answer(&mut parser, &mut answers)?,
             Short('h') | Long("help") => {
                 println!("{USAGE}");
                 return Ok(());
@@ -495,15 +500,97 @@ fn kb(mut parser: lexopt::Parser) -> Result<(), Fail> {
             other => return Err(usage(other.unexpected())),
         }
     }
-    match sub.as_deref() {
+    let mut words = words.into_iter();
+    match words.next().as_deref() {
         Some("review") => {
             let out = engine::tree_print::review(engine::tree::kb());
             let _ = io::stdout().lock().write_all(out.as_bytes());
             Ok(())
         }
-        Some(other) => Err(Fail(format!("unknown kb command '{other}' (review)"))),
-        None => Err(Fail("missing kb command (review); try --help".into())),
+        Some("check") => kb_check(words.next()),
+        Some("show") => match words.next() {
+            Some(cause) => kb_show(&cause, &answers),
+            None => Err(Fail("kb show needs a CAUSE (an id of causes.toml, such as disk-full)".into())),
+        },
+        Some(other) => Err(Fail(format!("unknown kb command '{other}' (review, check, show)"))),
+        None => Err(Fail("missing kb command (review, check, show); try --help".into())),
     }
+}
+
+/// `setup-triage kb check [FOLDER]`: the knowledge base's files (the built-in ones, or the `*.toml` of a folder a
+/// writer edits) parsed and checked with the rules the tests use; each problem on a line of its own.
+fn kb_check(folder: Option<String>) -> Result<(), Fail> {
+    let owned: Vec<(String, String)> = match &folder {
+        None => engine::tree::builtin_files()
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect(),
+        Some(dir) => {
+            // The built-in order first (it decides which cause a code names first), then any new file.
+            let builtin: Vec<&str> = engine::tree::builtin_files().iter().map(|f| f.0).collect();
+            let mut names: Vec<String> = std::fs::read_dir(dir)
+                .map_err(|e| Fail(format!("cannot read the folder {dir}: {e}")))?
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".toml"))
+                .collect();
+            names.sort_by_key(|n| (builtin.iter().position(|b| b == n).unwrap_or(usize::MAX), n.clone()));
+            let mut files = Vec::new();
+            for n in names {
+                let path = std::path::Path::new(dir).join(&n);
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| Fail(format!("cannot read {}: {e}", path.display())))?;
+                files.push((n, text));
+            }
+            files
+        }
+    };
+    let files: Vec<(&str, &str)> = owned.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let where_ = folder.as_deref().unwrap_or("the built-in knowledge base");
+    let kb = engine::tree::Kb::parse(&files).map_err(|e| Fail(format!("{where_}: {e}")))?;
+    let problems = kb.validate();
+    let mut out = io::stdout().lock();
+    if problems.is_empty() {
+        let _ = writeln!(out, "{where_}: {} files, no problems", files.len());
+        return Ok(());
+    }
+    for p in &problems {
+        let _ = writeln!(out, "{p}");
+    }
+    let _ = out.flush();
+    eprintln!("setup-triage: {where_}: {} problems", problems.len());
+    // Problems found is not bad usage (exit 2): a writer's script can tell the two apart.
+    std::process::exit(1)
+}
+
+/// `setup-triage kb show CAUSE`: the guide a cause leads to, with the questions on the way (answered with
+/// `--answer`, or "I don't know").
+fn kb_show(cause: &str, answers: &Answers) -> Result<(), Fail> {
+    let kb = engine::tree::kb();
+    if kb.cause(cause).is_none() {
+        return Err(Fail(format!("no cause '{cause}' in the knowledge base (see causes.toml)")));
+    }
+    let mut facts = engine::Facts::new();
+    facts.set("cause", cause);
+    engine::facts::derive(&mut facts);
+    let (questions, guide) = engine::tree::guide_for(&facts, answers);
+    let mut s = String::new();
+    use std::fmt::Write as _;
+    for q in &questions {
+        let _ = writeln!(s, "question ({}): {}", q.fact, q.text);
+    }
+    let _ = writeln!(s, "guide {}: {}", guide.id, guide.title);
+    if !guide.intro.is_empty() {
+        let _ = writeln!(s, "  {}", guide.intro);
+    }
+    for (i, step) in guide.steps.iter().enumerate() {
+        let _ = writeln!(s, "{}. {} [{}]", i + 1, step.title, step.risk.label());
+        for c in &step.commands {
+            let _ = writeln!(s, "     > {c}");
+        }
+    }
+    let _ = io::stdout().lock().write_all(s.as_bytes());
+    Ok(())
 }
 
 /// One code's block: name, meaning, facility, wrapped code, related forms, source.
