@@ -320,26 +320,21 @@ fn corpus_matches_manifest() {
         "{:<8} {:>9} {:>9} {:>9} {:>9} {:>16}",
         "folder", "verdict", "line", "code", "guide", "succeeded→failed"
     );
-    for (folder, s) in &by_folder {
-        total.merge(s);
+    let row = |name: &str, s: &Score| {
         println!(
-            "{folder:<8} {:>9} {:>9} {:>9} {:>9} {:>16}",
+            "{name:<8} {:>9} {:>9} {:>9} {:>9} {:>16}",
             s.verdict.cell(),
             s.line.cell(),
             s.code.cell(),
             s.guide.cell(),
             s.succeeded_called_failed
         );
+    };
+    for (folder, s) in &by_folder {
+        total.merge(s);
+        row(folder, s);
     }
-    println!(
-        "{:<8} {:>9} {:>9} {:>9} {:>9} {:>16}",
-        "all",
-        total.verdict.cell(),
-        total.line.cell(),
-        total.code.cell(),
-        total.guide.cell(),
-        total.succeeded_called_failed
-    );
+    row("all", &total);
     println!(
         "all, %   {:>9.1} {:>9.1} {:>9.1} {:>9.1}   (targets 97, 95, 95, 90)",
         total.verdict.percent(),

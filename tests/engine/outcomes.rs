@@ -14,6 +14,14 @@ fn utf16le(text: &str) -> Vec<u8> {
     out
 }
 
+/// A success: no root cause, the `succeeded` cause and its guide.
+const SUCCEEDED: Expect<'static> = Expect {
+    verdict: Verdict::Succeeded,
+    line: None,
+    cause: Some("succeeded"),
+    guide: "succeeded",
+};
+
 /// What a diagnosis should say: verdict, root-cause line, the `cause` fact and the guide's id.
 struct Expect<'a> {
     verdict: Verdict,
@@ -231,12 +239,7 @@ fn burn_without_message_ids_succeeded() {
           [4604:3BD4][2024-11-01T22:07:33]: Apply complete, result: 0x0, restart: None, ba requested restart:  No\n\
           [4604:3BD4][2024-11-01T22:07:33]: Shutting down, exit code: 0x0\n\
           [4604:3BD4][2024-11-01T22:07:33]: Exit code: 0x0, restarting: No\n",
-        Expect {
-            verdict: Verdict::Succeeded,
-            line: None,
-            cause: Some("succeeded"),
-            guide: "succeeded",
-        },
+        SUCCEEDED,
     );
     assert_eq!(d.files[0].format, "burn");
     // The same log ending in a failure is read as one.
@@ -263,12 +266,7 @@ fn windows_update_searches_that_completed() {
         b"2022-04-18\t16:32:01:900\t 420\tdbc\tAgent\t** START **  Agent: Finding updates [CallerId = AutomaticUpdates]\n\
           2022-04-18\t16:32:01:950\t 420\tdbc\tAgent\t  * Found 0 updates and 12 categories in search; evaluated appl. rules of 200 out of 300 deployed entities\n\
           2022-04-18\t16:32:01:989\t 420\tdbc\tAgent\t**  END  **  Agent: Finding updates [CallerId = AutomaticUpdates]\n",
-        Expect {
-            verdict: Verdict::Succeeded,
-            line: None,
-            cause: Some("succeeded"),
-            guide: "succeeded",
-        },
+        SUCCEEDED,
     );
 }
 
@@ -308,12 +306,7 @@ fn dism_session_that_ends_normally_succeeded() {
     check(
         "dism.log",
         text.as_bytes(),
-        Expect {
-            verdict: Verdict::Succeeded,
-            line: None,
-            cause: Some("succeeded"),
-            guide: "succeeded",
-        },
+        SUCCEEDED,
     );
     // The same log cut before its end says nothing either way.
     let cut: String = text.lines().take(2).map(|l| format!("{l}\n")).collect();
@@ -362,12 +355,7 @@ fn msi_missing_cache_warning_in_a_successful_log() {
         b"MSI (s) (08:3C) [05:54:13:979]: Warning: Local cached package 'C:\\Windows\\Installer\\3f1a2.msi' is missing.\n\
           MSI (s) (08:3C) [05:54:20:100]: Product: Contoso Notes 3.2 -- Installation completed successfully.\n\
           MSI (s) (08:3C) [05:54:20:101]: MainEngineThread is returning 0\n",
-        Expect {
-            verdict: Verdict::Succeeded,
-            line: None,
-            cause: Some("succeeded"),
-            guide: "succeeded",
-        },
+        SUCCEEDED,
     );
 }
 
@@ -605,12 +593,7 @@ fn inno_setup_completed_installation() {
              2024-08-23 14:58:32.000   Need to restart Windows? No\n\
              2024-08-23 14:58:32.100   Log closed.\n",
         ),
-        Expect {
-            verdict: Verdict::Succeeded,
-            line: None,
-            cause: Some("succeeded"),
-            guide: "succeeded",
-        },
+        SUCCEEDED,
     );
     assert_eq!(d.files[0].format, "inno");
 }
@@ -692,12 +675,7 @@ fn inno_setup_uninstaller_log() {
           2024-08-24 09:00:03.000   Uninstallation process succeeded.\n\
           2024-08-24 09:00:03.100   Removed all? Yes\n\
           2024-08-24 09:00:03.200   Log closed.\n",
-        Expect {
-            verdict: Verdict::Succeeded,
-            line: None,
-            cause: Some("succeeded"),
-            guide: "succeeded",
-        },
+        SUCCEEDED,
     );
 }
 
