@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::fmt::Write;
 
 use super::guide::Command;
-use super::tree::{CommandDef, Conditions, GuideDef, Kb, NodeDef, ROOT};
+use super::tree::{CommandDef, Conditions, GuideDef, Kb, NodeDef, ROOT, StepDef};
 
 /// The nodes reachable from the root, depth first, each once; then any unreachable ones (a broken knowledge
 /// base still prints whole).
@@ -115,15 +115,7 @@ pub fn text(kb: &Kb) -> String {
                 continue;
             };
             let _ = writeln!(s, "  {}. [{:?}] {}: {}", i + 1, st.risk, st.id, st.title);
-            if !st.when.is_empty() {
-                let _ = writeln!(s, "       only when: {}", conditions(&st.when));
-            }
-            for c in &st.when_any {
-                let _ = writeln!(s, "       or when: {}", conditions(c));
-            }
-            if !st.unless.is_empty() {
-                let _ = writeln!(s, "       left out when: {}", conditions(&st.unless));
-            }
+            step_conditions(&mut s, "       ", st);
             for v in &st.variant {
                 let _ = writeln!(
                     s,
@@ -282,6 +274,19 @@ fn review_command(c: &CommandDef) -> String {
 /// when it applies, its risk, text, commands with their shell and rights, script, backup, undo and check, each
 /// variant with its condition, and each source with its kind (Microsoft, archived, third-party), its address and
 /// the retired tools it names. Text is printed as written in the knowledge base, placeholders unfilled.
+/// The conditions a step is shown under, one line each, indented.
+fn step_conditions(s: &mut String, indent: &str, st: &StepDef) {
+    if !st.when.is_empty() {
+        let _ = writeln!(s, "{indent}only when: {}", conditions(&st.when));
+    }
+    for c in &st.when_any {
+        let _ = writeln!(s, "{indent}or when: {}", conditions(c));
+    }
+    if !st.unless.is_empty() {
+        let _ = writeln!(s, "{indent}left out when: {}", conditions(&st.unless));
+    }
+}
+
 pub fn review(kb: &Kb) -> String {
     let mut s = String::new();
     let mut order: Vec<&str> = Vec::new();
@@ -314,15 +319,7 @@ pub fn review(kb: &Kb) -> String {
             .map(|g| g.id.as_str())
             .collect();
         let _ = writeln!(s, "   in guides: {}", guides.join(", "));
-        if !st.when.is_empty() {
-            let _ = writeln!(s, "   only when: {}", conditions(&st.when));
-        }
-        for c in &st.when_any {
-            let _ = writeln!(s, "   or when: {}", conditions(c));
-        }
-        if !st.unless.is_empty() {
-            let _ = writeln!(s, "   left out when: {}", conditions(&st.unless));
-        }
+        step_conditions(&mut s, "   ", st);
         for para in st.body.split("\n\n") {
             let _ = writeln!(s, "   {}", para.trim());
         }
