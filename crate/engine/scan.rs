@@ -1140,11 +1140,12 @@ fn combine(reports: Vec<FileReport>, answers: Option<&Answers>) -> Diagnosis {
     let root_cause = best.map(|b| findings[roots[b].1].clone());
     let codes = all_codes(&findings, root_cause.as_ref());
     decide_cause(&mut facts, verdict, root_cause.as_ref(), &findings, &codes);
-    // A log of a known format that neither fails nor succeeds stopped early (cut, copied while the installer ran,
-    // or only its start pasted): it has a guide of its own, never a fix for a failure it does not show.
+    // An installer's log that neither fails nor succeeds stopped early (cut, copied while the installer ran, or
+    // only its start pasted): it has a guide of its own, never a fix for a failure it does not show. The logs of
+    // agents that run on and on (Windows Update, servicing, Configuration Manager) have no end to stop before.
     let a_log = files
         .iter()
-        .any(|f| !matches!(f.format.as_str(), "text" | "event" | "archive" | "etl"));
+        .any(|f| matches!(f.format.as_str(), "msi" | "burn" | "dotnet" | "inno" | "setup"));
     if verdict == Verdict::Inconclusive && root_cause.is_none() && a_log && facts.get("cause").is_none() {
         facts.set("cause", "log-incomplete");
     }
