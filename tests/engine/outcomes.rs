@@ -752,3 +752,29 @@ fn package_manager_and_console_output() {
         },
     );
 }
+
+/// Windows Update's Settings page lists an update's title, then its status: the title says what failed.
+#[test]
+fn windows_update_settings_status_names_the_update() {
+    let d = check(
+        "paste.txt",
+        b"Contoso Sync Driver Update - 2.4.1\nStatus : Download error - 0x80070643\n",
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(2),
+            cause: Some("install-failure"),
+            guide: "msi-update",
+        },
+    );
+    assert!(d.guide.title.contains("Contoso Sync Driver Update"), "{}", d.guide.title);
+    check(
+        "paste.txt",
+        b"2024-01 Security Update for Windows 10 Version 22H2 for x64-based Systems (KB5034441)\nStatus: Failed to install on 1/10/2024 - 0x80070643\n",
+        Expect {
+            verdict: Verdict::Failed,
+            line: Some(2),
+            cause: Some("install-failure"),
+            guide: "winre-partition",
+        },
+    );
+}

@@ -23,6 +23,8 @@ pub struct TextLog {
     /// The line before asked PowerShell for an exit code (`$p.ExitCode`, `$LASTEXITCODE`): a number alone on
     /// this line is that code.
     asked_exit_code: bool,
+    /// The last line with text, when short: the update's title above a Settings page's `Status: … error`.
+    previous: String,
 }
 
 /// What package managers and consoles print around an installer's failure: the package's name, the verbose
@@ -38,6 +40,7 @@ const WINGET_FOUND: usize = 0;
 const CHOCO_PACKAGE: usize = 1;
 const VERBOSE_LOG: usize = 2;
 const EXIT_CODE_ASKED: usize = 3;
+const UPDATE_STATUS: usize = 4;
 
 fn console() -> &'static Console {
     static C: OnceLock<Console> = OnceLock::new();
@@ -47,6 +50,9 @@ fn console() -> &'static Console {
             r"^The (?:install|upgrade|uninstall) of \S+ was NOT successful|^Installing \S+\.\.\.$",
             r"(?i)/l\*?v?x?\+? +\x22?[A-Za-z]:\\[^\x22]+\.log",
             r"(?i)(?:\.ExitCode|\$LASTEXITCODE)\s*$",
+            // Windows Update's Settings page and history: the update's title, then `Status: Download error -
+            // 0x80070643` (or `Install error`, `Failed to install on <date> - 0x…`) on the next line.
+            r"(?i)^\s*Status\s*:?\s*(?:(?:Download|Install|Installation) error|Failed to install)",
         ]),
         winget_found: super::super::scan::re(r"^Found (.+?) \[[^\]]+\] Version "),
         choco_package: super::super::scan::re(
@@ -260,6 +266,18 @@ impl TextLog {
             }
         }
         self.asked_exit_code = hits.matched(EXIT_CODE_ASKED);
+        if hits.matched(UPDATE_STATUS) && !self.previous.is_empty() {
+            let title = std::mem::take(&mut self.previous);
+            match super::super::facts::product_from_text(title.as_bytes()) {
+                Some(kind) => out.facts.learn("product", kind),
+                // Another program's update, delivered by Windows Update: its title names what failed.
+                None => out.facts.learn("product_name", title.trim_end_matches([' ', '-']).to_string()),
+            }
+            out.facts.learn("update_title", title);
+        }
+        if !text.is_empty() {
+            self.previous = if text.len() <= 200 { text.to_string() } else { String::new() };
+        }
         let number = text.parse::<i64>().ok().filter(|n| *n != 0);
         if let (true, Some(n)) = (asked, number) {
             let code = codes::parse(&n.to_string());
