@@ -8,6 +8,7 @@ use yew::Reducible;
 
 use crate::engine::{Answers, Diagnosis};
 use crate::web::hooks::SavedCase;
+use crate::web::strings;
 
 /// Where the page is with reading the input.
 #[derive(Clone, Debug, PartialEq)]
@@ -79,6 +80,14 @@ pub struct AppState {
     pub origin: Origin,
     /// Why the share link in the address could not be opened (shown at the top of the page).
     pub link_error: Option<String>,
+    /// The element (by id) that keyboard focus moves to after the last action: what changed on the page, so
+    /// that nobody is left on `body` after answering (issue 16).
+    pub focus: Option<String>,
+    /// Counts focus moves, so that the same target asked for twice moves focus twice.
+    pub focus_seq: u32,
+    /// A short sentence for screen readers about what the last action did ("Step 2 of 9: …"), read from a
+    /// live region that holds only this sentence rather than the whole diagnosis.
+    pub announcement: String,
 }
 
 /// Where the diagnosis shown came from.
@@ -107,6 +116,35 @@ impl AppState {
             finished: 0,
             origin: Origin::Input,
             link_error: None,
+            focus: None,
+            focus_seq: 0,
+            announcement: String::new(),
+        }
+    }
+
+    /// Asks the page to move focus to the element `id` and to say `message`.
+    fn focus_on(&mut self, id: String, message: String) {
+        self.focus = Some(id);
+        self.focus_seq = self.focus_seq.wrapping_add(1);
+        self.announcement = message;
+    }
+
+    /// Focus and message for where the guide stands now: the current step, the step that fixed it, or the end.
+    fn focus_guide(&mut self) {
+        let Some(d) = self.diagnosis.clone() else {
+            return;
+        };
+        let n = d.guide.steps.len();
+        if let Some(f) = self.progress.fixed {
+            self.focus_on("outcome-fixed-title".into(), strings::fixed_announcement(f + 1));
+        } else if self.progress.exhausted(n) {
+            self.focus_on("outcome-exhausted-title".into(), strings::EXHAUSTED.into());
+        } else if let Some(step) = d.guide.steps.get(self.progress.current) {
+            let i = self.progress.current + 1;
+            self.focus_on(
+                format!("step-{i}-title"),
+                strings::step_announcement(i, n, &step.title),
+            );
         }
     }
 
@@ -149,6 +187,8 @@ pub enum Action {
     NextStep,
     /// Back to the first step, forgetting which fixed it.
     RestartSteps,
+    /// Back or Forward in the browser: the guide as it stood at that entry of the page's history.
+    GoToStep(StepProgress),
     /// Forget the answers and progress (also those saved for the next visit).
     ClearProgress,
     /// A case from a share link, or a composed one: the diagnosis, with its answers already walked, and where
@@ -181,6 +221,9 @@ impl Reducible for AppState {
             finished: self.finished,
             origin: self.origin,
             link_error: self.link_error.clone(),
+            focus: self.focus.clone(),
+            focus_seq: self.focus_seq,
+            announcement: self.announcement.clone(),
         };
         match action {
             Action::EditText(text) => next.text = text,
@@ -232,6 +275,7 @@ impl Reducible for AppState {
                     next.answers = saved.answers;
                     next.restored = true;
                 }
+                next.announcement = strings::result_announcement(&d.guide.title);
                 next.diagnosis = Some(Rc::new(d));
                 next.finished = next.finished.wrapping_add(1);
                 next.origin = Origin::Input;
@@ -279,13 +323,41 @@ impl Reducible for AppState {
                     next.diagnosis = Some(Rc::new(d));
                 }
                 next.progress = StepProgress::default();
+                // Focus goes to what the answer changed: the next open question, or else the guide's first step.
+                let open = next.diagnosis.as_ref().and_then(|d| {
+                    d.questions
+                        .iter()
+                        .find(|q| q.answered_by == crate::engine::tree::AnsweredBy::Open)
+                        .map(|q| (q.fact.clone(), q.text.clone()))
+                });
+                match open {
+                    Some((fact, text)) => next.focus_on(
+                        format!("q-{fact}-legend"),
+                        strings::question_announcement(&text),
+                    ),
+                    None => next.focus_guide(),
+                }
             }
-            Action::Fixed => next.progress.fixed = Some(next.progress.current),
+            Action::Fixed => {
+                next.progress.fixed = Some(next.progress.current);
+                next.focus_guide();
+            }
             Action::NextStep => {
                 next.progress.fixed = None;
                 next.progress.current += 1;
+                next.focus_guide();
             }
-            Action::RestartSteps => next.progress = StepProgress::default(),
+            Action::RestartSteps => {
+                next.progress = StepProgress::default();
+                next.focus_guide();
+            }
+            Action::GoToStep(progress) => {
+                let steps = next.diagnosis.as_ref().map_or(0, |d| d.guide.steps.len());
+                if progress.current <= steps {
+                    next.progress = progress;
+                    next.focus_guide();
+                }
+            }
             Action::ClearProgress => {
                 next.answers = Answers::new();
                 next.progress = StepProgress::default();

@@ -17,7 +17,7 @@ use crate::web::components::share_panel::SharePanel;
 use crate::web::hooks::use_diagnose::InPage;
 use crate::web::hooks::use_share_link::is_share_fragment;
 use crate::web::hooks::{
-    compose, page_base, saved_text, use_diagnose, use_saved_progress, use_session_text,
+    compose, page_base, saved_text, use_diagnose, use_focus, use_saved_progress, use_session_text,
     use_share_link, use_window_drop,
 };
 use crate::web::redactor_for;
@@ -49,6 +49,7 @@ pub fn App(props: &AppProps) -> Html {
     );
 
     use_share_link(state.clone());
+    use_focus(state.focus.clone(), state.focus_seq);
     let base = use_memo((), |()| page_base());
 
     let send = |make: fn() -> Action| {
@@ -166,6 +167,9 @@ pub fn App(props: &AppProps) -> Html {
                 </p>
             </header>
             <main id="main">
+                // One short sentence about what the last action did, and nothing else: a live region around the
+                // whole diagnosis would read everything again after each answer.
+                <p class="visually-hidden" role="status" id="announcement">{ state.announcement.clone() }</p>
                 if let Some(message) = &state.link_error {
                     <div class="link-error">
                         <ErrorBanner message={AttrValue::from(format!("{message} You can still paste an error or choose log files below."))}
@@ -191,7 +195,7 @@ pub fn App(props: &AppProps) -> Html {
                     <ErrorBanner message={AttrValue::from(message.clone())} on_dismiss={send(|| Action::DismissError)} />
                 }
                 if let Some(d) = &state.diagnosis {
-                    <div class="diagnosis" aria-live="polite">
+                    <div class="diagnosis">
                         if state.restored {
                             <div class="restored" role="status">
                                 <p>{ "Welcome back: your answers and how far you got with the steps were kept on this computer." }</p>

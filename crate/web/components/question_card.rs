@@ -23,7 +23,7 @@ pub fn QuestionCard(props: &QuestionCardProps) -> Html {
     };
     html! {
         <fieldset class="question" aria-describedby={(!q.help.is_empty()).then(|| format!("{id}-help"))}>
-            <legend>{ q.text.clone() }</legend>
+            <legend id={format!("{id}-legend")} tabindex="-1">{ q.text.clone() }</legend>
             if !q.help.is_empty() {
                 <p class="help" id={format!("{id}-help")}>{ q.help.clone() }</p>
             }
