@@ -104,3 +104,41 @@ pub fn error_of(i: usize, n: usize) -> String {
 pub fn files_to_choose_again(names: &str) -> String {
     format!("Restored from before the reload. To read the logs again, choose them again: {names}.")
 }
+
+/// The pasted error of "Try a pasted error": Windows Update's history line for a failed .NET update.
+pub const EXAMPLE_ERROR_TEXT: &str =
+    "Security Update for Microsoft .NET Framework 3.5 SP1 (KB979906) failed with Windows Update error 0x643";
+
+/// Where each kind of log is: (what writes it, the path to paste into File Explorer, a note).
+pub const LOG_PLACES: &[(&str, &str, &str)] = &[
+    (
+        "Windows Update and Windows features (CBS)",
+        r"C:\Windows\Logs\CBS\CBS.log",
+        "Also CbsPersist_*.log in the same folder for older attempts.",
+    ),
+    (
+        "DISM (repairing Windows, adding features)",
+        r"C:\Windows\Logs\DISM\dism.log",
+        "",
+    ),
+    (
+        "Windows Update on Windows 10 and 11",
+        "Get-WindowsUpdateLog",
+        "Run this in PowerShell: it writes WindowsUpdate.log to your Desktop. On Windows 7 and 8.1 the log is C:\\Windows\\WindowsUpdate.log.",
+    ),
+    (
+        "An upgrade to a new Windows version (Windows Setup)",
+        r"C:\$WINDOWS.~BT\Sources\Panther",
+        "setupact.log and setuperr.log; after a rollback, also C:\\$WINDOWS.~BT\\Sources\\Rollback.",
+    ),
+    (
+        "An installer (.msi) or .NET Framework setup",
+        "%TEMP%",
+        "The newest MSI*.LOG, dd_*.log or \"Microsoft .NET Framework … Setup\" file there.",
+    ),
+    (
+        "A driver or device",
+        r"C:\Windows\INF\setupapi.dev.log",
+        "",
+    ),
+];

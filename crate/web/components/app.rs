@@ -14,6 +14,7 @@ use crate::web::components::progress_bar::ProgressBar;
 use crate::web::components::question_card::QuestionCard;
 use crate::web::components::result_summary::ResultSummary;
 use crate::web::components::share_panel::SharePanel;
+use crate::web::components::start_help::StartHelp;
 use crate::web::hooks::use_diagnose::InPage;
 use crate::web::hooks::use_share_link::is_share_fragment;
 use crate::web::hooks::{
@@ -104,6 +105,25 @@ pub fn App(props: &AppProps) -> Html {
             }
         }
     });
+    // An example: its text goes into the paste box, then it is diagnosed once the page has rendered with it
+    // (the diagnose callback reads the text of the render it was made in).
+    let example_seq = use_state(|| 0u32);
+    let on_example = {
+        let state = state.clone();
+        let example_seq = example_seq.clone();
+        Callback::from(move |text: String| {
+            state.dispatch(Action::EditText(text));
+            example_seq.set(*example_seq + 1);
+        })
+    };
+    use_effect_with(*example_seq, {
+        let on_diagnose = on_diagnose.clone();
+        move |seq| {
+            if *seq > 0 {
+                on_diagnose.emit(());
+            }
+        }
+    });
     let on_clear = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Action::ClearProgress))
@@ -182,6 +202,9 @@ pub fn App(props: &AppProps) -> Html {
                     busy={state.busy()}
                     {on_edit} {on_add_files} {on_remove_file} {on_diagnose}
                 />
+                if state.diagnosis.is_none() && !state.busy() {
+                    <StartHelp {on_example} />
+                }
                 if state.diagnosis.is_none() || !composing {
                     <p class="compose">
                         <button type="button" class="link" id="compose" onclick={on_compose}>{ "Compose a guide without logs" }</button>

@@ -1,0 +1,168 @@
+// End to end (issue 16): a guide that leads. One step in focus, focus after every answer, axe-core at phone
+// and desktop sizes in both themes, nothing that scrolls sideways at 360 px, the keyboard alone from paste to
+// "fixed", and Back and reload that keep the step.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ROOT, launch, startServer, openPage, msiLogUtf16, KB979906, FIRST_DOTNET_STEP,
+  axeViolations, sidewaysOverflow, focused, LONG_FILE_NAME,
+} from './helpers.mjs';
+
+let browser, server;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function diagnosePaste(page, text) {
+  await page.fill('textarea#paste', text);
+  await page.click('button[type=submit]');
+  await page.locator('li.step.current').waitFor();
+}
+
+/// Checks the page with axe-core and fails with every violation listed.
+async function assertAccessible(page, where) {
+  const v = await axeViolations(page);
+  assert.deepEqual(v, [], `${where}:\n${v.join('\n')}`);
+}
+
+test('one step in focus: the current step is open, the others folded, and each answer moves focus and says so', async () => {
+  const { context, page, errors } = await openPage(browser, server.url);
+  await diagnosePaste(page, KB979906);
+  const steps = page.locator('ol.steps > li.step');
+  const n = await steps.count();
+  assert.ok(n >= 4);
+  // Every title with its risk is listed (the overview); only the current step's content is open.
+  assert.equal(await steps.locator('.risk').count(), n);
+  assert.equal(await page.locator('li.step.current .step-body').isVisible(), true);
+  assert.equal(await steps.nth(1).locator('.step-body').isVisible(), false);
+  assert.equal(await page.locator('li.step.current h3').textContent(), FIRST_DOTNET_STEP);
+  // "Did that fix it?" is right under the step, on the first screen of a phone after the step's heading.
+  const ask = await page.locator('li.step.current .did-it-work').boundingBox();
+  const head = await page.locator('li.step.current h3').boundingBox();
+  assert.ok(ask.y - head.y < 900, `the question is ${ask.y - head.y} px below the step's title`);
+
+  await page.click('li.step.current button:has-text("No, next step")');
+  assert.equal(await focused(page), '#step-2-title');
+  const second = await steps.nth(1).locator('h3').textContent();
+  assert.equal(await page.locator('#announcement').textContent(), `Step 2 of ${n}: ${second}`);
+  // The tried step is folded, with its outcome.
+  assert.match(await steps.nth(0).locator('.step-badge').textContent(), /Tried/);
+  assert.equal(await steps.nth(0).locator('.step-body').isVisible(), false);
+
+  await page.click('li.step.current button:has-text("Yes")');
+  assert.equal(await focused(page), '#outcome-fixed-title');
+  assert.match(await page.locator('#announcement').textContent(), /^Step 2 fixed it/);
+  // The "fixed" message is next to the step that fixed it, not at the end of the guide.
+  assert.equal(await steps.nth(1).locator('.outcome-fixed').count(), 1);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('axe-core finds no WCAG 2.2 AA violation at 360 and 1280 px, light and dark, from the start page to a fixed guide', async () => {
+  for (const width of [360, 1280]) {
+    for (const colorScheme of ['light', 'dark']) {
+      const where = (s) => `${s} at ${width} px, ${colorScheme}`;
+      const { context, page, errors } = await openPage(browser, server.url);
+      await page.emulateMedia({ colorScheme });
+      await page.setViewportSize({ width, height: 800 });
+      await assertAccessible(page, where('the start page'));
+      await page.fill('textarea#paste', 'Error 0x80070643');
+      await page.click('button[type=submit]');
+      await page.locator('fieldset.question').first().waitFor();
+      await assertAccessible(page, where('a result with a question'));
+      await page.locator('fieldset.question button', { hasText: '.NET Framework' }).click();
+      await page.locator('li.step.current').waitFor();
+      await page.click('li.step.current button:has-text("No, next step")');
+      await page.click('li.step.current button:has-text("No, next step")');
+      await page.locator('li.step.tried').nth(1).locator('summary').click();
+      await assertAccessible(page, where('mid-guide, a tried step opened'));
+      await page.click('li.step.current button:has-text("Yes")');
+      await page.locator('.outcome-fixed').waitFor();
+      await assertAccessible(page, where('a fixed guide'));
+      await page.locator('#share-title').scrollIntoViewIfNeeded();
+      await page.locator('input[name=forum-format]').last().check();
+      await assertAccessible(page, where('the share panel'));
+      await page.click('#compose');
+      await page.locator('#result-title', { hasText: 'Composing' }).waitFor();
+      await assertAccessible(page, where('compose mode'));
+      assert.deepEqual(errors, []);
+      await context.close();
+    }
+  }
+});
+
+test('the keyboard alone goes from a paste to "fixed", with focus on what changed after every answer', async () => {
+  const { context, page, errors } = await openPage(browser, server.url);
+  await page.focus('textarea#paste');
+  await page.keyboard.type('Error 0x80070643');
+  await page.keyboard.press('Control+Enter');
+  await page.locator('fieldset.question').first().waitFor();
+  assert.equal(await focused(page), '#result-title');
+  // Tab to the first choice of the question and answer it.
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    const t = await focused(page);
+    if (t.includes('.NET Framework')) break;
+  }
+  assert.match(await focused(page), /\.NET Framework/);
+  await page.keyboard.press('Enter');
+  await page.locator('li.step.current').waitFor();
+  // Focus is on the next open question, or on the first step when none is left.
+  const afterAnswer = await focused(page);
+  assert.ok(afterAnswer === '#step-1-title' || /^#q-.*-legend$/.test(afterAnswer), afterAnswer);
+  while (/^#q-/.test(await focused(page))) {
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+  }
+  assert.equal(await focused(page), '#step-1-title');
+  // From the step's title, Tab reaches "No, next step" inside the step.
+  const tabTo = async (label) => {
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      if ((await focused(page)).startsWith(`button:${label}`)) return;
+    }
+    assert.fail(`Tab never reached "${label}" (focus on ${await focused(page)})`);
+  };
+  await tabTo('No, next step');
+  await page.keyboard.press('Enter');
+  assert.equal(await focused(page), '#step-2-title');
+  await tabTo('No, next step');
+  await page.keyboard.press('Enter');
+  assert.equal(await focused(page), '#step-3-title');
+  await tabTo('Yes');
+  await page.keyboard.press('Enter');
+  assert.equal(await focused(page), '#outcome-fixed-title');
+  assert.match(await page.locator('.outcome-fixed').textContent(), /Step 3 fixed it/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('at 360 px nothing scrolls sideways: long file names, long commands, the share panel', async () => {
+  const { context, page, errors } = await openPage(browser, server.url);
+  await page.setViewportSize({ width: 360, height: 740 });
+  assert.deepEqual(await sidewaysOverflow(page), [], 'the start page');
+  await page.setInputFiles('#file-input', { name: LONG_FILE_NAME, mimeType: 'text/plain', buffer: msiLogUtf16() });
+  await page.locator('.file-list li').waitFor();
+  assert.deepEqual(await sidewaysOverflow(page), [], 'with a long file name');
+  await page.click('button[type=submit]');
+  await page.locator('li.step.current').waitFor();
+  // Open every folded step, so that every command is laid out.
+  for (const s of await page.locator('details.step-more').all()) await s.evaluate((d) => { d.open = true; });
+  assert.ok((await page.locator('.command pre').count()) > 0, 'the guide has commands');
+  assert.deepEqual(await sidewaysOverflow(page), [], 'a diagnosis with its guide and commands');
+  await page.reload();
+  await page.locator('textarea#paste').waitFor();
+  await diagnosePaste(page, KB979906);
+  for (const s of await page.locator('details.step-more').all()) await s.evaluate((d) => { d.open = true; });
+  assert.deepEqual(await sidewaysOverflow(page), [], 'the .NET guide');
+  // At 200 % zoom a 720 px wide window is laid out like 360 px: the same check covers it.
+  assert.deepEqual(errors, []);
+  await context.close();
+});
