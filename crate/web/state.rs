@@ -88,6 +88,8 @@ pub struct AppState {
     /// A short sentence for screen readers about what the last action did ("Step 2 of 9: …"), read from a
     /// live region that holds only this sentence rather than the whole diagnosis.
     pub announcement: String,
+    /// After a reload: the result is back, but the files it was read from must be chosen again.
+    pub notice: Option<String>,
 }
 
 /// Where the diagnosis shown came from.
@@ -119,6 +121,7 @@ impl AppState {
             focus: None,
             focus_seq: 0,
             announcement: String::new(),
+            notice: None,
         }
     }
 
@@ -187,8 +190,17 @@ pub enum Action {
     NextStep,
     /// Back to the first step, forgetting which fixed it.
     RestartSteps,
-    /// Back or Forward in the browser: the guide as it stood at that entry of the page's history.
-    GoToStep(StepProgress),
+    /// Back or Forward in the browser, or a reload: the result as it stood at that entry of the page's history.
+    /// `key` names the entry (its first part counts the diagnosis); `reloaded_files` (after a reload) are the
+    /// files the diagnosis was made from, which have to be chosen again to read them again.
+    Revisit {
+        diagnosis: Box<Diagnosis>,
+        answers: Answers,
+        progress: StepProgress,
+        origin: Origin,
+        key: String,
+        reloaded_files: Option<Vec<String>>,
+    },
     /// Forget the answers and progress (also those saved for the next visit).
     ClearProgress,
     /// A case from a share link, or a composed one: the diagnosis, with its answers already walked, and where
@@ -224,6 +236,7 @@ impl Reducible for AppState {
             focus: self.focus.clone(),
             focus_seq: self.focus_seq,
             announcement: self.announcement.clone(),
+            notice: self.notice.clone(),
         };
         match action {
             Action::EditText(text) => next.text = text,
@@ -260,6 +273,7 @@ impl Reducible for AppState {
             }
             Action::Finished(d, saved) => {
                 let mut d = *d;
+                next.notice = None;
                 next.reading = Reading::Idle;
                 next.link_error = None;
                 next.answers = Answers::new();
@@ -351,11 +365,44 @@ impl Reducible for AppState {
                 next.progress = StepProgress::default();
                 next.focus_guide();
             }
-            Action::GoToStep(progress) => {
-                let steps = next.diagnosis.as_ref().map_or(0, |d| d.guide.steps.len());
-                if progress.current <= steps {
-                    next.progress = progress;
+            Action::Revisit {
+                diagnosis,
+                answers,
+                progress,
+                origin,
+                key,
+                reloaded_files,
+            } => {
+                let steps = diagnosis.guide.steps.len();
+                let same = next
+                    .diagnosis
+                    .as_ref()
+                    .is_some_and(|d| d.guide == diagnosis.guide || d.facts == diagnosis.facts);
+                let answers_changed = next.answers != answers;
+                next.reading = Reading::Idle;
+                next.answers = answers;
+                next.progress = if progress.current <= steps {
+                    progress
+                } else {
+                    StepProgress::default()
+                };
+                next.diagnosis = Some(Rc::new(*diagnosis));
+                next.origin = origin;
+                if let Some(files) = reloaded_files {
+                    // The page counts diagnoses from 0 again after a reload: take the entry's count, so that
+                    // its next step is pushed after it rather than replacing it.
+                    if let Some(n) = key.split('|').next().and_then(|n| n.parse().ok()) {
+                        next.finished = n;
+                    }
+                    next.notice = (!files.is_empty())
+                        .then(|| strings::files_to_choose_again(&files.join(", ")));
+                    next.announcement = strings::result_announcement(
+                        &next.diagnosis.as_ref().map(|d| d.guide.title.clone()).unwrap_or_default(),
+                    );
+                } else if same && !answers_changed {
                     next.focus_guide();
+                } else {
+                    next.focus_on("result-title".into(), strings::BACK_TO_ANSWER.into());
                 }
             }
             Action::ClearProgress => {

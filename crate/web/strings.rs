@@ -142,3 +142,4 @@ pub const LOG_PLACES: &[(&str, &str, &str)] = &[
         "",
     ),
 ];
+pub const BACK_TO_ANSWER: &str = "Back to an earlier answer. The questions and the guide are as they were then.";

@@ -18,7 +18,7 @@ use crate::web::components::start_help::StartHelp;
 use crate::web::hooks::use_diagnose::InPage;
 use crate::web::hooks::use_share_link::is_share_fragment;
 use crate::web::hooks::{
-    compose, page_base, saved_text, use_diagnose, use_focus, use_saved_progress, use_session_text,
+    compose, page_base, saved_text, use_diagnose, use_focus, use_history, use_saved_progress, use_session_text,
     use_share_link, use_window_drop,
 };
 use crate::web::redactor_for;
@@ -51,6 +51,7 @@ pub fn App(props: &AppProps) -> Html {
 
     use_share_link(state.clone());
     use_focus(state.focus.clone(), state.focus_seq);
+    use_history(state.clone());
     let base = use_memo((), |()| page_base());
 
     let send = |make: fn() -> Action| {
@@ -219,6 +220,9 @@ pub fn App(props: &AppProps) -> Html {
                 }
                 if let Some(d) = &state.diagnosis {
                     <div class="diagnosis">
+                        if let Some(notice) = &state.notice {
+                            <p class="notice" role="status">{ notice.clone() }</p>
+                        }
                         if state.restored {
                             <div class="restored" role="status">
                                 <p>{ "Welcome back: your answers and how far you got with the steps were kept on this computer." }</p>
