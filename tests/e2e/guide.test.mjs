@@ -154,15 +154,78 @@ test('at 360 px nothing scrolls sideways: long file names, long commands, the sh
   await page.click('button[type=submit]');
   await page.locator('li.step.current').waitFor();
   // Open every folded step, so that every command is laid out.
-  for (const s of await page.locator('details.step-more').all()) await s.evaluate((d) => { d.open = true; });
+  await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
   assert.ok((await page.locator('.command pre').count()) > 0, 'the guide has commands');
   assert.deepEqual(await sidewaysOverflow(page), [], 'a diagnosis with its guide and commands');
   await page.reload();
   await page.locator('textarea#paste').waitFor();
   await diagnosePaste(page, KB979906);
-  for (const s of await page.locator('details.step-more').all()) await s.evaluate((d) => { d.open = true; });
+  await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
   assert.deepEqual(await sidewaysOverflow(page), [], 'the .NET guide');
   // At 200 % zoom a 720 px wide window is laid out like 360 px: the same check covers it.
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('Back goes back one step of the guide, Forward comes back, and a reload shows the same step', async () => {
+  const { context, page, errors } = await openPage(browser, server.url);
+  await diagnosePaste(page, KB979906);
+  const titles = await page.locator('ol.steps > li.step h3').allTextContents();
+  await page.click('li.step.current button:has-text("No, next step")');
+  await page.click('li.step.current button:has-text("No, next step")');
+  assert.equal(await page.locator('li.step.current h3').textContent(), titles[2]);
+  await page.goBack();
+  await page.locator('li.step.current h3', { hasText: titles[1] }).waitFor();
+  assert.equal(await focused(page), '#step-2-title');
+  assert.equal(await page.locator('li.step.tried').count(), 1);
+  await page.goForward();
+  await page.locator('li.step.current h3', { hasText: titles[2] }).waitFor();
+  await page.goBack();
+  await page.locator('li.step.current h3', { hasText: titles[1] }).waitFor();
+
+  // A reload brings the result back at the same step.
+  await page.reload();
+  await page.locator('li.step.current').waitFor();
+  assert.equal(await page.locator('li.step.current h3').textContent(), titles[1]);
+  assert.match(await page.locator('.result').textContent(), /KB979906/);
+  // And Back still walks the guide after the reload.
+  await page.click('li.step.current button:has-text("Yes")');
+  await page.locator('.outcome-fixed').waitFor();
+  await page.goBack();
+  await page.locator('li.step.current h3', { hasText: titles[1] }).waitFor();
+  assert.equal(await page.locator('.outcome-fixed').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('after a reload, a result read from files names the files to choose again', async () => {
+  const { context, page, errors } = await openPage(browser, server.url);
+  await page.setInputFiles('#file-input', { name: 'MSI1935.LOG', mimeType: 'text/plain', buffer: msiLogUtf16() });
+  await page.locator('.file-list', { hasText: 'MSI1935.LOG' }).waitFor();
+  await page.click('button[type=submit]');
+  await page.locator('li.step.current').waitFor();
+  const step = await page.locator('li.step.current h3').textContent();
+  await page.reload();
+  await page.locator('li.step.current').waitFor();
+  assert.equal(await page.locator('li.step.current h3').textContent(), step);
+  assert.match(await page.locator('.notice').textContent(), /choose them again: MSI1935\.LOG/);
+  assert.equal(await page.locator('.evidence .cause-line .line-no').textContent(), '18');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the examples diagnose without any input of ones own, and "Where are my logs?" lists the paths', async () => {
+  const { context, page, errors } = await openPage(browser, server.url);
+  await page.click('summary:has-text("Where are my logs?")');
+  assert.match(await page.locator('.log-places').textContent(), /C:\\Windows\\Logs\\CBS\\CBS\.log/);
+  assert.ok((await page.locator('.log-places button.copy').count()) >= 5);
+  await page.click('#example-log');
+  await page.locator('.evidence .cause-line').waitFor();
+  assert.match(await page.locator('.evidence .cause-line').textContent(), /Error 1935/);
+  assert.equal(await focused(page), '#result-title');
+  await page.reload();
+  await page.locator('li.step.current').waitFor();
+  await page.locator('textarea#paste').waitFor();
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -87,7 +87,7 @@ export async function sidewaysOverflow(page) {
     if (document.documentElement.scrollWidth > width) out.push(`document ${document.documentElement.scrollWidth} > ${width}`);
     for (const e of document.querySelectorAll('body *')) {
       const r = e.getBoundingClientRect();
-      if (r.width > 0 && r.right > width + 1 && getComputedStyle(e).position !== 'absolute') {
+      if (r.width > 0 && r.right > width + 1 && e.checkVisibility() && getComputedStyle(e).position !== 'absolute') {
         out.push(`${e.tagName.toLowerCase()}.${e.className} right=${Math.round(r.right)}`);
       }
     }

@@ -127,6 +127,22 @@ pub fn StepCard(props: &StepCardProps) -> Html {
                     }) }
                 </p>
             }
+            if let Some(link) = &props.link {
+                <p class="step-link">
+                    <button type="button" class="link" onclick={on_copy_link}>
+                        { match link_copied {
+                            CopyState::Copied => strings::LINK_TO_STEP_COPIED,
+                            _ => strings::LINK_TO_STEP,
+                        } }
+                    </button>
+                    if link_copied != CopyState::Ready {
+                        <span class="visually-hidden" role="status">{ strings::LINK_COPIED }</span>
+                    }
+                </p>
+                if link_copied == CopyState::Failed {
+                    <CopyBox text={link.clone()} label={AttrValue::from(strings::link_to_step(n))} />
+                }
+            }
         </>
     };
     html! {
@@ -174,24 +190,6 @@ pub fn StepCard(props: &StepCardProps) -> Html {
                     }
                     <button type="button" onclick={on_restart}>{ strings::START_AGAIN }</button>
                 </div>
-            }
-            if open {
-                if let Some(link) = &props.link {
-                    <p class="step-link">
-                        <button type="button" class="link" onclick={on_copy_link}>
-                            { match link_copied {
-                                CopyState::Copied => strings::LINK_TO_STEP_COPIED,
-                                _ => strings::LINK_TO_STEP,
-                            } }
-                        </button>
-                        if link_copied != CopyState::Ready {
-                            <span class="visually-hidden" role="status">{ strings::LINK_COPIED }</span>
-                        }
-                    </p>
-                    if link_copied == CopyState::Failed {
-                        <CopyBox text={link.clone()} label={AttrValue::from(strings::link_to_step(n))} />
-                    }
-                }
             }
         </li>
     }
