@@ -143,3 +143,6 @@ pub const LOG_PLACES: &[(&str, &str, &str)] = &[
     ),
 ];
 pub const BACK_TO_ANSWER: &str = "Back to an earlier answer. The questions and the guide are as they were then.";
+pub const ERRORS_IN_LOG: &str = "Errors in the log";
+pub const ERROR_KEYS: &str = "Keys: N for the next error, P for the previous one.";
+pub const TECHNICAL_DETAILS: &str = "Technical details";

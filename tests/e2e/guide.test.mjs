@@ -229,3 +229,34 @@ test('the examples diagnose without any input of ones own, and "Where are my log
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('evidence: every finding opens in its context, and next/previous error (buttons and N/P keys) walk the errors', async () => {
+  const { context, page, errors } = await openPage(browser, server.url);
+  await page.setInputFiles('#file-input', { name: 'MSI1935.LOG', mimeType: 'text/plain', buffer: msiLogUtf16() });
+  await page.locator('.file-list', { hasText: 'MSI1935.LOG' }).waitFor();
+  await page.click('button[type=submit]');
+  await page.locator('li.step.current').waitFor();
+  await page.click('details.findings > summary');
+  // A finding opens with the lines around it.
+  const first = page.locator('details.finding').first();
+  await first.locator('summary').click();
+  assert.ok((await first.locator('.evidence .log-line').count()) > 1);
+  assert.equal(await first.locator('.evidence .cause-line').count(), 1);
+  // The errors one by one.
+  await page.click('#next-error');
+  await page.locator('#error-shown').waitFor();
+  assert.equal(await focused(page), '#error-shown');
+  const shown = page.locator('#error-shown .error-count');
+  assert.match(await shown.textContent(), /^Error 1 of (\d+)$/);
+  const total = Number(/of (\d+)/.exec(await shown.textContent())[1]);
+  assert.ok(total >= 2, `${total} errors`);
+  await page.keyboard.press('n');
+  assert.equal(await shown.textContent(), `Error 2 of ${total}`);
+  await page.keyboard.press('p');
+  assert.equal(await shown.textContent(), `Error 1 of ${total}`);
+  await page.click('#next-error');
+  assert.equal(await shown.textContent(), `Error 2 of ${total}`);
+  await assertAccessible(page, 'the errors walked one by one');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

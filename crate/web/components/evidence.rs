@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use crate::engine::Finding;
+use crate::web::strings;
 
 #[derive(Properties, PartialEq)]
 pub struct EvidenceProps {
@@ -32,12 +33,17 @@ pub fn Evidence(props: &EvidenceProps) -> Html {
                 { for f.context.iter().filter(|c| c.line > f.line).map(|c| line(c.line, &c.text, false)) }
             </div>
             <p class="summary">{ f.summary.clone() }</p>
+            // The reader's technical details (codes, component names) stay folded until asked for: most people
+            // need the sentence above, and a helper can open them.
             if !f.details.is_empty() {
-                <dl class="details">
-                    { for f.details.iter().map(|d| html! {
-                        <><dt>{ d.label.clone() }</dt><dd>{ d.value.clone() }</dd></>
-                    }) }
-                </dl>
+                <details class="technical">
+                    <summary>{ strings::TECHNICAL_DETAILS }</summary>
+                    <dl class="details">
+                        { for f.details.iter().map(|d| html! {
+                            <><dt>{ d.label.clone() }</dt><dd>{ d.value.clone() }</dd></>
+                        }) }
+                    </dl>
+                </details>
             }
         </figure>
     }
