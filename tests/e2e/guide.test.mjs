@@ -239,9 +239,9 @@ test('evidence: every finding opens in its context, and next/previous error (but
   await page.click('details.findings > summary');
   // A finding opens with the lines around it.
   const first = page.locator('details.finding').first();
-  await first.locator('summary').click();
-  assert.ok((await first.locator('.evidence .log-line').count()) > 1);
-  assert.equal(await first.locator('.evidence .cause-line').count(), 1);
+  await first.locator('> summary').click();
+  assert.ok((await first.locator('.evidence-context .log-line').count()) > 1);
+  assert.equal(await first.locator('.evidence-context .cause-line').count(), 1);
   // The errors one by one.
   await page.click('#next-error');
   await page.locator('#error-shown').waitFor();

@@ -9,6 +9,10 @@ use crate::web::strings;
 #[derive(Properties, PartialEq)]
 pub struct EvidenceProps {
     pub finding: Finding,
+    /// Shown inside the list of other findings rather than as the cause: another class, so that `.evidence`
+    /// names the cause's evidence alone.
+    #[prop_or_default]
+    pub nested: bool,
 }
 
 #[component]
@@ -23,7 +27,7 @@ pub fn Evidence(props: &EvidenceProps) -> Html {
         }
     };
     html! {
-        <figure class="evidence">
+        <figure class={if props.nested { "evidence-context" } else { "evidence" }}>
             <figcaption>
                 <span class="where">{ format!("{}, line {}", f.file, f.line) }</span>
             </figcaption>

@@ -109,7 +109,7 @@ pub fn FindingsList(props: &FindingsListProps) -> Html {
                     <div class="error-shown" id="error-shown" tabindex="-1" role="group"
                         aria-label={strings::error_of(i + 1, errors.len())}>
                         <p class="error-count">{ strings::error_of(i + 1, errors.len()) }</p>
-                        <Evidence finding={f.clone()} />
+                        <Evidence finding={f.clone()} nested=true />
                     </div>
                 }
             }
@@ -123,7 +123,7 @@ pub fn FindingsList(props: &FindingsListProps) -> Html {
                                 <code class="finding-text">{ f.text.clone() }</code>
                                 <span class="finding-summary">{ f.summary.clone() }</span>
                             </summary>
-                            <Evidence finding={f.clone()} />
+                            <Evidence finding={f.clone()} nested=true />
                         </details>
                     </li>
                 }) }
