@@ -28,9 +28,20 @@ pub fn QuestionCard(props: &QuestionCardProps) -> Html {
                 <p class="help" id={format!("{id}-help")}>{ q.help.clone() }</p>
             }
             <div class="choices">
-                { for q.choices.iter().map(|c| choice(c.value.clone(), c.label.clone(), "choice")) }
+                { for ordered(q).into_iter().map(|c| choice(c.value.clone(), c.label.clone(), "choice")) }
                 { choice(UNKNOWN.to_string(), "I don't know".to_string(), "choice choice-unknown") }
             </div>
         </fieldset>
     }
+}
+
+/// The choices in the order to show them. Windows versions are listed newest first: most people who ask
+/// today run Windows 10 or 11, and should not have to read past XP to find it. The knowledge base keeps its
+/// own order (oldest first, as its validation and snapshots expect).
+fn ordered(q: &Question) -> Vec<&crate::engine::tree::Choice> {
+    let mut choices: Vec<_> = q.choices.iter().collect();
+    if q.fact == "windows" {
+        choices.reverse();
+    }
+    choices
 }
