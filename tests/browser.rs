@@ -374,7 +374,11 @@ fn each_answer_moves_focus_to_what_changed_and_says_so() {
     let d = diagnose_text("paste", "Error 0x80070643", &Answers::new());
     let s = Rc::new(AppState::new(String::new()));
     let s = s.reduce(Action::Finished(Box::new(d), None));
-    assert!(s.announcement.starts_with("Diagnosis ready"), "{}", s.announcement);
+    assert!(
+        s.announcement.starts_with("Diagnosis ready"),
+        "{}",
+        s.announcement
+    );
 
     // The answer leaves no question open: focus goes to the first step.
     let s = s.reduce(Action::Answer {
@@ -389,7 +393,10 @@ fn each_answer_moves_focus_to_what_changed_and_says_so() {
         .iter()
         .find(|q| q.answered_by == setup_triage::engine::tree::AnsweredBy::Open);
     match open {
-        Some(q) => assert_eq!(s.focus.as_deref(), Some(format!("q-{}-legend", q.fact).as_str())),
+        Some(q) => assert_eq!(
+            s.focus.as_deref(),
+            Some(format!("q-{}-legend", q.fact).as_str())
+        ),
         None => assert_eq!(s.focus.as_deref(), Some("step-1-title")),
     }
 
@@ -402,12 +409,17 @@ fn each_answer_moves_focus_to_what_changed_and_says_so() {
     );
     let s = s.reduce(Action::Fixed);
     assert_eq!(s.focus.as_deref(), Some("outcome-fixed-title"));
-    assert!(s.announcement.starts_with("Step 2 fixed it"), "{}", s.announcement);
+    assert!(
+        s.announcement.starts_with("Step 2 fixed it"),
+        "{}",
+        s.announcement
+    );
 
     // Back: the history entry of step 1 brings step 1 back, and focus with it.
+    let answers = s.answers.clone();
     let s = s.reduce(Action::Revisit {
         diagnosis: Box::new((*d).clone()),
-        answers: s.answers.clone(),
+        answers: answers.clone(),
         progress: StepProgress::default(),
         origin: Origin::Input,
         key: "1|product=dotnet|0|None".into(),
@@ -419,7 +431,7 @@ fn each_answer_moves_focus_to_what_changed_and_says_so() {
     // A reload names the files to choose again, and the page's count of diagnoses follows the entry's.
     let s = Rc::new(AppState::new(String::new())).reduce(Action::Revisit {
         diagnosis: Box::new((*d).clone()),
-        answers: s.answers.clone(),
+        answers,
         progress: StepProgress {
             current: 1,
             fixed: None,

@@ -139,7 +139,10 @@ impl AppState {
         };
         let n = d.guide.steps.len();
         if let Some(f) = self.progress.fixed {
-            self.focus_on("outcome-fixed-title".into(), strings::fixed_announcement(f + 1));
+            self.focus_on(
+                "outcome-fixed-title".into(),
+                strings::fixed_announcement(f + 1),
+            );
         } else if self.progress.exhausted(n) {
             self.focus_on("outcome-exhausted-title".into(), strings::EXHAUSTED.into());
         } else if let Some(step) = d.guide.steps.get(self.progress.current) {
@@ -397,7 +400,11 @@ impl Reducible for AppState {
                     next.notice = (!files.is_empty())
                         .then(|| strings::files_to_choose_again(&files.join(", ")));
                     next.announcement = strings::result_announcement(
-                        &next.diagnosis.as_ref().map(|d| d.guide.title.clone()).unwrap_or_default(),
+                        &next
+                            .diagnosis
+                            .as_ref()
+                            .map(|d| d.guide.title.clone())
+                            .unwrap_or_default(),
                     );
                 } else if same && !answers_changed {
                     next.focus_guide();

@@ -5,8 +5,7 @@
 /// The site heading.
 pub const TITLE: &str = "Why did the update fail?";
 pub const LEAD: &str = "Paste the error or drop the setup logs. This page finds the line that explains the failure and walks you through the fix, step by step. Nothing leaves your computer.";
-pub const FOOTER: &str =
-    "setup-triage reads Windows setup and update logs in your browser. Every step cites its source.";
+pub const FOOTER: &str = "setup-triage reads Windows setup and update logs in your browser. Every step cites its source.";
 
 // The input form.
 pub const PASTE_LABEL: &str = "Paste the error message or the log text";
@@ -16,7 +15,8 @@ pub const PASTE_HELP_KEYS: &str = " Ctrl+Enter diagnoses.";
 pub const PASTE_PLACEHOLDER: &str = "For example: …failed with error 0x80070643";
 pub const DIAGNOSE: &str = "Diagnose";
 pub const CHOOSE_FILES: &str = "Choose log files";
-pub const DROP_HINT: &str = " or drop them here. They are read on this computer and never uploaded.";
+pub const DROP_HINT: &str =
+    " or drop them here. They are read on this computer and never uploaded.";
 pub const CHOSEN_FILES: &str = "Chosen files";
 pub const REMOVE: &str = "Remove";
 pub fn remove_file(name: &str) -> String {
@@ -32,7 +32,8 @@ pub const WHERE_LOGS_TITLE: &str = "Where are my logs?";
 pub const WHERE_LOGS_INTRO: &str = "Windows writes these logs. Copy a path, paste it into File Explorer's address bar, then choose or drop the newest file here.";
 
 // The guide.
-pub const GUIDE_HINT: &str = "Try one step at a time, safest first. After each one, say whether it fixed the problem.";
+pub const GUIDE_HINT: &str =
+    "Try one step at a time, safest first. After each one, say whether it fixed the problem.";
 pub const DID_IT_FIX: &str = "Did that fix it?";
 pub const YES: &str = "Yes, it's fixed";
 pub const NO_NEXT: &str = "No, next step";
@@ -48,7 +49,8 @@ pub const TO_UNDO: &str = "To undo: ";
 pub const HOW_TO_TELL: &str = "How to tell it worked: ";
 pub const SOURCES: &str = "Sources: ";
 pub const TO_BE_SURE: &str = "To be sure: ";
-pub const RUN_AGAIN: &str = "Run the update or installation once more to make sure it now completes.";
+pub const RUN_AGAIN: &str =
+    "Run the update or installation once more to make sure it now completes.";
 pub const EXHAUSTED: &str = "None of the steps fixed it";
 pub const EXHAUSTED_HELP: &str = "Add more logs from the failed attempt (the setup or Windows Update logs named in the steps) and diagnose again: they may show a different cause.";
 pub const LINK_TO_STEP: &str = "Copy a link to this step";
@@ -106,8 +108,7 @@ pub fn files_to_choose_again(names: &str) -> String {
 }
 
 /// The pasted error of "Try a pasted error": Windows Update's history line for a failed .NET update.
-pub const EXAMPLE_ERROR_TEXT: &str =
-    "Security Update for Microsoft .NET Framework 3.5 SP1 (KB979906) failed with Windows Update error 0x643";
+pub const EXAMPLE_ERROR_TEXT: &str = "Security Update for Microsoft .NET Framework 3.5 SP1 (KB979906) failed with Windows Update error 0x643";
 
 /// Where each kind of log is: (what writes it, the path to paste into File Explorer, a note).
 pub const LOG_PLACES: &[(&str, &str, &str)] = &[
@@ -136,13 +137,94 @@ pub const LOG_PLACES: &[(&str, &str, &str)] = &[
         "%TEMP%",
         "The newest MSI*.LOG, dd_*.log or \"Microsoft .NET Framework … Setup\" file there.",
     ),
-    (
-        "A driver or device",
-        r"C:\Windows\INF\setupapi.dev.log",
-        "",
-    ),
+    ("A driver or device", r"C:\Windows\INF\setupapi.dev.log", ""),
 ];
-pub const BACK_TO_ANSWER: &str = "Back to an earlier answer. The questions and the guide are as they were then.";
+pub const BACK_TO_ANSWER: &str =
+    "Back to an earlier answer. The questions and the guide are as they were then.";
 pub const ERRORS_IN_LOG: &str = "Errors in the log";
 pub const ERROR_KEYS: &str = "Keys: N for the next error, P for the previous one.";
 pub const TECHNICAL_DETAILS: &str = "Technical details";
+
+// Moved from the components (one section per component).
+pub const WELCOME_BACK: &str =
+    "Welcome back: your answers and how far you got with the steps were kept on this computer.";
+pub const COMPOSING_HELP: &str = "Answer each question as the person you are helping would. The guide follows your answers; at the end, share it as a link or copy it for a forum.";
+pub const COMPOSE_QUESTIONS_HINT: &str =
+    "Answer as the person you are helping would. Each answer picks the right steps.";
+pub const QUESTIONS_HINT: &str = "The input does not say. Your answer picks the right steps.";
+
+// page
+pub const COMPOSE: &str = "Compose a guide without logs";
+pub const COMPOSE_HINT: &str =
+    " (for helpers: answer the questions yourself, then share the guide)";
+pub const CLEAR_AND_START_OVER: &str = "Clear and start over";
+pub const COMPOSING_TITLE: &str = "Composing a guide without logs";
+pub const OPENED_FROM_LINK: &str = "Opened from a share link. Only the facts below and the one line that explains the failure were shared, not the logs.";
+pub const QUESTIONS_TITLE: &str = "A question or two";
+
+// answers
+pub const YOUR_ANSWERS: &str = "Your answers";
+pub const SPACE: &str = " ";
+pub const CHANGE: &str = "Change";
+
+// result
+pub const HOW_SURE: &str = "How sure: ";
+pub const THE_CAUSE: &str = "The cause";
+pub const NO_CAUSE_LINE: &str =
+    "No line in the input says why. The guide below starts with the steps that help in most cases.";
+pub const ERROR_CODES: &str = "Error codes";
+pub const WHAT_THE_INPUT_SAYS: &str = "What the input says";
+
+// share
+pub const SHARE_TITLE: &str = "Share this guide";
+pub const SHARE_HELP: &str = "Someone helping you, on a forum or by e-mail, can open this same guide from a link. The link holds only what is shown here, with names replaced. Your logs stay on this computer.";
+pub const SHARE_PREVIEW_TITLE: &str = "What the link holds";
+pub const SHARE_EVIDENCE_FROM: &str = "The line that explains the failure, from ";
+pub const SHARE_NO_LOG_LINE: &str = "No log line: only the answers and the facts below.";
+pub const SHARE_NOTHING_REPLACED: &str = "Nothing here looked like a user or computer name, an address or a key, so nothing was replaced.";
+pub const SHARE_REPLACED: &str = "Replaced before sharing: ";
+pub const SHARE_PRINT_LINK: &str = "Open this guide again: ";
+pub const SHARE_LINK_TITLE: &str = "The link";
+
+// forum
+pub const FORUM_TITLE: &str = "Copy the whole guide for a forum";
+pub const FORUM_KEEP_NAMES: &str = "Don't replace names";
+pub const FORUM_NAMES_WARNING: &str = "This copy now holds the names from your logs (your user name, the computer's name, addresses). Anyone who reads the forum can see them. Only post it where you would post your name.";
+pub const FORUM_PLAIN_TEXT_NOTE: &str = "Plain text keeps your logs' words, names included: it is meant for you. The link at its end has names replaced.";
+
+// notes
+pub const NOTES_TITLE: &str = "Notes about the input";
+
+// error
+pub const DISMISS: &str = "Dismiss";
+
+// progress
+pub const STOP: &str = "Stop";
+
+pub fn link_failed(message: &str) -> String {
+    format!("{message} You can still paste an error or choose log files below.")
+}
+
+// Copy boxes, verdicts, inputs, answers, the reading.
+pub const PRESS_CTRL_C: &str = "Press Ctrl+C to copy";
+pub const VERDICT_FAILED: &str = "The installation or update failed";
+pub const VERDICT_SUCCEEDED: &str = "The installation or update succeeded";
+pub const VERDICT_INCONCLUSIVE: &str = "The input does not say whether it failed";
+pub const I_DONT_KNOW: &str = "I don't know";
+pub const NOTHING_TO_DIAGNOSE: &str = "There is nothing to diagnose yet: paste an error message or some log text, or choose a log file.";
+pub const STOPPED: &str = "Stopped. Nothing was diagnosed; your text and files are still here.";
+pub fn read_inputs(n: usize) -> String {
+    format!("Read {n} input{}", if n == 1 { "" } else { "s" })
+}
+pub fn input_file(name: &str, format: &str, encoding: &str, lines: u64) -> String {
+    format!("{name}: {format} ({encoding}), {lines} lines")
+}
+pub fn other_lines(n: usize) -> String {
+    format!("Other lines that matter ({n})")
+}
+pub fn and_more(n: usize) -> String {
+    format!("and {n} more.")
+}
+pub fn timeline_summary(total: u64) -> String {
+    format!("What setup was doing when it failed ({total} actions in all)")
+}

@@ -93,10 +93,12 @@ pub fn FindingsList(props: &FindingsListProps) -> Html {
             focus_id("error-shown");
         }
     });
-    let shown = (*at).and_then(|i| errors.get(i)).and_then(|&i| props.findings.get(i));
+    let shown = (*at)
+        .and_then(|i| errors.get(i))
+        .and_then(|&i| props.findings.get(i));
     html! {
         <details class="findings" onkeydown={on_key_down}>
-            <summary>{ format!("Other lines that matter ({n})") }</summary>
+            <summary>{ strings::other_lines(n) }</summary>
             if errors.len() > 1 {
                 <div class="error-nav" role="group" aria-label={strings::ERRORS_IN_LOG}>
                     <button type="button" id="previous-error" onclick={on_previous}
@@ -129,7 +131,7 @@ pub fn FindingsList(props: &FindingsListProps) -> Html {
                 }) }
             </ul>
             if n > SHOWN {
-                <p class="hint">{ format!("and {} more.", n - SHOWN) }</p>
+                <p class="hint">{ strings::and_more(n - SHOWN) }</p>
             }
         </details>
     }

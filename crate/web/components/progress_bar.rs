@@ -1,6 +1,7 @@
 //! Progress of reading the input (bytes read, and the time left once the pace is known), with a button that
 //! stops it.
 
+use crate::web::strings;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -35,7 +36,7 @@ pub fn ProgressBar(props: &ProgressBarProps) -> Html {
                 <span class="time-left">{ left.map(|s| format!(", about {s} left")).unwrap_or_default() }</span>
             </label>
             <progress id="read-progress" max="100" value={percent.to_string()}>{ format!("{percent}%") }</progress>
-            <button type="button" onclick={on_cancel}>{ "Stop" }</button>
+            <button type="button" onclick={on_cancel}>{ strings::STOP }</button>
         </div>
     }
 }

@@ -3,6 +3,7 @@
 use yew::prelude::*;
 
 use crate::engine::tree::{Question, UNKNOWN};
+use crate::web::strings;
 
 #[derive(Properties, PartialEq)]
 pub struct QuestionCardProps {
@@ -29,7 +30,7 @@ pub fn QuestionCard(props: &QuestionCardProps) -> Html {
             }
             <div class="choices">
                 { for ordered(q).into_iter().map(|c| choice(c.value.clone(), c.label.clone(), "choice")) }
-                { choice(UNKNOWN.to_string(), "I don't know".to_string(), "choice choice-unknown") }
+                { choice(UNKNOWN.to_string(), strings::I_DONT_KNOW.to_string(), "choice choice-unknown") }
             </div>
         </fieldset>
     }

@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use crate::engine::diagnosis::{Timeline, TimelineAction};
+use crate::web::strings;
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineViewProps {
@@ -60,7 +61,7 @@ pub fn TimelineView(props: &TimelineViewProps) -> Html {
     };
     html! {
         <details class="timeline" open=true>
-            <summary>{ format!("What setup was doing when it failed ({} actions in all)", t.total) }</summary>
+            <summary>{ strings::timeline_summary(t.total) }</summary>
             <ol>
                 if earlier > 0 {
                     <li class="action action-gap">{ format!("… {earlier} actions before") }</li>
