@@ -35,7 +35,7 @@ export async function takeScreenshots(browser, url, out) {
     await shot('diagnosis');
     // A guide mid-way: one step tried, the next one open with its "Did that fix it?".
     await page.click('li.step.current button:has-text("No, next step")');
-    await page.evaluate(() => document.getElementById('guide-title').scrollIntoView({ block: 'start' }));
+    await page.evaluate(() => document.querySelector('li.step.tried').scrollIntoView({ block: 'start' }));
     await shot('guide');
     await context.close();
   }

@@ -408,8 +408,14 @@ impl Reducible for AppState {
                     );
                 } else if same && !answers_changed {
                     next.focus_guide();
-                } else {
+                } else if same {
                     next.focus_on("result-title".into(), strings::BACK_TO_ANSWER.into());
+                } else {
+                    let title = next.diagnosis.as_ref().map(|d| d.guide.title.clone());
+                    next.focus_on(
+                        "result-title".into(),
+                        strings::result_announcement(&title.unwrap_or_default()),
+                    );
                 }
             }
             Action::ClearProgress => {
