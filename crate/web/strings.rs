@@ -228,3 +228,48 @@ pub fn and_more(n: usize) -> String {
 pub fn timeline_summary(total: u64) -> String {
     format!("What setup was doing when it failed ({total} actions in all)")
 }
+
+// Reading, forum formats, the installer's actions, messages of the hooks.
+pub fn reading(file: &str) -> String {
+    if file.is_empty() {
+        "Reading…".to_string()
+    } else {
+        format!("Reading {file}…")
+    }
+}
+pub fn read_of(read: &str, total: &str) -> String {
+    format!(" {read} of {total}")
+}
+pub fn time_left(left: &str) -> String {
+    format!(", about {left} left")
+}
+pub const A_SECOND: &str = "a second";
+pub const A_MINUTE: &str = "a minute";
+pub fn seconds(n: u64) -> String {
+    format!("{n} seconds")
+}
+pub fn minutes(n: u64) -> String {
+    format!("{n} minutes")
+}
+pub const FORMAT_BBCODE: &str = "BBCode (most forums)";
+pub const FORMAT_MARKDOWN: &str = "Markdown (GitHub, Reddit, Discourse)";
+pub const FORMAT_TEXT: &str = "Plain text (e-mail, your own notes)";
+pub const COMPOSED_NOTE: &str = "Composed without logs: the guide follows the answers given here.";
+pub fn unreadable(file: &str, why: &str) -> String {
+    format!(
+        "Could not read \"{file}\": {why}. Nothing you typed was lost; remove the file or choose it again."
+    )
+}
+pub fn change_answer(question: &str) -> String {
+    format!("Change the answer to: {question}")
+}
+pub const ACTION_FAILED: &str = "failed";
+pub const ACTION_DONE: &str = "done";
+pub const ACTION_NOT_RUN: &str = "not run";
+pub const ACTION_CANCELLED: &str = "cancelled";
+pub const ACTION_ENDED_WITH_FAILURE: &str = "ended with the failure";
+pub const ACTION_SUSPENDED: &str = "suspended";
+pub const ACTION_NO_END: &str = "no end in the log";
+pub fn at_line(line: u64) -> String {
+    format!(", line {line}:")
+}

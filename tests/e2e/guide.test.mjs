@@ -73,6 +73,8 @@ test('axe-core finds no WCAG 2.2 AA violation at 360 and 1280 px, light and dark
       await page.emulateMedia({ colorScheme });
       await page.setViewportSize({ width, height: 800 });
       await assertAccessible(page, where('the start page'));
+      await page.click('summary:has-text("Where are my logs?")');
+      await assertAccessible(page, where('the start page with "Where are my logs?" open'));
       await page.fill('textarea#paste', 'Error 0x80070643');
       await page.click('button[type=submit]');
       await page.locator('fieldset.question').first().waitFor();
@@ -148,6 +150,8 @@ test('at 360 px nothing scrolls sideways: long file names, long commands, the sh
   const { context, page, errors } = await openPage(browser, server.url);
   await page.setViewportSize({ width: 360, height: 740 });
   assert.deepEqual(await sidewaysOverflow(page), [], 'the start page');
+  await page.click('summary:has-text("Where are my logs?")');
+  assert.deepEqual(await sidewaysOverflow(page), [], 'the start page with the log paths');
   await page.setInputFiles('#file-input', { name: LONG_FILE_NAME, mimeType: 'text/plain', buffer: msiLogUtf16() });
   await page.locator('.file-list li').waitFor();
   assert.deepEqual(await sidewaysOverflow(page), [], 'with a long file name');

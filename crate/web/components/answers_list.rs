@@ -36,7 +36,7 @@ pub fn AnswersList(props: &AnswersListProps) -> Html {
                             <dt>{ q.text.clone() }</dt>
                             <dd>
                                 { label }{ strings::SPACE }
-                                <button type="button" class="link" aria-label={format!("Change the answer to: {}", q.text)}
+                                <button type="button" class="link" aria-label={strings::change_answer(&q.text)}
                                     onclick={Callback::from(move |_: MouseEvent| cb.emit(fact.clone()))}>{ strings::CHANGE }</button>
                             </dd>
                         </>

@@ -22,13 +22,9 @@ pub struct ForumCopyProps {
 }
 
 const FORMATS: [(Format, &str, &str); 3] = [
-    (Format::BBCode, "bbcode", "BBCode (most forums)"),
-    (
-        Format::Markdown,
-        "markdown",
-        "Markdown (GitHub, Reddit, Discourse)",
-    ),
-    (Format::Text, "text", "Plain text (e-mail, your own notes)"),
+    (Format::BBCode, "bbcode", strings::FORMAT_BBCODE),
+    (Format::Markdown, "markdown", strings::FORMAT_MARKDOWN),
+    (Format::Text, "text", strings::FORMAT_TEXT),
 ];
 
 #[component]

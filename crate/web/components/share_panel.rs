@@ -65,7 +65,7 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
                         <span class="file-name">
                             if let Some(f) = &preview.file { <MarkedText text={f.clone()} /> }
                         </span>
-                        { preview.case.evidence.as_ref().map(|e| format!(", line {}:", e.line)).unwrap_or_default() }
+                        { preview.case.evidence.as_ref().map(|e| strings::at_line(e.line)).unwrap_or_default() }
                     </p>
                     <pre class="shared-evidence"><MarkedText text={e.clone()} /></pre>
                 } else {

@@ -131,9 +131,9 @@ fn on_report(state: &UseReducerHandle<AppState>, run: &Cell<u32>, report: Report
             let saved = saved_case(&diagnosis);
             state.dispatch(Action::Finished(diagnosis, saved));
         }
-        Report::Unreadable { file, why, .. } => state.dispatch(Action::Stopped(format!(
-            "Could not read \"{file}\": {why}. Nothing you typed was lost; remove the file or choose it again."
-        ))),
+        Report::Unreadable { file, why, .. } => {
+            state.dispatch(Action::Stopped(strings::unreadable(&file, &why)))
+        }
         // The page said "Stopped" when the person asked.
         Report::Cancelled { .. } => {}
     }
