@@ -264,3 +264,51 @@ test('evidence: every finding opens in its context, and next/previous error (but
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('at 200 % zoom (a 1280 px window: 640 CSS px at scale 2) the guide reads without sideways scrolling, and axe finds nothing', async () => {
+  const context = await browser.newContext({ viewport: { width: 640, height: 450 }, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(server.url);
+  await page.locator('textarea#paste').waitFor();
+  await diagnosePaste(page, KB979906);
+  await page.click('li.step.current button:has-text("No, next step")');
+  await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
+  assert.deepEqual(await sidewaysOverflow(page), []);
+  await assertAccessible(page, 'mid-guide at 200 % zoom');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('steps come safest first, and the print view leaves out a question that is not answered', async () => {
+  const { context, page, errors } = await openPage(browser, server.url);
+  await page.fill('textarea#paste', 'Error 0x80070643');
+  await page.click('button[type=submit]');
+  await page.locator('fieldset.question').first().waitFor();
+  const rank = { 'risk risk-safe': 0, 'risk risk-moderate': 1, 'risk risk-destructive': 2 };
+  const risks = (await page.locator('ol.steps > li.step .risk').evaluateAll((es) => es.map((e) => e.className)))
+    .map((c) => rank[c]);
+  assert.ok(risks.length > 0);
+  assert.deepEqual(risks, [...risks].sort((a, b) => a - b), 'risk order');
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('fieldset.question').first().isVisible(), false);
+  // On paper every step is shown in full, folded or not.
+  assert.equal(await page.locator('ol.steps > li.step').nth(1).locator('.step-body').isVisible(), true);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a phone is not offered Ctrl+Enter, a computer with a mouse is; the placeholder reads as a hint', async () => {
+  const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const p = await phone.newPage();
+  await p.goto(server.url);
+  await p.locator('textarea#paste').waitFor();
+  assert.doesNotMatch(await p.locator('#paste-help').textContent(), /Ctrl\+Enter/);
+  await phone.close();
+  const { context, page } = await openPage(browser, server.url);
+  assert.match(await page.locator('#paste-help').textContent(), /Ctrl\+Enter/);
+  // The placeholder is not in the typed text's monospace face, and starts with "For example".
+  assert.match(await page.getAttribute('textarea#paste', 'placeholder'), /^For example/);
+  await context.close();
+});
