@@ -40,7 +40,6 @@ pub const NO_NEXT: &str = "No, next step";
 pub const NO_LAST: &str = "No";
 pub const TRIED: &str = "Tried, did not fix it";
 pub const FIXED_IT: &str = "Fixed it";
-pub const NOT_YET: &str = "Not tried yet";
 pub const SHOW_STEP: &str = "Show this step";
 pub const SHOW_TRIED_STEP: &str = "Show what this step said";
 pub const START_AGAIN: &str = "Start the steps again";
@@ -65,9 +64,6 @@ pub const COMMENT_NOTE: &str = "A note, not a command";
 pub fn step_of(i: usize, n: usize) -> String {
     format!("Step {i} of {n}")
 }
-pub fn did_step_fix(i: usize) -> String {
-    format!("Did step {i} fix it?")
-}
 pub fn step_fixed_it(i: usize) -> String {
     format!("Step {i} fixed it")
 }
@@ -76,9 +72,6 @@ pub fn copy_command(c: &str) -> String {
 }
 pub fn link_to_step(i: usize) -> String {
     format!("the link to step {i}")
-}
-pub fn command_label(i: usize) -> String {
-    format!("Command {i}")
 }
 
 // What the live region says after each action.
@@ -145,7 +138,7 @@ pub const ERRORS_IN_LOG: &str = "Errors in the log";
 pub const ERROR_KEYS: &str = "Keys: N for the next error, P for the previous one.";
 pub const TECHNICAL_DETAILS: &str = "Technical details";
 
-// Moved from the components (one section per component).
+// The components' other sentences, one section per component.
 pub const WELCOME_BACK: &str =
     "Welcome back: your answers and how far you got with the steps were kept on this computer.";
 pub const COMPOSING_HELP: &str = "Answer each question as the person you are helping would. The guide follows your answers; at the end, share it as a link or copy it for a forum.";
@@ -164,6 +157,7 @@ pub const QUESTIONS_TITLE: &str = "A question or two";
 
 // answers
 pub const YOUR_ANSWERS: &str = "Your answers";
+/// Between an answer and its Change button (a separator, kept here so a translation can drop it).
 pub const SPACE: &str = " ";
 pub const CHANGE: &str = "Change";
 
