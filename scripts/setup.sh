@@ -52,14 +52,15 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WB_VERSION" ] \
     cargo install wasm-bindgen-cli --version "$WB_VERSION" --force
 fi
 
-# wasm-opt from npm's binaryen (Debian's is too old for this wasm-bindgen), and playwright-core (never
-# `playwright`, which downloads browsers), both project-local in .tools/ (gitignored).
+# wasm-opt from npm's binaryen (Debian's is too old for this wasm-bindgen), playwright-core (never
+# `playwright`, which downloads browsers) and axe-core (the accessibility checks of tests/e2e/a11y.test.mjs),
+# all project-local in .tools/ (gitignored).
 if [ "$(wasm-opt --version 2>/dev/null | awk '{print $3}')" != "${BINARYEN_VERSION%%.*}" ] \
-    || [ ! -d "$TOOLS/node_modules/playwright-core" ]; then
-    say "installing binaryen@$BINARYEN_VERSION and playwright-core into .tools/"
+    || [ ! -d "$TOOLS/node_modules/playwright-core" ] || [ ! -d "$TOOLS/node_modules/axe-core" ]; then
+    say "installing binaryen@$BINARYEN_VERSION, playwright-core and axe-core into .tools/"
     mkdir -p "$TOOLS"
     [ -f "$TOOLS/package.json" ] || echo '{ "private": true }' > "$TOOLS/package.json"
-    npm install --prefix "$TOOLS" --no-audit --no-fund "binaryen@$BINARYEN_VERSION" playwright-core
+    npm install --prefix "$TOOLS" --no-audit --no-fund "binaryen@$BINARYEN_VERSION" playwright-core axe-core
 fi
 
 say "ready: $(trunk --version), $(wasm-bindgen --version), wasm-opt $(wasm-opt --version | awk '{print $3}'), $(/usr/bin/chromium --version 2>/dev/null)"

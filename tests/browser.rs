@@ -361,3 +361,90 @@ fn time_left_is_said_once_the_pace_is_known() {
         Some("17 minutes")
     );
 }
+
+/// Issue 16: after each answer the state names where focus goes (what changed) and the short sentence the live
+/// region says; Back (a history entry revisited) goes to the step it names.
+#[wasm_bindgen_test]
+fn each_answer_moves_focus_to_what_changed_and_says_so() {
+    use setup_triage::engine::diagnose_text;
+    use setup_triage::web::state::{Action, AppState, Origin, StepProgress};
+    use std::rc::Rc;
+    use yew::Reducible;
+
+    let d = diagnose_text("paste", "Error 0x80070643", &Answers::new());
+    let s = Rc::new(AppState::new(String::new()));
+    let s = s.reduce(Action::Finished(Box::new(d), None));
+    assert!(
+        s.announcement.starts_with("Diagnosis ready"),
+        "{}",
+        s.announcement
+    );
+
+    // The answer leaves no question open: focus goes to the first step.
+    let s = s.reduce(Action::Answer {
+        fact: "product".into(),
+        value: "dotnet".into(),
+    });
+    let d = s.diagnosis.clone().unwrap();
+    let n = d.guide.steps.len();
+    let seq = s.focus_seq;
+    let open = d
+        .questions
+        .iter()
+        .find(|q| q.answered_by == setup_triage::engine::tree::AnsweredBy::Open);
+    match open {
+        Some(q) => assert_eq!(
+            s.focus.as_deref(),
+            Some(format!("q-{}-legend", q.fact).as_str())
+        ),
+        None => assert_eq!(s.focus.as_deref(), Some("step-1-title")),
+    }
+
+    let s = s.reduce(Action::NextStep);
+    assert_eq!(s.focus.as_deref(), Some("step-2-title"));
+    assert_eq!(s.focus_seq, seq.wrapping_add(1));
+    assert_eq!(
+        s.announcement,
+        format!("Step 2 of {n}: {}", d.guide.steps[1].title)
+    );
+    let s = s.reduce(Action::Fixed);
+    assert_eq!(s.focus.as_deref(), Some("outcome-fixed-title"));
+    assert!(
+        s.announcement.starts_with("Step 2 fixed it"),
+        "{}",
+        s.announcement
+    );
+
+    // Back: the history entry of step 1 brings step 1 back, and focus with it.
+    let answers = s.answers.clone();
+    let s = s.reduce(Action::Revisit {
+        diagnosis: Box::new((*d).clone()),
+        answers: answers.clone(),
+        progress: StepProgress::default(),
+        origin: Origin::Input,
+        key: "1|product=dotnet|0|None".into(),
+        reloaded_files: None,
+    });
+    assert_eq!(s.progress, StepProgress::default());
+    assert_eq!(s.focus.as_deref(), Some("step-1-title"));
+
+    // A reload names the files to choose again, and the page's count of diagnoses follows the entry's.
+    let s = Rc::new(AppState::new(String::new())).reduce(Action::Revisit {
+        diagnosis: Box::new((*d).clone()),
+        answers,
+        progress: StepProgress {
+            current: 1,
+            fixed: None,
+        },
+        origin: Origin::Input,
+        key: "7|product=dotnet|1|None".into(),
+        reloaded_files: Some(vec!["MSI1935.LOG".into()]),
+    });
+    assert_eq!(s.finished, 7);
+    assert_eq!(s.progress.current, 1);
+    assert!(s.notice.as_deref().unwrap_or("").contains("MSI1935.LOG"));
+
+    // After the last step, focus goes to the message that none of them fixed it.
+    let exhausted = (0..n).fold(s, |s, _| s.reduce(Action::NextStep));
+    assert_eq!(exhausted.focus.as_deref(), Some("outcome-exhausted-title"));
+}

@@ -10,6 +10,7 @@ pub mod api;
 pub mod components;
 pub mod hooks;
 pub mod state;
+pub mod strings;
 
 pub use components::App;
 

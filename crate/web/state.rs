@@ -8,6 +8,7 @@ use yew::Reducible;
 
 use crate::engine::{Answers, Diagnosis};
 use crate::web::hooks::SavedCase;
+use crate::web::strings;
 
 /// Where the page is with reading the input.
 #[derive(Clone, Debug, PartialEq)]
@@ -79,6 +80,16 @@ pub struct AppState {
     pub origin: Origin,
     /// Why the share link in the address could not be opened (shown at the top of the page).
     pub link_error: Option<String>,
+    /// The element (by id) that keyboard focus moves to after the last action: what changed on the page, so
+    /// that nobody is left on `body` after answering (issue 16).
+    pub focus: Option<String>,
+    /// Counts focus moves, so that the same target asked for twice moves focus twice.
+    pub focus_seq: u32,
+    /// A short sentence for screen readers about what the last action did ("Step 2 of 9: …"), read from a
+    /// live region that holds only this sentence rather than the whole diagnosis.
+    pub announcement: String,
+    /// After a reload: the result is back, but the files it was read from must be chosen again.
+    pub notice: Option<String>,
 }
 
 /// Where the diagnosis shown came from.
@@ -107,6 +118,39 @@ impl AppState {
             finished: 0,
             origin: Origin::Input,
             link_error: None,
+            focus: None,
+            focus_seq: 0,
+            announcement: String::new(),
+            notice: None,
+        }
+    }
+
+    /// Asks the page to move focus to the element `id` and to say `message`.
+    fn focus_on(&mut self, id: String, message: String) {
+        self.focus = Some(id);
+        self.focus_seq = self.focus_seq.wrapping_add(1);
+        self.announcement = message;
+    }
+
+    /// Focus and message for where the guide stands now: the current step, the step that fixed it, or the end.
+    fn focus_guide(&mut self) {
+        let Some(d) = self.diagnosis.clone() else {
+            return;
+        };
+        let n = d.guide.steps.len();
+        if let Some(f) = self.progress.fixed {
+            self.focus_on(
+                "outcome-fixed-title".into(),
+                strings::fixed_announcement(f + 1),
+            );
+        } else if self.progress.exhausted(n) {
+            self.focus_on("outcome-exhausted-title".into(), strings::EXHAUSTED.into());
+        } else if let Some(step) = d.guide.steps.get(self.progress.current) {
+            let i = self.progress.current + 1;
+            self.focus_on(
+                format!("step-{i}-title"),
+                strings::step_announcement(i, n, &step.title),
+            );
         }
     }
 
@@ -149,6 +193,17 @@ pub enum Action {
     NextStep,
     /// Back to the first step, forgetting which fixed it.
     RestartSteps,
+    /// Back or Forward in the browser, or a reload: the result as it stood at that entry of the page's history.
+    /// `key` names the entry (its first part counts the diagnosis); `reloaded_files` (after a reload) are the
+    /// files the diagnosis was made from, which have to be chosen again to read them again.
+    Revisit {
+        diagnosis: Box<Diagnosis>,
+        answers: Answers,
+        progress: StepProgress,
+        origin: Origin,
+        key: String,
+        reloaded_files: Option<Vec<String>>,
+    },
     /// Forget the answers and progress (also those saved for the next visit).
     ClearProgress,
     /// A case from a share link, or a composed one: the diagnosis, with its answers already walked, and where
@@ -181,6 +236,10 @@ impl Reducible for AppState {
             finished: self.finished,
             origin: self.origin,
             link_error: self.link_error.clone(),
+            focus: self.focus.clone(),
+            focus_seq: self.focus_seq,
+            announcement: self.announcement.clone(),
+            notice: self.notice.clone(),
         };
         match action {
             Action::EditText(text) => next.text = text,
@@ -217,6 +276,7 @@ impl Reducible for AppState {
             }
             Action::Finished(d, saved) => {
                 let mut d = *d;
+                next.notice = None;
                 next.reading = Reading::Idle;
                 next.link_error = None;
                 next.answers = Answers::new();
@@ -232,6 +292,7 @@ impl Reducible for AppState {
                     next.answers = saved.answers;
                     next.restored = true;
                 }
+                next.announcement = strings::result_announcement(&d.guide.title);
                 next.diagnosis = Some(Rc::new(d));
                 next.finished = next.finished.wrapping_add(1);
                 next.origin = Origin::Input;
@@ -279,13 +340,84 @@ impl Reducible for AppState {
                     next.diagnosis = Some(Rc::new(d));
                 }
                 next.progress = StepProgress::default();
+                // Focus goes to what the answer changed: the next open question, or else the guide's first step.
+                let open = next.diagnosis.as_ref().and_then(|d| {
+                    d.questions
+                        .iter()
+                        .find(|q| q.answered_by == crate::engine::tree::AnsweredBy::Open)
+                        .map(|q| (q.fact.clone(), q.text.clone()))
+                });
+                match open {
+                    Some((fact, text)) => next.focus_on(
+                        format!("q-{fact}-legend"),
+                        strings::question_announcement(&text),
+                    ),
+                    None => next.focus_guide(),
+                }
             }
-            Action::Fixed => next.progress.fixed = Some(next.progress.current),
+            Action::Fixed => {
+                next.progress.fixed = Some(next.progress.current);
+                next.focus_guide();
+            }
             Action::NextStep => {
                 next.progress.fixed = None;
                 next.progress.current += 1;
+                next.focus_guide();
             }
-            Action::RestartSteps => next.progress = StepProgress::default(),
+            Action::RestartSteps => {
+                next.progress = StepProgress::default();
+                next.focus_guide();
+            }
+            Action::Revisit {
+                diagnosis,
+                answers,
+                progress,
+                origin,
+                key,
+                reloaded_files,
+            } => {
+                let steps = diagnosis.guide.steps.len();
+                let same = next
+                    .diagnosis
+                    .as_ref()
+                    .is_some_and(|d| d.guide == diagnosis.guide || d.facts == diagnosis.facts);
+                let answers_changed = next.answers != answers;
+                next.reading = Reading::Idle;
+                next.answers = answers;
+                next.progress = if progress.current <= steps {
+                    progress
+                } else {
+                    StepProgress::default()
+                };
+                next.diagnosis = Some(Rc::new(*diagnosis));
+                next.origin = origin;
+                if let Some(files) = reloaded_files {
+                    // The page counts diagnoses from 0 again after a reload: take the entry's count, so that
+                    // its next step is pushed after it rather than replacing it.
+                    if let Some(n) = key.split('|').next().and_then(|n| n.parse().ok()) {
+                        next.finished = n;
+                    }
+                    next.notice = (!files.is_empty())
+                        .then(|| strings::files_to_choose_again(&files.join(", ")));
+                    next.announcement = strings::result_announcement(
+                        &next
+                            .diagnosis
+                            .as_ref()
+                            .map(|d| d.guide.title.clone())
+                            .unwrap_or_default(),
+                    );
+                } else if same && !answers_changed {
+                    next.focus_guide();
+                } else if same {
+                    next.focus_on("result-title".into(), strings::BACK_TO_ANSWER.into());
+                } else {
+                    let title = next.diagnosis.as_ref().map(|d| d.guide.title.clone());
+                    next.focus_on(
+                        "result-title".into(),
+                        strings::result_announcement(&title.unwrap_or_default()),
+                    );
+                }
+            }
             Action::ClearProgress => {
                 next.answers = Answers::new();
                 next.progress = StepProgress::default();

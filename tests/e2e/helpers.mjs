@@ -59,3 +59,51 @@ export const KB979906 =
   'Security Update for Microsoft .NET Framework 3.5 SP1 (KB979906) failed with Windows Update error 0x643';
 // The .NET guide starts with its safe steps (issue 20): the restart, then the update's own log.
 export const FIRST_DOTNET_STEP = 'Restart, then try again';
+
+// axe-core lives in .tools/ too (scripts/setup.sh installs it). It is handed to the page through the DevTools
+// protocol (page.evaluate), which the page's Content-Security-Policy does not govern: the page itself still
+// loads nothing from elsewhere.
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/// The WCAG 2.2 A and AA violations axe-core finds on the page as it is now, one line each (empty when none).
+export async function axeViolations(page) {
+  const has = await page.evaluate(() => typeof window.axe !== 'undefined');
+  if (!has) await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate(async () => {
+    const r = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    });
+    return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\n').slice(0, 2).join(' ')) }));
+  });
+  return result.map((v) => `${v.id}: ${v.help}\n    ${v.nodes.slice(0, 4).join('\n    ')}`);
+}
+
+/// The widest element of the page beyond the viewport: an empty list when nothing scrolls sideways.
+export async function sidewaysOverflow(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const out = [];
+    if (document.documentElement.scrollWidth > width) out.push(`document ${document.documentElement.scrollWidth} > ${width}`);
+    for (const e of document.querySelectorAll('body *')) {
+      const r = e.getBoundingClientRect();
+      if (r.width > 0 && r.right > width + 1 && e.checkVisibility() && getComputedStyle(e).position !== 'absolute') {
+        out.push(`${e.tagName.toLowerCase()}.${e.className} right=${Math.round(r.right)}`);
+      }
+    }
+    return out.slice(0, 8);
+  });
+}
+
+/// The id (or tag and text) of the element that has keyboard focus.
+export async function focused(page) {
+  return page.evaluate(() => {
+    const e = document.activeElement;
+    if (!e || e === document.body) return 'body';
+    return e.id ? `#${e.id}` : `${e.tagName.toLowerCase()}:${(e.textContent || '').trim().slice(0, 40)}`;
+  });
+}
+
+/// A tiny MSI log built into the test: a file with a very long name to check that nothing widens the page.
+export const LONG_FILE_NAME =
+  'MSI_a_very_long_log_file_name_that_has_no_spaces_at_all_and_goes_on_and_on_Contoso_Widgets_Setup_20261206.log';

@@ -262,7 +262,10 @@ test('dist/ works from a subfolder of a static host', async () => {
 
 test('embed mode (?embed) leaves out the title and footer, and works', async () => {
   const { context, page, errors } = await openPage(browser, `${server.url}?embed=1`);
-  assert.equal(await page.locator('header.site').isVisible(), false);
+  // The title is out of sight, but still the page's first heading for screen readers (issue 16).
+  const box = await page.locator('header.site').boundingBox();
+  assert.ok(box.width <= 1 && box.height <= 1, JSON.stringify(box));
+  assert.equal(await page.getByRole('heading', { level: 1 }).count(), 1);
   assert.equal(await page.locator('footer.site').isVisible(), false);
   await page.fill('textarea#paste', KB979906);
   await page.click('button[type=submit]');

@@ -116,6 +116,8 @@ test('"Link to this step" opens the guide at that step', async () => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
   await diagnoseFile(page, 'install.log', ALICE_LOG());
   const titles = await stepTitles(page);
+  // Step 3 is folded until opened (one step in focus, issue 16).
+  await page.click('#step-3 summary');
   await page.click('#step-3 .step-link button');
   await page.locator('#step-3 .step-link button', { hasText: 'copied' }).waitFor();
   const link = await page.evaluate(() => navigator.clipboard.readText());

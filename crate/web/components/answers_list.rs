@@ -3,6 +3,7 @@
 use yew::prelude::*;
 
 use crate::engine::tree::{Question, UNKNOWN};
+use crate::web::strings;
 
 #[derive(Properties, PartialEq)]
 pub struct AnswersListProps {
@@ -19,11 +20,11 @@ pub fn AnswersList(props: &AnswersListProps) -> Html {
     }
     html! {
         <div class="answers">
-            <h3>{ "Your answers" }</h3>
+            <h3>{ strings::YOUR_ANSWERS }</h3>
             <dl>
                 { for props.questions.iter().map(|q| {
                     let label = if q.answer == UNKNOWN {
-                        "I don't know".to_string()
+                        strings::I_DONT_KNOW.to_string()
                     } else {
                         q.choices.iter().find(|c| c.value == q.answer)
                             .map(|c| c.label.clone()).unwrap_or_else(|| q.answer.clone())
@@ -34,9 +35,9 @@ pub fn AnswersList(props: &AnswersListProps) -> Html {
                         <>
                             <dt>{ q.text.clone() }</dt>
                             <dd>
-                                { label }{ " " }
-                                <button type="button" class="link" aria-label={format!("Change the answer to: {}", q.text)}
-                                    onclick={Callback::from(move |_: MouseEvent| cb.emit(fact.clone()))}>{ "Change" }</button>
+                                { label }{ strings::SPACE }
+                                <button type="button" class="link" aria-label={strings::change_answer(&q.text)}
+                                    onclick={Callback::from(move |_: MouseEvent| cb.emit(fact.clone()))}>{ strings::CHANGE }</button>
                             </dd>
                         </>
                     }

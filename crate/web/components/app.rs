@@ -14,14 +14,16 @@ use crate::web::components::progress_bar::ProgressBar;
 use crate::web::components::question_card::QuestionCard;
 use crate::web::components::result_summary::ResultSummary;
 use crate::web::components::share_panel::SharePanel;
+use crate::web::components::start_help::StartHelp;
 use crate::web::hooks::use_diagnose::InPage;
 use crate::web::hooks::use_share_link::is_share_fragment;
 use crate::web::hooks::{
-    compose, page_base, saved_text, use_diagnose, use_saved_progress, use_session_text,
-    use_share_link, use_window_drop,
+    compose, page_base, saved_text, use_diagnose, use_focus, use_history, use_saved_progress,
+    use_session_text, use_share_link, use_window_drop,
 };
 use crate::web::redactor_for;
 use crate::web::state::{Action, AppState, Origin, Reading};
+use crate::web::strings;
 
 #[derive(Properties, Default)]
 pub struct AppProps {
@@ -49,6 +51,8 @@ pub fn App(props: &AppProps) -> Html {
     );
 
     use_share_link(state.clone());
+    use_focus(state.focus.clone(), state.focus_seq);
+    use_history(state.clone());
     let base = use_memo((), |()| page_base());
 
     let send = |make: fn() -> Action| {
@@ -100,6 +104,25 @@ pub fn App(props: &AppProps) -> Html {
                 if let Ok(h) = h.dyn_into::<web_sys::HtmlElement>() {
                     let _ = h.focus();
                 }
+            }
+        }
+    });
+    // An example: its text goes into the paste box, then it is diagnosed once the page has rendered with it
+    // (the diagnose callback reads the text of the render it was made in).
+    let example_seq = use_state(|| 0u32);
+    let on_example = {
+        let state = state.clone();
+        let example_seq = example_seq.clone();
+        Callback::from(move |text: String| {
+            state.dispatch(Action::EditText(text));
+            example_seq.set(*example_seq + 1);
+        })
+    };
+    use_effect_with(*example_seq, {
+        let on_diagnose = on_diagnose.clone();
+        move |seq| {
+            if *seq > 0 {
+                on_diagnose.emit(());
             }
         }
     });
@@ -160,15 +183,18 @@ pub fn App(props: &AppProps) -> Html {
     html! {
         <>
             <header class="site">
-                <h1>{ "Why did the update fail?" }</h1>
+                <h1>{ strings::TITLE }</h1>
                 <p class="lead">
-                    { "Paste the error or drop the setup logs. This page finds the line that explains the failure and walks you through the fix, step by step. Nothing leaves your computer." }
+                    { strings::LEAD }
                 </p>
             </header>
             <main id="main">
+                // One short sentence about what the last action did, and nothing else: a live region around the
+                // whole diagnosis would read everything again after each answer.
+                <p class="visually-hidden" role="status" id="announcement">{ state.announcement.clone() }</p>
                 if let Some(message) = &state.link_error {
                     <div class="link-error">
-                        <ErrorBanner message={AttrValue::from(format!("{message} You can still paste an error or choose log files below."))}
+                        <ErrorBanner message={AttrValue::from(strings::link_failed(message))}
                             on_dismiss={send(|| Action::DismissLinkError)} />
                     </div>
                 }
@@ -178,10 +204,13 @@ pub fn App(props: &AppProps) -> Html {
                     busy={state.busy()}
                     {on_edit} {on_add_files} {on_remove_file} {on_diagnose}
                 />
+                if state.diagnosis.is_none() && !state.busy() {
+                    <StartHelp {on_example} />
+                }
                 if state.diagnosis.is_none() || !composing {
                     <p class="compose">
-                        <button type="button" class="link" id="compose" onclick={on_compose}>{ "Compose a guide without logs" }</button>
-                        <span class="hint">{ " (for helpers: answer the questions yourself, then share the guide)" }</span>
+                        <button type="button" class="link" id="compose" onclick={on_compose}>{ strings::COMPOSE }</button>
+                        <span class="hint">{ strings::COMPOSE_HINT }</span>
                     </p>
                 }
                 if let Reading::Busy { file, read, total } = &state.reading {
@@ -191,32 +220,35 @@ pub fn App(props: &AppProps) -> Html {
                     <ErrorBanner message={AttrValue::from(message.clone())} on_dismiss={send(|| Action::DismissError)} />
                 }
                 if let Some(d) = &state.diagnosis {
-                    <div class="diagnosis" aria-live="polite">
+                    <div class="diagnosis">
+                        if let Some(notice) = &state.notice {
+                            <p class="notice" role="status">{ notice.clone() }</p>
+                        }
                         if state.restored {
                             <div class="restored" role="status">
-                                <p>{ "Welcome back: your answers and how far you got with the steps were kept on this computer." }</p>
-                                <button type="button" class="link" onclick={on_clear}>{ "Clear and start over" }</button>
+                                <p>{ strings::WELCOME_BACK }</p>
+                                <button type="button" class="link" onclick={on_clear}>{ strings::CLEAR_AND_START_OVER }</button>
                             </div>
                         }
                         if composing {
                             <section class="result compose-head" aria-labelledby="result-title">
-                                <h2 id="result-title" tabindex="-1">{ "Composing a guide without logs" }</h2>
-                                <p>{ "Answer each question as the person you are helping would. The guide follows your answers; at the end, share it as a link or copy it for a forum." }</p>
+                                <h2 id="result-title" tabindex="-1">{ strings::COMPOSING_TITLE }</h2>
+                                <p>{ strings::COMPOSING_HELP }</p>
                             </section>
                         } else {
                             if state.origin == Origin::Link {
-                                <p class="opened-from-link" role="status">{ "Opened from a share link. Only the facts below and the one line that explains the failure were shared, not the logs." }</p>
+                                <p class="opened-from-link" role="status">{ strings::OPENED_FROM_LINK }</p>
                             }
                             <ResultSummary diagnosis={d.clone()} />
                         }
                         if !open_questions.is_empty() || !answered.is_empty() {
                             <section class="questions" aria-labelledby="questions-title">
-                                <h2 id="questions-title">{ "A question or two" }</h2>
+                                <h2 id="questions-title">{ strings::QUESTIONS_TITLE }</h2>
                                 if !open_questions.is_empty() {
                                     <p class="hint">{ if composing {
-                                        "Answer as the person you are helping would. Each answer picks the right steps."
+                                        strings::COMPOSE_QUESTIONS_HINT
                                     } else {
-                                        "The input does not say. Your answer picks the right steps."
+                                        strings::QUESTIONS_HINT
                                     } }</p>
                                 }
                                 { for open_questions.iter().map(|q| html! {
@@ -235,7 +267,7 @@ pub fn App(props: &AppProps) -> Html {
                 }
             </main>
             <footer class="site">
-                <p>{ "setup-triage reads Windows setup and update logs in your browser. Every step cites its source." }</p>
+                <p>{ strings::FOOTER }</p>
             </footer>
         </>
     }

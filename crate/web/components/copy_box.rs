@@ -5,6 +5,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::web::hooks::{CopyState, use_clipboard};
+use crate::web::strings;
 
 #[derive(Properties, PartialEq)]
 pub struct CopyBoxProps {
@@ -48,9 +49,9 @@ pub fn CopyBox(props: &CopyBoxProps) -> Html {
         }
     });
     let label = match copied {
-        CopyState::Ready => "Copy",
-        CopyState::Copied => "Copied",
-        CopyState::Failed => "Press Ctrl+C to copy",
+        CopyState::Ready => strings::COPY,
+        CopyState::Copied => strings::COPIED,
+        CopyState::Failed => strings::PRESS_CTRL_C,
     };
     html! {
         <div class={if props.rows > 1 { "copy-box copy-box-tall" } else { "copy-box" }}>

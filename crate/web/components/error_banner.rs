@@ -1,5 +1,6 @@
 //! A message for the person when something went wrong, and what to do about it.
 
+use crate::web::strings;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -17,7 +18,7 @@ pub fn ErrorBanner(props: &ErrorBannerProps) -> Html {
     html! {
         <div class="error" role="alert">
             <p>{ props.message.clone() }</p>
-            <button type="button" class="link" onclick={on_dismiss}>{ "Dismiss" }</button>
+            <button type="button" class="link" onclick={on_dismiss}>{ strings::DISMISS }</button>
         </div>
     }
 }

@@ -4,10 +4,15 @@
 use yew::prelude::*;
 
 use crate::engine::Finding;
+use crate::web::strings;
 
 #[derive(Properties, PartialEq)]
 pub struct EvidenceProps {
     pub finding: Finding,
+    /// Shown inside the list of other findings rather than as the cause: another class, so that `.evidence`
+    /// names the cause's evidence alone.
+    #[prop_or_default]
+    pub nested: bool,
 }
 
 #[component]
@@ -22,7 +27,7 @@ pub fn Evidence(props: &EvidenceProps) -> Html {
         }
     };
     html! {
-        <figure class="evidence">
+        <figure class={if props.nested { "evidence-context" } else { "evidence" }}>
             <figcaption>
                 <span class="where">{ format!("{}, line {}", f.file, f.line) }</span>
             </figcaption>
@@ -32,12 +37,17 @@ pub fn Evidence(props: &EvidenceProps) -> Html {
                 { for f.context.iter().filter(|c| c.line > f.line).map(|c| line(c.line, &c.text, false)) }
             </div>
             <p class="summary">{ f.summary.clone() }</p>
+            // The reader's technical details (codes, component names) stay folded until asked for: most people
+            // need the sentence above, and a helper can open them.
             if !f.details.is_empty() {
-                <dl class="details">
-                    { for f.details.iter().map(|d| html! {
-                        <><dt>{ d.label.clone() }</dt><dd>{ d.value.clone() }</dd></>
-                    }) }
-                </dl>
+                <details class="technical">
+                    <summary>{ strings::TECHNICAL_DETAILS }</summary>
+                    <dl class="details">
+                        { for f.details.iter().map(|d| html! {
+                            <><dt>{ d.label.clone() }</dt><dd>{ d.value.clone() }</dd></>
+                        }) }
+                    </dl>
+                </details>
             }
         </figure>
     }

@@ -5,6 +5,7 @@ use web_sys::{DragEvent, File, FileList, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::web::components::progress_bar::size;
+use crate::web::strings;
 
 #[derive(Properties, PartialEq)]
 pub struct FilePickerProps {
@@ -66,10 +67,10 @@ pub fn FilePicker(props: &FilePickerProps) -> Html {
             ondragleave={on_drag_leave} ondrop={on_drop}>
             <input type="file" id="file-input" class="visually-hidden" multiple=true
                 disabled={props.disabled} onchange={on_change} />
-            <label for="file-input" class="button">{ "Choose log files" }</label>
-            <span class="drop-hint">{ " or drop them here. They are read on this computer and never uploaded." }</span>
+            <label for="file-input" class="button">{ strings::CHOOSE_FILES }</label>
+            <span class="drop-hint">{ strings::DROP_HINT }</span>
             if !props.files.is_empty() {
-                <ul class="file-list" aria-label="Chosen files">
+                <ul class="file-list" aria-label={strings::CHOSEN_FILES}>
                     { for props.files.iter().enumerate().map(|(i, f)| {
                         let cb = props.on_remove.clone();
                         let name = f.name();
@@ -78,8 +79,8 @@ pub fn FilePicker(props: &FilePickerProps) -> Html {
                                 <span class="file-name">{ name.clone() }</span>
                                 <span class="file-size">{ size(f.size() as u64) }</span>
                                 <button type="button" class="link" disabled={props.disabled}
-                                    aria-label={format!("Remove {name}")}
-                                    onclick={Callback::from(move |_: MouseEvent| cb.emit(i))}>{ "Remove" }</button>
+                                    aria-label={strings::remove_file(&name)}
+                                    onclick={Callback::from(move |_: MouseEvent| cb.emit(i))}>{ strings::REMOVE }</button>
                             </li>
                         }
                     }) }

@@ -11,6 +11,7 @@ use crate::engine::{Answers, Diagnosis};
 use crate::web::components::copy_box::CopyBox;
 use crate::web::redactor_for;
 use crate::web::state::StepProgress;
+use crate::web::strings;
 
 #[derive(Properties, PartialEq)]
 pub struct ForumCopyProps {
@@ -21,13 +22,9 @@ pub struct ForumCopyProps {
 }
 
 const FORMATS: [(Format, &str, &str); 3] = [
-    (Format::BBCode, "bbcode", "BBCode (most forums)"),
-    (
-        Format::Markdown,
-        "markdown",
-        "Markdown (GitHub, Reddit, Discourse)",
-    ),
-    (Format::Text, "text", "Plain text (e-mail, your own notes)"),
+    (Format::BBCode, "bbcode", strings::FORMAT_BBCODE),
+    (Format::Markdown, "markdown", strings::FORMAT_MARKDOWN),
+    (Format::Text, "text", strings::FORMAT_TEXT),
 ];
 
 #[component]
@@ -66,21 +63,21 @@ pub fn ForumCopy(props: &ForumCopyProps) -> Html {
     html! {
         <div class="forum-copy">
             <fieldset class="formats">
-                <legend>{ "Copy the whole guide for a forum" }</legend>
+                <legend>{ strings::FORUM_TITLE }</legend>
                 <div class="format-choices">{ for FORMATS.into_iter().map(choice) }</div>
             </fieldset>
             if format.is_for_forums() {
                 <label class="keep-names" for="keep-names">
                     <input type="checkbox" id="keep-names" checked={*keep_names} onchange={on_keep_names} />
-                    { "Don't replace names" }
+                    { strings::FORUM_KEEP_NAMES }
                 </label>
                 if *keep_names {
                     <p class="warning" role="alert">
-                        { "This copy now holds the names from your logs (your user name, the computer's name, addresses). Anyone who reads the forum can see them. Only post it where you would post your name." }
+                        { strings::FORUM_NAMES_WARNING }
                     </p>
                 }
             } else {
-                <p class="hint">{ "Plain text keeps your logs' words, names included: it is meant for you. The link at its end has names replaced." }</p>
+                <p class="hint">{ strings::FORUM_PLAIN_TEXT_NOTE }</p>
             }
             <CopyBox text={AttrValue::from(text)} label="the guide" rows={8} id="forum-text" />
         </div>

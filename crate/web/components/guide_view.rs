@@ -1,10 +1,12 @@
-//! The guide: its title, intro and numbered steps, walked one at a time ("Did that fix it?").
+//! The guide: its title, intro and numbered steps, walked one at a time ("Did that fix it?"). The list of
+//! steps is also the overview: every title with its risk, the current one open, the others folded.
 
 use yew::prelude::*;
 
 use crate::engine::Guide;
 use crate::web::components::step_card::{StepCard, StepStatus};
 use crate::web::state::StepProgress;
+use crate::web::strings;
 
 #[derive(Properties, PartialEq)]
 pub struct GuideViewProps {
@@ -35,9 +37,6 @@ pub fn GuideView(props: &GuideViewProps) -> Html {
         let cb = props.on_restart.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
-    let fixed_step = progress
-        .fixed
-        .and_then(|i| guide.steps.get(i).map(|s| (i, s)));
     html! {
         <section class="guide" aria-labelledby="guide-title">
             <h2 id="guide-title">{ guide.title.clone() }</h2>
@@ -45,7 +44,7 @@ pub fn GuideView(props: &GuideViewProps) -> Html {
                 <p class="intro">{ guide.intro.clone() }</p>
             }
             if n > 0 {
-                <p class="hint">{ "Try the steps in order. After each one, say whether it fixed the problem." }</p>
+                <p class="hint">{ strings::GUIDE_HINT }</p>
             }
             <ol class="steps">
                 { for guide.steps.iter().enumerate().map(|(i, step)| html! {
@@ -53,34 +52,25 @@ pub fn GuideView(props: &GuideViewProps) -> Html {
                         key={step.id.clone()}
                         step={step.clone()}
                         number={i + 1}
+                        total={n}
                         status={status(i)}
                         has_next={i + 1 < n}
                         on_fixed={props.on_fixed.clone()}
                         on_next={props.on_next.clone()}
+                        on_restart={props.on_restart.clone()}
                         link={props.step_links.get(i).cloned()}
                     />
                 }) }
             </ol>
-            if let Some((i, step)) = fixed_step {
-                <div class="outcome outcome-fixed" role="status">
-                    <h3>{ format!("Step {} fixed it", i + 1) }</h3>
-                    if step.check.is_empty() {
-                        <p>{ "Run the update or installation once more to make sure it now completes." }</p>
-                    } else {
-                        <p><strong>{ "To be sure: " }</strong>{ step.check.clone() }</p>
-                    }
-                    <button type="button" onclick={on_restart.clone()}>{ "Start the steps again" }</button>
-                </div>
-            }
             if progress.exhausted(n) {
-                <div class="outcome outcome-exhausted" role="status">
-                    <h3>{ "None of the steps fixed it" }</h3>
-                    <p>{ "Add more logs from the failed attempt (the setup or Windows Update logs named in the steps) and diagnose again: they may show a different cause." }</p>
-                    <button type="button" onclick={on_restart.clone()}>{ "Start the steps again" }</button>
+                <div class="outcome outcome-exhausted">
+                    <h3 id="outcome-exhausted-title" tabindex="-1">{ strings::EXHAUSTED }</h3>
+                    <p>{ strings::EXHAUSTED_HELP }</p>
+                    <button type="button" onclick={on_restart.clone()}>{ strings::START_AGAIN }</button>
                 </div>
             }
             if progress.fixed.is_none() && progress.current > 0 && !progress.exhausted(n) {
-                <p><button type="button" class="link" onclick={on_restart}>{ "Start the steps again" }</button></p>
+                <p><button type="button" class="link" onclick={on_restart}>{ strings::START_AGAIN }</button></p>
             }
         </section>
     }

@@ -4,6 +4,7 @@ use web_sys::{File, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::web::components::file_picker::FilePicker;
+use crate::web::strings;
 
 #[derive(Properties, PartialEq)]
 pub struct InputFormProps {
@@ -42,20 +43,27 @@ pub fn InputForm(props: &InputFormProps) -> Html {
             cb.emit(());
         })
     };
+    // "Ctrl+Enter" is offered only where the main pointer is a mouse (a computer with a keyboard), not on phones.
+    let keys = use_memo((), |()| {
+        web_sys::window()
+            .and_then(|w| w.match_media("(pointer: fine)").ok().flatten())
+            .is_some_and(|m| m.matches())
+    });
     html! {
         <form class="input" onsubmit={on_submit} aria-label="What went wrong">
-            <label for="paste">{ "Paste the error message or the log text" }</label>
+            <label for="paste">{ strings::PASTE_LABEL }</label>
             <p class="help" id="paste-help">
-                { "For example the line from Windows Update's history, or a few lines of a setup log. It stays on this computer. Ctrl+Enter diagnoses." }
+                { strings::PASTE_HELP }
+                if *keys { { strings::PASTE_HELP_KEYS } }
             </p>
             <textarea id="paste" name="paste" rows="7" spellcheck="false" autocomplete="off"
                 aria-describedby="paste-help"
-                placeholder="Security Update for Microsoft .NET Framework 3.5 SP1 (KB979906) failed with error 0x643"
+                placeholder={strings::PASTE_PLACEHOLDER}
                 value={props.text.clone()} oninput={on_input} onkeydown={on_key_down} />
             <FilePicker files={props.files.clone()} disabled={props.busy}
                 on_add={props.on_add_files.clone()} on_remove={props.on_remove_file.clone()} />
             <div class="actions">
-                <button type="submit" class="primary" disabled={props.busy}>{ "Diagnose" }</button>
+                <button type="submit" class="primary" disabled={props.busy}>{ strings::DIAGNOSE }</button>
             </div>
         </form>
     }

@@ -3,6 +3,7 @@
 use yew::prelude::*;
 
 use crate::engine::Note;
+use crate::web::strings;
 
 #[derive(Properties, PartialEq)]
 pub struct NotesListProps {
@@ -16,7 +17,7 @@ pub fn NotesList(props: &NotesListProps) -> Html {
     }
     html! {
         <section class="notes" aria-labelledby="notes-title">
-            <h2 id="notes-title">{ "Notes about the input" }</h2>
+            <h2 id="notes-title">{ strings::NOTES_TITLE }</h2>
             <ul>
                 { for props.notes.iter().map(|n| html! {
                     <li>

@@ -1,6 +1,7 @@
 //! Progress of reading the input (bytes read, and the time left once the pace is known), with a button that
 //! stops it.
 
+use crate::web::strings;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -30,12 +31,12 @@ pub fn ProgressBar(props: &ProgressBarProps) -> Html {
     html! {
         <div class="progress" role="status">
             <label for="read-progress">
-                { if props.file.is_empty() { "Reading…".to_string() } else { format!("Reading {}…", props.file) } }
-                { format!(" {} of {}", size(props.read), size(props.total)) }
-                <span class="time-left">{ left.map(|s| format!(", about {s} left")).unwrap_or_default() }</span>
+                { strings::reading(&props.file) }
+                { strings::read_of(&size(props.read), &size(props.total)) }
+                <span class="time-left">{ left.map(|s| strings::time_left(&s)).unwrap_or_default() }</span>
             </label>
             <progress id="read-progress" max="100" value={percent.to_string()}>{ format!("{percent}%") }</progress>
-            <button type="button" onclick={on_cancel}>{ "Stop" }</button>
+            <button type="button" onclick={on_cancel}>{ strings::STOP }</button>
         </div>
     }
 }
@@ -55,10 +56,10 @@ pub fn time_left(elapsed_ms: f64, read: u64, left: u64) -> Option<String> {
     }
     let secs = (left as f64 * elapsed_ms / read as f64 / 1000.0).ceil() as u64;
     Some(match secs {
-        0..=1 => "a second".to_string(),
-        2..=59 => format!("{secs} seconds"),
-        60..=119 => "a minute".to_string(),
-        _ => format!("{} minutes", secs.div_ceil(60)),
+        0..=1 => strings::A_SECOND.to_string(),
+        2..=59 => strings::seconds(secs),
+        60..=119 => strings::A_MINUTE.to_string(),
+        _ => strings::minutes(secs.div_ceil(60)),
     })
 }
 

@@ -3,6 +3,7 @@
 use yew::prelude::*;
 
 use crate::engine::tree::{Question, UNKNOWN};
+use crate::web::strings;
 
 #[derive(Properties, PartialEq)]
 pub struct QuestionCardProps {
@@ -23,14 +24,25 @@ pub fn QuestionCard(props: &QuestionCardProps) -> Html {
     };
     html! {
         <fieldset class="question" aria-describedby={(!q.help.is_empty()).then(|| format!("{id}-help"))}>
-            <legend>{ q.text.clone() }</legend>
+            <legend id={format!("{id}-legend")} tabindex="-1">{ q.text.clone() }</legend>
             if !q.help.is_empty() {
                 <p class="help" id={format!("{id}-help")}>{ q.help.clone() }</p>
             }
             <div class="choices">
-                { for q.choices.iter().map(|c| choice(c.value.clone(), c.label.clone(), "choice")) }
-                { choice(UNKNOWN.to_string(), "I don't know".to_string(), "choice choice-unknown") }
+                { for ordered(q).into_iter().map(|c| choice(c.value.clone(), c.label.clone(), "choice")) }
+                { choice(UNKNOWN.to_string(), strings::I_DONT_KNOW.to_string(), "choice choice-unknown") }
             </div>
         </fieldset>
     }
+}
+
+/// The choices in the order to show them. Windows versions are listed newest first: most people who ask
+/// today run Windows 10 or 11, and should not have to read past XP to find it. The knowledge base keeps its
+/// own order (oldest first, as its validation and snapshots expect).
+fn ordered(q: &Question) -> Vec<&crate::engine::tree::Choice> {
+    let mut choices: Vec<_> = q.choices.iter().collect();
+    if q.fact == "windows" {
+        choices.reverse();
+    }
+    choices
 }

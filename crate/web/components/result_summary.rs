@@ -9,6 +9,7 @@ use crate::web::components::evidence::Evidence;
 use crate::web::components::findings_list::FindingsList;
 use crate::web::components::timeline_view::TimelineView;
 use crate::web::hooks::use_diagnose::PASTE_NAME;
+use crate::web::strings;
 
 #[derive(Properties, PartialEq)]
 pub struct ResultSummaryProps {
@@ -19,17 +20,11 @@ pub struct ResultSummaryProps {
 pub fn ResultSummary(props: &ResultSummaryProps) -> Html {
     let d = &props.diagnosis;
     let (class, verdict) = match d.verdict {
-        Verdict::Failed => (
-            "verdict verdict-failed",
-            "The installation or update failed",
-        ),
-        Verdict::Succeeded => (
-            "verdict verdict-succeeded",
-            "The installation or update succeeded",
-        ),
+        Verdict::Failed => ("verdict verdict-failed", strings::VERDICT_FAILED),
+        Verdict::Succeeded => ("verdict verdict-succeeded", strings::VERDICT_SUCCEEDED),
         Verdict::Inconclusive => (
             "verdict verdict-inconclusive",
-            "The input does not say whether it failed",
+            strings::VERDICT_INCONCLUSIVE,
         ),
     };
     let fact_value = |k: &str, v: &str| fact_label(d, k, v);
@@ -43,18 +38,18 @@ pub fn ResultSummary(props: &ResultSummaryProps) -> Html {
         <section class="result" aria-labelledby="result-title">
             <h2 id="result-title" class={class} tabindex="-1">{ verdict }</h2>
             <p class={classes!("confidence", format!("confidence-{}", confidence_id(d.confidence)))}>
-                <strong>{ "How sure: " }</strong>{ d.confidence.label() }
+                <strong>{ strings::HOW_SURE }</strong>{ d.confidence.label() }
             </p>
             if let Some(root) = &d.root_cause {
-                <h3>{ "The cause" }</h3>
+                <h3>{ strings::THE_CAUSE }</h3>
                 <Evidence finding={root.clone()} />
                 <TimelineView timeline={d.timeline.clone()} file={Some(root.file.clone())} />
             } else if d.verdict == Verdict::Failed {
-                <p>{ "No line in the input says why. The guide below starts with the steps that help in most cases." }</p>
+                <p>{ strings::NO_CAUSE_LINE }</p>
             }
             if !d.codes.is_empty() {
                 <div class="codes">
-                    <h3>{ "Error codes" }</h3>
+                    <h3>{ strings::ERROR_CODES }</h3>
                     <ul class="code-list">
                         { for d.codes.iter().map(|c| html! { <li><code>{ c.clone() }</code></li> }) }
                     </ul>
@@ -62,7 +57,7 @@ pub fn ResultSummary(props: &ResultSummaryProps) -> Html {
             }
             if !d.facts.is_empty() {
                 <div class="facts">
-                    <h3>{ "What the input says" }</h3>
+                    <h3>{ strings::WHAT_THE_INPUT_SAYS }</h3>
                     <dl>
                         { for d.facts.iter().map(|(k, v)| html! {
                             <><dt>{ facts::label(k).to_string() }</dt><dd>{ fact_value(k, v) }</dd></>
@@ -73,10 +68,10 @@ pub fn ResultSummary(props: &ResultSummaryProps) -> Html {
             <FindingsList findings={others} />
             if d.files.iter().any(|f| f.name != PASTE_NAME) {
                 <details class="files">
-                    <summary>{ format!("Read {} input{}", d.files.len(), if d.files.len() == 1 { "" } else { "s" }) }</summary>
+                    <summary>{ strings::read_inputs(d.files.len()) }</summary>
                     <ul>
                         { for d.files.iter().map(|f| html! {
-                            <li>{ format!("{}: {} ({}), {} lines", f.name, f.format, f.encoding, f.lines) }</li>
+                            <li>{ strings::input_file(&f.name, &f.format, &f.encoding, f.lines) }</li>
                         }) }
                     </ul>
                 </details>

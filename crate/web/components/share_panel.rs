@@ -14,6 +14,7 @@ use crate::web::components::marked_text::MarkedText;
 use crate::web::components::result_summary::fact_label;
 use crate::web::redactor_for;
 use crate::web::state::StepProgress;
+use crate::web::strings;
 
 #[derive(Properties, PartialEq)]
 pub struct SharePanelProps {
@@ -52,23 +53,23 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
     }
     html! {
         <section class="share" aria-labelledby="share-title">
-            <h2 id="share-title">{ "Share this guide" }</h2>
+            <h2 id="share-title">{ strings::SHARE_TITLE }</h2>
             <p class="hint">
-                { "Someone helping you, on a forum or by e-mail, can open this same guide from a link. The link holds only what is shown here, with names replaced. Your logs stay on this computer." }
+                { strings::SHARE_HELP }
             </p>
             <div class="share-preview" id="share-preview">
-                <h3>{ "What the link holds" }</h3>
+                <h3>{ strings::SHARE_PREVIEW_TITLE }</h3>
                 if let Some(e) = &preview.evidence {
                     <p class="shared-where">
-                        { "The line that explains the failure, from " }
+                        { strings::SHARE_EVIDENCE_FROM }
                         <span class="file-name">
                             if let Some(f) = &preview.file { <MarkedText text={f.clone()} /> }
                         </span>
-                        { preview.case.evidence.as_ref().map(|e| format!(", line {}:", e.line)).unwrap_or_default() }
+                        { preview.case.evidence.as_ref().map(|e| strings::at_line(e.line)).unwrap_or_default() }
                     </p>
                     <pre class="shared-evidence"><MarkedText text={e.clone()} /></pre>
                 } else {
-                    <p>{ "No log line: only the answers and the facts below." }</p>
+                    <p>{ strings::SHARE_NO_LOG_LINE }</p>
                 }
                 if !preview.facts.is_empty() {
                     <dl class="shared-facts">
@@ -85,10 +86,10 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
                     </dl>
                 }
                 if replaced.is_empty() {
-                    <p class="replaced">{ "Nothing here looked like a user or computer name, an address or a key, so nothing was replaced." }</p>
+                    <p class="replaced">{ strings::SHARE_NOTHING_REPLACED }</p>
                 } else {
                     <p class="replaced">
-                        { "Replaced before sharing: " }
+                        { strings::SHARE_REPLACED }
                         { for replaced.iter().enumerate().map(|(i, (token, kind))| html! {
                             <>
                                 if i > 0 { { ", " } }
@@ -99,8 +100,8 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
                     </p>
                 }
             </div>
-            <p class="print-link">{ "Open this guide again: " }<span class="link-text">{ preview.link.clone() }</span></p>
-            <h3 class="link-title">{ "The link" }</h3>
+            <p class="print-link">{ strings::SHARE_PRINT_LINK }<span class="link-text">{ preview.link.clone() }</span></p>
+            <h3 class="link-title">{ strings::SHARE_LINK_TITLE }</h3>
             <CopyBox text={AttrValue::from(preview.link.clone())} label="the share link" id="share-link" />
             <ForumCopy diagnosis={d.clone()} answers={props.answers.clone()} progress={props.progress.clone()}
                 base={props.base.clone()} />

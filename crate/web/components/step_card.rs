@@ -1,5 +1,7 @@
 //! One numbered step of the guide: what to do, its risk, commands, what to back up, how to undo and check,
-//! its sources, and the "Did that fix it?" buttons while it is the current step.
+//! its sources, and the "Did that fix it?" buttons while it is the current step. Only the current step (and
+//! the one that fixed it) is open; the others are folded under their title, risk and outcome, like GOV.UK's
+//! step-by-step navigation.
 
 use yew::prelude::*;
 
@@ -8,6 +10,7 @@ use crate::engine::guide::Risk;
 use crate::web::components::command_line::CommandLine;
 use crate::web::components::copy_box::CopyBox;
 use crate::web::hooks::{CopyState, use_clipboard};
+use crate::web::strings;
 
 /// Where a step stands in the "Did that fix it?" loop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,6 +35,9 @@ pub struct StepCardProps {
     pub has_next: bool,
     pub on_fixed: Callback<()>,
     pub on_next: Callback<()>,
+    pub on_restart: Callback<()>,
+    /// How many steps the guide has ("Step 2 of 9").
+    pub total: usize,
     /// A share link that opens the guide at this step, for "Link to this step".
     #[prop_or_default]
     pub link: Option<AttrValue>,
@@ -59,6 +65,10 @@ pub fn StepCard(props: &StepCardProps) -> Html {
         let cb = props.on_next.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
+    let on_restart = {
+        let cb = props.on_restart.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
     let title_id = format!("step-{}-title", props.number);
     let (link_copied, copy_link) = use_clipboard();
     let on_copy_link = {
@@ -69,22 +79,14 @@ pub fn StepCard(props: &StepCardProps) -> Html {
             }
         })
     };
-    html! {
-        <li class={status_class} id={format!("step-{}", props.number)} aria-labelledby={title_id.clone()}
-            aria-current={(props.status == StepStatus::Current).then_some("step")}>
-            <header class="step-head">
-                <span class="step-number" aria-hidden="true">{ props.number }</span>
-                <h3 id={title_id}>{ step.title.clone() }</h3>
-                <span class={risk_class}>{ step.risk.label() }</span>
-                if props.status == StepStatus::Tried {
-                    <span class="step-badge">{ "Tried" }</span>
-                }
-                if props.status == StepStatus::Fixed {
-                    <span class="step-badge step-badge-fixed">{ "Fixed it" }</span>
-                }
-            </header>
+    let n = props.number;
+    let open = matches!(props.status, StepStatus::Current | StepStatus::Fixed);
+    // The step's content: shown open for the step being tried (and the one that fixed it), folded for the
+    // others, so that the page shows one step in focus and its "Did that fix it?" right under it.
+    let content = html! {
+        <>
             if !step.backup.is_empty() {
-                <p class="backup"><strong>{ "First: " }</strong>{ step.backup.clone() }</p>
+                <p class="backup"><strong>{ strings::FIRST }</strong>{ step.backup.clone() }</p>
             }
             { for paragraphs(&step.body).map(|p| html! { <p>{ p }</p> }) }
             // Each run of commands says where it goes (Command Prompt, PowerShell, the Run box) and whether it
@@ -100,18 +102,19 @@ pub fn StepCard(props: &StepCardProps) -> Html {
             if let Some(script) = &step.script {
                 <div class="script">
                     <p class="command-where"><strong>{ script.lead() }</strong></p>
-                    <pre><code>{ script.text.clone() }</code></pre>
+                    <p class="hint">{ strings::SCRIPT_NOTE }</p>
+                    <pre tabindex="0" role="region" aria-label={script.lead()}><code>{ script.text.clone() }</code></pre>
                 </div>
             }
             if !step.undo.is_empty() {
-                <p class="undo"><strong>{ "To undo: " }</strong>{ step.undo.clone() }</p>
+                <p class="undo"><strong>{ strings::TO_UNDO }</strong>{ step.undo.clone() }</p>
             }
             if !step.check.is_empty() {
-                <p class="check"><strong>{ "How to tell it worked: " }</strong>{ step.check.clone() }</p>
+                <p class="check"><strong>{ strings::HOW_TO_TELL }</strong>{ step.check.clone() }</p>
             }
             if !step.source_links.is_empty() {
                 <p class="sources">
-                    { "Sources: " }
+                    { strings::SOURCES }
                     { for step.source_links.iter().enumerate().map(|(i, s)| html! {
                         <>
                             if i > 0 { { "; " } }
@@ -124,31 +127,69 @@ pub fn StepCard(props: &StepCardProps) -> Html {
                     }) }
                 </p>
             }
-            if props.status == StepStatus::Current {
-                <div class="did-it-work" role="group" aria-label={format!("Did step {} fix it?", props.number)}>
-                    <span>{ "Did that fix it?" }</span>
-                    <button type="button" class="primary" onclick={on_fixed}>{ "Yes" }</button>
-                    <button type="button" onclick={on_next}>
-                        { if props.has_next { "No, next step" } else { "No" } }
-                    </button>
-                </div>
-            }
             if let Some(link) = &props.link {
                 <p class="step-link">
-                    <button type="button" class="link" onclick={on_copy_link}
-                        aria-label={format!("Copy a link to step {}", props.number)}>
+                    <button type="button" class="link" onclick={on_copy_link}>
                         { match link_copied {
-                            CopyState::Copied => "Link to this step copied",
-                            _ => "Link to this step",
+                            CopyState::Copied => strings::LINK_TO_STEP_COPIED,
+                            _ => strings::LINK_TO_STEP,
                         } }
                     </button>
                     if link_copied != CopyState::Ready {
-                        <span class="visually-hidden" role="status">{ "Link copied" }</span>
+                        <span class="visually-hidden" role="status">{ strings::LINK_COPIED }</span>
                     }
                 </p>
                 if link_copied == CopyState::Failed {
-                    <CopyBox text={link.clone()} label={AttrValue::from(format!("the link to step {}", props.number))} />
+                    <CopyBox text={link.clone()} label={AttrValue::from(strings::link_to_step(n))} />
                 }
+            }
+        </>
+    };
+    html! {
+        <li class={status_class} id={format!("step-{n}")} aria-labelledby={title_id.clone()}
+            aria-current={(props.status == StepStatus::Current).then_some("step")}>
+            <header class="step-head">
+                <span class="step-number" aria-hidden="true">{ n }</span>
+                // Focus moves here when this step becomes the one to try; tabindex -1 makes the heading a
+                // target for the script without adding a stop to the Tab order.
+                <h3 id={title_id} tabindex="-1">{ step.title.clone() }</h3>
+                <span class={risk_class}>{ step.risk.label() }</span>
+                { match props.status {
+                    StepStatus::Tried => html! { <span class="step-badge">{ strings::TRIED }</span> },
+                    StepStatus::Fixed => html! { <span class="step-badge step-badge-fixed">{ strings::FIXED_IT }</span> },
+                    _ => html! {},
+                } }
+            </header>
+            if open {
+                <div class="step-body">{ content }</div>
+            } else {
+                <details class="step-more">
+                    <summary>{ if props.status == StepStatus::Tried { strings::SHOW_TRIED_STEP } else { strings::SHOW_STEP } }</summary>
+                    <div class="step-body">{ content }</div>
+                </details>
+            }
+            if props.status == StepStatus::Current {
+                <div class="did-it-work" role="group" aria-labelledby={format!("step-{n}-ask")}>
+                    <p class="ask" id={format!("step-{n}-ask")}>
+                        { strings::DID_IT_FIX }
+                        <span class="visually-hidden">{ format!(" ({})", strings::step_of(n, props.total)) }</span>
+                    </p>
+                    <button type="button" class="primary" onclick={on_fixed}>{ strings::YES }</button>
+                    <button type="button" onclick={on_next}>
+                        { if props.has_next { strings::NO_NEXT } else { strings::NO_LAST } }
+                    </button>
+                </div>
+            }
+            if props.status == StepStatus::Fixed {
+                <div class="outcome outcome-fixed">
+                    <h3 id="outcome-fixed-title" tabindex="-1">{ strings::step_fixed_it(n) }</h3>
+                    if step.check.is_empty() {
+                        <p>{ strings::RUN_AGAIN }</p>
+                    } else {
+                        <p><strong>{ strings::TO_BE_SURE }</strong>{ step.check.clone() }</p>
+                    }
+                    <button type="button" onclick={on_restart}>{ strings::START_AGAIN }</button>
+                </div>
             }
         </li>
     }

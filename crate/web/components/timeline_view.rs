@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use crate::engine::diagnosis::{Timeline, TimelineAction};
+use crate::web::strings;
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineViewProps {
@@ -39,13 +40,13 @@ pub fn TimelineView(props: &TimelineViewProps) -> Html {
         + t.actions[from].skipped_before;
     let row = |a: &TimelineAction, i: usize| {
         let (class, result) = match a.result {
-            _ if a.failed => ("action action-failed", "failed"),
-            Some(1) => ("action", "done"),
-            Some(0) => ("action", "not run"),
-            Some(2) => ("action", "cancelled"),
-            Some(3) => ("action action-after", "ended with the failure"),
-            Some(4) => ("action", "suspended"),
-            _ => ("action", "no end in the log"),
+            _ if a.failed => ("action action-failed", strings::ACTION_FAILED),
+            Some(1) => ("action", strings::ACTION_DONE),
+            Some(0) => ("action", strings::ACTION_NOT_RUN),
+            Some(2) => ("action", strings::ACTION_CANCELLED),
+            Some(3) => ("action action-after", strings::ACTION_ENDED_WITH_FAILURE),
+            Some(4) => ("action", strings::ACTION_SUSPENDED),
+            _ => ("action", strings::ACTION_NO_END),
         };
         html! {
             <li class={class} key={i}>
@@ -60,7 +61,7 @@ pub fn TimelineView(props: &TimelineViewProps) -> Html {
     };
     html! {
         <details class="timeline" open=true>
-            <summary>{ format!("What setup was doing when it failed ({} actions in all)", t.total) }</summary>
+            <summary>{ strings::timeline_summary(t.total) }</summary>
             <ol>
                 if earlier > 0 {
                     <li class="action action-gap">{ format!("… {earlier} actions before") }</li>

@@ -14,6 +14,7 @@ use yew::prelude::*;
 use crate::engine::Answers;
 use crate::web::hooks::use_saved_progress::saved_case;
 use crate::web::state::{Action, AppState};
+use crate::web::strings;
 use crate::worker::{Job, LogWorker, Report, Request, SCRIPT, Structured, Upload};
 
 pub use crate::worker::{CHUNK, PASTE_NAME};
@@ -52,10 +53,7 @@ pub fn use_diagnose(
                 })
                 .collect();
             if text.trim().is_empty() && files.is_empty() {
-                state.dispatch(Action::Fail(
-                    "There is nothing to diagnose yet: paste an error message or some log text, or choose a log file."
-                        .into(),
-                ));
+                state.dispatch(Action::Fail(strings::NOTHING_TO_DIAGNOSE.into()));
                 return;
             }
             let id = run.get().wrapping_add(1) & 0x7fff_ffff;
@@ -110,9 +108,7 @@ pub fn use_diagnose(
                 if let Some(bridge) = bridge.borrow().as_ref() {
                     bridge.send(Request::Cancel { run: stopped });
                 }
-                state.dispatch(Action::Stopped(
-                    "Stopped. Nothing was diagnosed; your text and files are still here.".into(),
-                ));
+                state.dispatch(Action::Stopped(strings::STOPPED.into()));
             }
         })
     };
@@ -135,9 +131,9 @@ fn on_report(state: &UseReducerHandle<AppState>, run: &Cell<u32>, report: Report
             let saved = saved_case(&diagnosis);
             state.dispatch(Action::Finished(diagnosis, saved));
         }
-        Report::Unreadable { file, why, .. } => state.dispatch(Action::Stopped(format!(
-            "Could not read \"{file}\": {why}. Nothing you typed was lost; remove the file or choose it again."
-        ))),
+        Report::Unreadable { file, why, .. } => {
+            state.dispatch(Action::Stopped(strings::unreadable(&file, &why)))
+        }
         // The page said "Stopped" when the person asked.
         Report::Cancelled { .. } => {}
     }

@@ -11,6 +11,7 @@ use crate::engine::share::{self, Case, LinkError, Progress};
 use crate::engine::{Answers, Facts};
 use crate::web::hooks::use_saved_progress::saved_case;
 use crate::web::state::{Action, AppState, Origin, StepProgress};
+use crate::web::strings;
 
 /// The page's own address without its fragment and query: share links are made against it, so they work
 /// from any host and path prefix (`https://example.org/help/triage/`), and from `file://`.
@@ -80,7 +81,7 @@ pub fn compose() -> Action {
     let mut d = case.to_diagnosis();
     d.notes = vec![Note {
         file: None,
-        message: "Composed without logs: the guide follows the answers given here.".into(),
+        message: strings::COMPOSED_NOTE.into(),
     }];
     Action::OpenCase {
         diagnosis: Box::new(d),
