@@ -47,6 +47,11 @@ impl Decoder {
         Decoder::default()
     }
 
+    /// The bytes held back (for the tests of bounded memory).
+    pub fn held(&self) -> usize {
+        self.pending.capacity()
+    }
+
     /// The encoding, once decided (after the first few KB, or at the end).
     pub fn encoding(&self) -> Option<Encoding> {
         self.encoding
