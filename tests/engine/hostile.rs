@@ -36,3 +36,103 @@ fn a_gigabyte_without_a_line_break_is_read_in_bounded_memory() {
     let note = d.notes.iter().find(|n| n.message.contains("longer than 1 MiB"));
     assert!(note.is_some(), "{:?}", d.notes);
 }
+
+/// A CR-only file (no LF in the text its format is detected from) splits at its CRs: the cause line has its
+/// own number, and a CR LF file keeps the LF rule (a stray CR inside a line does not end it).
+#[test]
+fn cr_only_line_ends_split_lines_and_crlf_files_keep_the_lf_rule() {
+    let mut lines: Vec<String> = (1..=20).map(|i| format!("Step {i} done")).collect();
+    lines.push("Installation failed with error 0x80070643".into());
+    lines.push("End".into());
+    let cr_only = lines.join("\r");
+    let d = setup_triage::engine::diagnose_text("mac.log", &cr_only, &Answers::new());
+    assert_eq!(d.files[0].lines, 22);
+    assert_eq!(d.root_cause.as_ref().map(|r| r.line), Some(21));
+    assert!(!d.root_cause.as_ref().unwrap().text.contains('\r'));
+    let crlf = format!("a stray \r in a line\r\n{}", lines.join("\r\n"));
+    let d = setup_triage::engine::diagnose_text("win.log", &crlf, &Answers::new());
+    assert_eq!(d.files[0].lines, 23);
+    assert_eq!(d.root_cause.as_ref().map(|r| r.line), Some(22));
+}
+
+/// A CR-only file of many megabytes is read in bounded memory, line by line (before: the whole file was one
+/// line, held whole).
+#[test]
+fn a_large_cr_only_file_is_read_line_by_line() {
+    let line = b"2024-03-10 10:12:01, Info CBS a line of a log with CR-only line ends\r";
+    let total = 16 << 20;
+    let (d, scanned) = feed_repeated("cr.log", line, total, 1 << 20);
+    assert!(scanned <= 4 * total as u64);
+    // Each chunk holds whole copies of the line and the start of one more; the file ends without a CR.
+    let per_chunk = (1 << 20) / line.len();
+    assert_eq!(d.files[0].lines, (16 * per_chunk) as u64 + 1);
+    assert!(!d.notes.iter().any(|n| n.message.contains("longer than")), "{:?}", d.notes);
+}
+
+/// A finding inside a very long line keeps the line's number; the lines around it are numbered as before.
+#[test]
+fn a_finding_in_a_cut_line_keeps_its_line_number() {
+    let mut input = b"first line\nsecond line\n".to_vec();
+    input.extend(std::iter::repeat_n(b'x', LONG_LINE + 100));
+    input.extend_from_slice(b" Error 0x80070643 near the end of the long line\nlast line\n");
+    let mut d = Diagnoser::new();
+    d.begin("long.log");
+    for c in input.chunks(64 * 1024) {
+        d.feed(c);
+    }
+    let d = d.finish(&Answers::new());
+    assert_eq!(d.files[0].lines, 4);
+    assert_eq!(d.root_cause.as_ref().map(|r| r.line), Some(3), "{:?}", d.root_cause);
+    assert_eq!(d.verdict, Verdict::Failed);
+}
+
+const HOSTILE_LINE: &str = "Error 0x80070643 \x1b[2J\x1b]0;pwned\x07\x1b]8;;http://evil.example/\x07CLICK\x1b]8;;\x07 back\x08\x08 cr\rX \u{9b}31m \u{202e}txt.exe";
+
+/// Whether `s` holds a character a terminal acts on (other than a line break or a tab).
+fn has_controls(s: &str) -> bool {
+    s.chars().any(|c| {
+        (c.is_control() && c != '\n' && c != '\t') || ('\u{202a}'..='\u{202e}').contains(&c)
+    })
+}
+
+/// Issue 17, 3: the text output shows the control characters of a log line, a fact and a zip entry's name
+/// visibly, never raw.
+#[test]
+fn text_output_shows_control_characters_visibly() {
+    use setup_triage::engine::export;
+    let entry = "logs/\x1b]0;title\x07evil.log";
+    let line = format!("{HOSTILE_LINE}\r\nSecurity Update for Microsoft .NET Framework 3.5 SP1 (KB979906\x1b[31m)\n");
+    let zipped = crate::archive::zip(&[(entry, line.as_bytes())]);
+    let mut d = Diagnoser::new();
+    d.add_file("logs.zip", &zipped);
+    d.add_file("paste\x07", line.as_bytes());
+    let d = d.finish(&Answers::new());
+    assert_eq!(d.verdict, Verdict::Failed);
+    let text = export::text(&d);
+    assert!(!has_controls(&text), "{text:?}");
+    assert!(text.contains("^[[2J^[]0;pwned^G^[]8;;http://evil.example/^GCLICK"), "{text}");
+    assert!(text.contains("back^H^H cr^MX <U+009B>31m <U+202E>txt.exe"), "{text}");
+    assert!(text.contains("logs.zip/logs/^[]0;title^Gevil.log"), "{text}");
+    assert!(text.contains("paste^G"), "{text}");
+    // The input really reached the output: the same diagnosis has the raw characters.
+    assert!(d.findings.iter().any(|f| f.text.contains('\x1b')));
+    assert_eq!(export::visible("plain\ttext\n"), "plain\ttext\n");
+    assert_eq!(export::visible("\0\x1f\x7f"), "^@^_^?");
+}
+
+/// Markdown and BBCode keep their escaping on the same hostile line: the evidence stays inside its code fence
+/// or `[code]`, and no tag or link comes from the log.
+#[test]
+fn forum_formats_keep_hostile_lines_inside_their_blocks() {
+    use setup_triage::engine::export;
+    let line = "Error 0x80070643 ``` [/code][url=http://evil.example/]x[/url] <script>alert(1)</script> [CLICK](http://evil.example/)";
+    let d = setup_triage::engine::diagnose_text("paste ` [b]", line, &Answers::new());
+    let md = export::markdown(&d);
+    // The fence is longer than any run of backticks in the line, so the line cannot close it.
+    assert!(md.contains(&format!("````\n{line}\n````")), "{md}");
+    assert!(md.contains("in `paste ' [b]`"), "{md}");
+    let bb = export::bbcode(&d);
+    assert!(bb.contains("[code]Error 0x80070643 ``` [/ code][url=http://evil.example/]x[/url]"), "{bb}");
+    assert!(bb.contains("Cause found in paste ` (b)"), "{bb}");
+    assert_eq!(bb.matches("[/code]").count(), bb.matches("[code]").count(), "{bb}");
+}
