@@ -1063,6 +1063,9 @@ impl Diagnoser {
             },
             archive::Kind::Text => {
                 let mut scan = FileScan::new(&name);
+                if let Some(note) = archive::binary_note(&head[..head.len().min(archive::SNIFF_LEN)]) {
+                    scan.out.note(note);
+                }
                 scan.search = self.search;
                 scan.feed(&head);
                 self.current = Some(scan);
@@ -1248,7 +1251,12 @@ fn combine(reports: Vec<FileReport>, answers: Option<&Answers>) -> Diagnosis {
         notes.extend(report.out.notes);
         files.push(report.summary);
     }
-    if files.is_empty() || files.iter().all(|f| f.bytes == 0) {
+    // A file of only a byte order mark (or only NULs, which decoding drops) holds no text: it is empty too.
+    if files.is_empty()
+        || files
+            .iter()
+            .all(|f| f.bytes == 0 || (f.encoding != "binary" && f.lines == 0))
+    {
         notes.push(Note {
             file: None,
             message: "The input was empty.".into(),

@@ -257,14 +257,26 @@ pub fn sniff(head: &[u8]) -> (Encoding, usize) {
         odd_nul += (pair[1] == 0) as usize;
     }
     let pairs = sample.len() / 2;
+    // 8-bit text with NULs sprinkled in at a fixed stride (a NUL every fourth byte) has them on one side too;
+    // but then the pairs without a NUL are two printable ASCII bytes, where in UTF-16 text they are characters
+    // beyond ASCII, which two such bytes make far less often (about one CJK character in five).
+    let printable = |b: u8| (0x20..0x7F).contains(&b) || matches!(b, b'\t' | b'\r' | b'\n');
+    let ascii_pairs = sample
+        .chunks_exact(2)
+        .filter(|p| printable(p[0]) && printable(p[1]))
+        .count();
+    let sprinkled = ascii_pairs * 4 > pairs;
     // Text in UTF-16 is mostly ASCII, so one byte of each pair is NUL; a UTF-8 log with stray NULs has them
     // on both sides alike.
-    if pairs > 0 && odd_nul * 10 >= pairs * 3 && odd_nul > even_nul * 4 {
-        return (Encoding::Utf16Le, 0);
+    if pairs > 0 && !sprinkled {
+        if odd_nul * 10 >= pairs * 3 && odd_nul > even_nul * 4 {
+            return (Encoding::Utf16Le, 0);
+        }
+        if even_nul * 10 >= pairs * 3 && even_nul > odd_nul * 4 {
+            return (Encoding::Utf16Be, 0);
+        }
     }
-    if pairs > 0 && even_nul * 10 >= pairs * 3 && even_nul > odd_nul * 4 {
-        return (Encoding::Utf16Be, 0);
-    }
+    // Else 8-bit text (NULs are dropped).
     match std::str::from_utf8(&head[..head.len().min(SNIFF_LEN)]) {
         Ok(_) => (Encoding::Utf8, 0),
         // An incomplete sequence cut by the sample's end is still UTF-8.

@@ -136,3 +136,90 @@ fn forum_formats_keep_hostile_lines_inside_their_blocks() {
     assert!(bb.contains("Cause found in paste ` (b)"), "{bb}");
     assert_eq!(bb.matches("[/code]").count(), bb.matches("[code]").count(), "{bb}");
 }
+
+/// Bytes that look random (a fixed xorshift sequence).
+fn noise(len: usize) -> Vec<u8> {
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+fn diagnose_one(name: &str, bytes: &[u8]) -> Diagnosis {
+    let mut d = Diagnoser::new();
+    d.begin(name);
+    for c in bytes.chunks(1 << 16) {
+        d.feed(c);
+    }
+    d.finish(&Answers::new())
+}
+
+fn notes(d: &Diagnosis) -> String {
+    d.notes.iter().map(|n| format!("{}\n", n.message)).collect()
+}
+
+/// Issue 17, 4: binary input says what it looks like and which log to give instead.
+#[test]
+fn binary_input_gets_a_note_naming_what_it_looks_like() {
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend(noise(5000));
+    let mut exe = b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0".to_vec();
+    exe.extend(std::iter::repeat_n(0u8, 48));
+    exe.extend(b"This program cannot be run in DOS mode.\r\n");
+    exe.extend(noise(8000));
+    let cases: [(&str, Vec<u8>, &str); 5] = [
+        ("random.bin", noise(100_000), "does not look like a text log"),
+        ("shot.png", png, "This is a PNG image, not a text log"),
+        ("setup.exe", exe, "This is a Windows program or library"),
+        ("nuls.bin", vec![0u8; 3 << 20], "It starts with nothing but NUL bytes"),
+        ("package.msi", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0".repeat(400), "an installer package (.msi, .msp)"),
+    ];
+    for (name, bytes, want) in cases {
+        let d = diagnose_one(name, &bytes);
+        let notes = notes(&d);
+        assert!(notes.contains(want), "{name}: {notes}");
+        assert!(notes.contains("Give the setup's log instead"), "{name}: {notes}");
+        assert_eq!(d.verdict, Verdict::Inconclusive, "{name}");
+    }
+}
+
+/// A log with a NUL every fourth byte is read as the text it is (the NULs dropped), with the note; real
+/// UTF-16 logs without a BOM are still UTF-16 and get no note.
+#[test]
+fn a_log_with_sprinkled_nuls_is_read_with_a_note() {
+    let log = "=== Verbose logging started: 1/17/2020  13:00:03 ===\r\n\
+               Action start 13:00:05: InstallFiles.\r\n\
+               MSI (s) (84:F4) [13:00:07:881]: Product: Contoso -- Error 1925. You do not have sufficient privileges to complete this installation for all users of the machine.\r\n\
+               Action ended 13:00:09: InstallFiles. Return value 3.\r\n"
+        .repeat(20);
+    let sprinkled: Vec<u8> = log
+        .as_bytes()
+        .chunks(3)
+        .flat_map(|c| c.iter().copied().chain([0u8]))
+        .collect();
+    let d = diagnose_one("nuls.log", &sprinkled);
+    assert!(notes(&d).contains("are NUL or control characters"), "{}", notes(&d));
+    assert_eq!(d.verdict, Verdict::Failed);
+    assert_eq!(d.files[0].encoding, "utf-8");
+    let utf16: Vec<u8> = log.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let d = diagnose_one("utf16.log", &utf16);
+    assert_eq!(d.files[0].encoding, "utf-16le");
+    assert_eq!(d.verdict, Verdict::Failed);
+    assert!(!notes(&d).contains("text log"), "{}", notes(&d));
+}
+
+/// A file holding only a byte order mark is empty, like a file of no bytes.
+#[test]
+fn a_file_of_only_a_bom_is_empty() {
+    for bom in [&b"\xEF\xBB\xBF"[..], b"\xFF\xFE", b"\xFE\xFF"] {
+        let d = diagnose_one("bom.txt", bom);
+        assert!(notes(&d).contains("The input was empty."), "{bom:?}: {}", notes(&d));
+    }
+    let d = diagnose_one("one-line.txt", b"\xEF\xBB\xBF\n");
+    assert!(!notes(&d).contains("The input was empty."));
+}
