@@ -940,6 +940,9 @@ pub struct Diagnoser {
     search: Search,
     /// Bytes of text the scans of the files ended so far went over (see [`Diagnoser::scanned`]).
     scanned: u64,
+    /// How many archives nested too deep to unpack the outer archive being read holds, and the first one's
+    /// name (one note says so).
+    too_deep: (u64, Option<String>),
 }
 
 /// The current file, while its first bytes decide what it is.
@@ -1126,20 +1129,33 @@ impl Diagnoser {
                 archive::MAX_ARCHIVE >> 20
             )]
         } else if self.depth >= archive::MAX_DEPTH {
-            vec![format!(
-                "{name} is an archive inside an archive inside an archive; it was not unpacked. Unpack it and drop its logs."
-            )]
+            // Said once for the outer archive, with a count: a nest of 16 zips of 16 zips is one note, not 256.
+            self.too_deep.0 += 1;
+            self.too_deep.1.get_or_insert_with(|| name.clone());
+            Vec::new()
         } else {
             if self.depth == 0 {
                 self.budget = archive::Budget::default();
+                self.too_deep = (0, None);
             }
             self.depth += 1;
-            let notes = if kind == archive::Kind::Cab {
+            let mut notes = if kind == archive::Kind::Cab {
                 archive::unpack_cab(&name, &data, self)
             } else {
                 archive::unpack_zip(&name, &data, self)
             };
             self.depth -= 1;
+            if self.depth == 0 {
+                match std::mem::take(&mut self.too_deep) {
+                    (0, _) | (_, None) => {}
+                    (1, Some(first)) => notes.push(format!(
+                        "{first} is an archive inside an archive inside an archive; it was not unpacked. Unpack it and drop its logs."
+                    )),
+                    (n, Some(first)) => notes.push(format!(
+                        "{n} archives inside archives inside {name} were not unpacked (the first: {first}). Unpack them and drop their logs."
+                    )),
+                }
+            }
             notes
         };
         if let Some(r) = self.reports.get_mut(at) {

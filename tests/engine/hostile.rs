@@ -223,3 +223,24 @@ fn a_file_of_only_a_bom_is_empty() {
     let d = diagnose_one("one-line.txt", b"\xEF\xBB\xBF\n");
     assert!(!notes(&d).contains("The input was empty."));
 }
+
+/// Issue 17, 5: a nest of 16 zips of 16 zips gives one note with a count, not 256.
+#[test]
+fn archives_nested_too_deep_are_one_note_with_a_count() {
+    let leaf = crate::archive::zip(&[("deep/MSI1234.LOG", b"Error 1925. You do not have sufficient privileges.\r\n")]);
+    let middle: Vec<(String, Vec<u8>)> = (0..16).map(|i| (format!("leaf{i}.zip"), leaf.clone())).collect();
+    let middle_refs: Vec<(&str, &[u8])> = middle.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let middle = crate::archive::zip(&middle_refs);
+    let outer: Vec<(String, Vec<u8>)> = (0..16).map(|i| (format!("mid{i}.zip"), middle.clone())).collect();
+    let outer_refs: Vec<(&str, &[u8])> = outer.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let outer = crate::archive::zip(&outer_refs);
+    let d = diagnose_one("nest.zip", &outer);
+    let deep: Vec<_> = d.notes.iter().filter(|n| n.message.contains("inside an archive") || n.message.contains("inside archives")).collect();
+    assert_eq!(deep.len(), 1, "{}", notes(&d));
+    assert!(
+        deep[0].message.starts_with("256 archives inside archives inside nest.zip were not unpacked (the first: nest.zip/mid0.zip/leaf0.zip)"),
+        "{}",
+        deep[0].message
+    );
+    assert!(notes(&d).len() < 2000, "{}", notes(&d));
+}
