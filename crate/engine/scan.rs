@@ -868,6 +868,12 @@ impl FileScan {
                     .collect();
             }
         }
+        if let Some(at) = self.decoder.switched_at {
+            self.out.note(format!(
+                "The file changes encoding: from byte {at} on it is 8-bit text, not UTF-16 (lines appended by \
+                 another program?). Both parts were read, and lines are numbered across both."
+            ));
+        }
         if self.long_lines > 0 {
             self.out.note(format!(
                 "{} line(s) longer than {} MiB were read in pieces of {} MiB. Log lines are far shorter: this \

@@ -244,3 +244,44 @@ fn archives_nested_too_deep_are_one_note_with_a_count() {
     );
     assert!(notes(&d).len() < 2000, "{}", notes(&d));
 }
+
+/// Issue 17, 8: a file that changes encoding partway (a UTF-16 log with lines appended by a tool that writes
+/// 8-bit text, such as `echo … >> log` from a batch file) numbers the lines of both parts: the cause line is
+/// line 21, not 10.
+#[test]
+fn a_file_that_changes_encoding_keeps_its_line_numbers() {
+    let first: String = (1..=10).map(|i| format!("Line {i}: setup is running step {i}\r\n")).collect();
+    let mut rest: String = (11..=20).map(|i| format!("Line {i}: appended by a script\r\n")).collect();
+    rest.push_str("Installation failed with error 0x80070643\r\nLine 22: the end\r\n");
+    for bom in [true, false] {
+        for utf16_first in [true, false] {
+            let utf16 = |s: &str, bom: bool| -> Vec<u8> {
+                bom.then_some(0xFEFFu16)
+                    .into_iter()
+                    .chain(s.encode_utf16())
+                    .flat_map(u16::to_le_bytes)
+                    .collect()
+            };
+            let bytes = if utf16_first {
+                [utf16(&first, bom), rest.as_bytes().to_vec()].concat()
+            } else {
+                [first.as_bytes().to_vec(), utf16(&rest, false)].concat()
+            };
+            for chunk in [1usize, 7, 4096, 1 << 20] {
+                let d = diagnose_one_in("mixed.log", &bytes, chunk);
+                let root = d.root_cause.as_ref().expect("a root cause");
+                assert_eq!((root.line, d.files[0].lines), (21, 22), "bom {bom}, utf16 first {utf16_first}, chunk {chunk}: {}", root.text);
+                assert!(root.text.starts_with("Installation failed"), "{}", root.text);
+            }
+        }
+    }
+}
+
+fn diagnose_one_in(name: &str, bytes: &[u8], chunk: usize) -> Diagnosis {
+    let mut d = Diagnoser::new();
+    d.begin(name);
+    for c in bytes.chunks(chunk) {
+        d.feed(c);
+    }
+    d.finish(&Answers::new())
+}
