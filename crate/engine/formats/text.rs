@@ -24,6 +24,8 @@ pub struct TextLog {
 
 /// How much of the preceding lines a wrapped dialog text is looked for in.
 const RECENT: usize = 300;
+/// How much of a line is joined to the recent lines to find a wrapped dialog text (longer than any match).
+const JOINED: usize = 2048;
 
 /// Windows Installer messages people paste without their number, by a phrase of their text that no other
 /// message shares (texts from the Windows Installer error-message reference). Sorted by number.
@@ -120,8 +122,15 @@ impl super::LogReader for TextLog {
         let hits = classes().matches(line.text.as_bytes());
         let text = line.text.trim();
         let dialog = dialog_number(line.text.as_bytes()).or_else(|| {
+            // A dialog's text wrapped across lines starts in the recent lines; its match, at most a few hundred
+            // bytes, ends within the start of this line. Only that start is joined, so that a very long line
+            // (a piece of a file without line breaks) is not copied and searched twice.
+            let mut head = text.len().min(JOINED);
+            while !text.is_char_boundary(head) {
+                head -= 1;
+            }
             (!self.recent.is_empty())
-                .then(|| dialog_number(format!("{} {text}", self.recent).as_bytes()))
+                .then(|| dialog_number(format!("{} {}", self.recent, &text[..head]).as_bytes()))
                 .flatten()
         });
         // Remember this line's end for the next one (a blank line ends a paragraph).
@@ -131,7 +140,12 @@ impl super::LogReader for TextLog {
             if !self.recent.is_empty() {
                 self.recent.push(' ');
             }
-            self.recent.push_str(text);
+            // Only the end of a line can be recent: a long line is not copied whole.
+            let mut tail = text.len().saturating_sub(RECENT);
+            while !text.is_char_boundary(tail) {
+                tail += 1;
+            }
+            self.recent.push_str(&text[tail..]);
             if self.recent.len() > RECENT {
                 let mut cut = self.recent.len() - RECENT;
                 while !self.recent.is_char_boundary(cut) {
