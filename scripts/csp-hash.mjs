@@ -31,5 +31,11 @@ if (hashes.length === 0) {
   console.error(`csp-hash: no inline script (Trunk's loader) in ${file}`);
   process.exit(1);
 }
-writeFileSync(file, html.replace(PLACEHOLDER, hashes.join(' ')));
-console.log(`csp-hash: ${hashes.length} inline script(s) allowed by hash`);
+// Only inside the policy's meta tag (a comment may name the placeholder too).
+const meta = /(<meta[^>]*http-equiv="Content-Security-Policy"[^>]*content="[^"]*)'loader-hash'/;
+if (!meta.test(html)) {
+  console.error(`csp-hash: the Content-Security-Policy meta tag of ${file} has no ${PLACEHOLDER}`);
+  process.exit(1);
+}
+writeFileSync(file, html.replace(meta, (_, before) => `${before}${hashes.join(' ')}`));
+console.log(`csp-hash: ${file}: ${hashes.length} inline script(s) allowed by hash`);
