@@ -285,3 +285,77 @@ fn diagnose_one_in(name: &str, bytes: &[u8], chunk: usize) -> Diagnosis {
     }
     d.finish(&Answers::new())
 }
+
+/// Every file of `tests/fixtures/hostile/` (the inputs of issue 17, and any crash or hang fuzzing finds:
+/// `crate/fuzz/README.md` says how to add one), fed whole and in small chunks: no panic, bounded memory,
+/// work linear in the input, the same diagnosis either way, and a text output with no raw control character.
+#[test]
+fn hostile_regression_inputs_replay() {
+    use setup_triage::engine::export;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/fixtures/hostile")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 10, "{files:?}");
+    for path in files {
+        let bytes = std::fs::read(&path).expect("a fixture");
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let whole = diagnose_one_in(&name, &bytes, bytes.len().max(1));
+        for chunk in [1, 3, 64] {
+            let mut d = Diagnoser::new();
+            d.begin(&name);
+            for c in bytes.chunks(chunk) {
+                d.feed(c);
+                assert!(d.held() <= MAX_HELD, "{name}");
+            }
+            d.end();
+            assert!(d.scanned() <= 8 * bytes.len() as u64 + 64, "{name}: {} scanned", d.scanned());
+            assert_eq!(d.finish(&Answers::new()), whole, "{name}, chunks of {chunk}");
+        }
+        assert!(!has_controls(&export::text(&whole)), "{name}");
+    }
+}
+
+mod any_bytes {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Bytes of every kind: random, and random with many line ends, NULs and a UTF-16 BOM.
+    fn inputs() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            prop::collection::vec(any::<u8>(), 0..6000),
+            prop::collection::vec(
+                prop::sample::select(vec![b'\r', b'\n', 0, b'A', 0xFF, 0xFE, 0xD8, 0x1B, b'0', b'x', b' ']),
+                0..6000
+            ),
+            prop::collection::vec(any::<u8>(), 0..3000).prop_map(|mut v| {
+                v.splice(0..0, [0xFF, 0xFE]);
+                v
+            }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        /// Any bytes, cut anywhere: no panic, the buffers within [`MAX_HELD`], and the text gone over at most
+        /// a constant times the input (decoding makes at most three bytes of text of one byte, and the scan
+        /// goes over each byte of text twice: once for line ends, once for candidates).
+        #[test]
+        fn any_bytes_cost_bounded_work(bytes in inputs(), chunk in 1usize..4096) {
+            let mut d = Diagnoser::new();
+            d.begin("any");
+            for c in bytes.chunks(chunk) {
+                d.feed(c);
+                prop_assert!(d.held() <= MAX_HELD);
+            }
+            d.end();
+            prop_assert!(d.scanned() <= 8 * bytes.len() as u64 + 64, "{} scanned for {}", d.scanned(), bytes.len());
+            let diagnosis = d.finish(&Answers::new());
+            prop_assert!(!has_controls(&setup_triage::engine::export::text(&diagnosis)));
+        }
+    }
+}
