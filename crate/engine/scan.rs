@@ -1032,9 +1032,15 @@ impl Diagnoser {
         }
         match &mut self.intake {
             Intake::Sniffing { head, .. } => {
-                head.extend_from_slice(chunk);
+                // Only the first bytes are held to decide: a chunk handed over whole (a file of any size)
+                // goes on to its reader once they have.
+                let take = (archive::SNIFF_LEN - head.len()).min(chunk.len());
+                head.extend_from_slice(&chunk[..take]);
                 if head.len() >= archive::SNIFF_LEN {
                     self.decide();
+                    if take < chunk.len() {
+                        self.feed(&chunk[take..]);
+                    }
                 }
             }
             Intake::Text => {
