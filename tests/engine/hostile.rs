@@ -17,7 +17,11 @@ fn feed_repeated(name: &str, piece: &[u8], total: usize, chunk: usize) -> (Diagn
         d.feed(&block[..n]);
         fed += n;
         most = most.max(d.held());
-        assert!(d.held() <= MAX_HELD, "{} bytes held after {fed} bytes", d.held());
+        assert!(
+            d.held() <= MAX_HELD,
+            "{} bytes held after {fed} bytes",
+            d.held()
+        );
     }
     d.end();
     let scanned = d.scanned();
@@ -31,9 +35,15 @@ fn feed_repeated(name: &str, piece: &[u8], total: usize, chunk: usize) -> (Diagn
 fn a_gigabyte_without_a_line_break_is_read_in_bounded_memory() {
     let total = 1usize << 30;
     let (d, scanned) = feed_repeated("no-breaks.log", b"A", total, 1 << 20);
-    assert!(scanned <= 4 * total as u64, "{scanned} bytes scanned for {total}");
+    assert!(
+        scanned <= 4 * total as u64,
+        "{scanned} bytes scanned for {total}"
+    );
     assert_eq!(d.files[0].lines, 1);
-    let note = d.notes.iter().find(|n| n.message.contains("longer than 1 MiB"));
+    let note = d
+        .notes
+        .iter()
+        .find(|n| n.message.contains("longer than 1 MiB"));
     assert!(note.is_some(), "{:?}", d.notes);
 }
 
@@ -66,7 +76,11 @@ fn a_large_cr_only_file_is_read_line_by_line() {
     // Each chunk holds whole copies of the line and the start of one more; the file ends without a CR.
     let per_chunk = (1 << 20) / line.len();
     assert_eq!(d.files[0].lines, (16 * per_chunk) as u64 + 1);
-    assert!(!d.notes.iter().any(|n| n.message.contains("longer than")), "{:?}", d.notes);
+    assert!(
+        !d.notes.iter().any(|n| n.message.contains("longer than")),
+        "{:?}",
+        d.notes
+    );
 }
 
 /// A finding inside a very long line keeps the line's number; the lines around it are numbered as before.
@@ -82,7 +96,12 @@ fn a_finding_in_a_cut_line_keeps_its_line_number() {
     }
     let d = d.finish(&Answers::new());
     assert_eq!(d.files[0].lines, 4);
-    assert_eq!(d.root_cause.as_ref().map(|r| r.line), Some(3), "{:?}", d.root_cause);
+    assert_eq!(
+        d.root_cause.as_ref().map(|r| r.line),
+        Some(3),
+        "{:?}",
+        d.root_cause
+    );
     assert_eq!(d.verdict, Verdict::Failed);
 }
 
@@ -101,7 +120,9 @@ fn has_controls(s: &str) -> bool {
 fn text_output_shows_control_characters_visibly() {
     use setup_triage::engine::export;
     let entry = "logs/\x1b]0;title\x07evil.log";
-    let line = format!("{HOSTILE_LINE}\r\nSecurity Update for Microsoft .NET Framework 3.5 SP1 (KB979906\x1b[31m)\n");
+    let line = format!(
+        "{HOSTILE_LINE}\r\nSecurity Update for Microsoft .NET Framework 3.5 SP1 (KB979906\x1b[31m)\n"
+    );
     let zipped = crate::archive::zip(&[(entry, line.as_bytes())]);
     let mut d = Diagnoser::new();
     d.add_file("logs.zip", &zipped);
@@ -110,9 +131,18 @@ fn text_output_shows_control_characters_visibly() {
     assert_eq!(d.verdict, Verdict::Failed);
     let text = export::text(&d);
     assert!(!has_controls(&text), "{text:?}");
-    assert!(text.contains("^[[2J^[]0;pwned^G^[]8;;http://evil.example/^GCLICK"), "{text}");
-    assert!(text.contains("back^H^H cr^MX <U+009B>31m <U+202E>txt.exe"), "{text}");
-    assert!(text.contains("logs.zip/logs/^[]0;title^Gevil.log"), "{text}");
+    assert!(
+        text.contains("^[[2J^[]0;pwned^G^[]8;;http://evil.example/^GCLICK"),
+        "{text}"
+    );
+    assert!(
+        text.contains("back^H^H cr^MX <U+009B>31m <U+202E>txt.exe"),
+        "{text}"
+    );
+    assert!(
+        text.contains("logs.zip/logs/^[]0;title^Gevil.log"),
+        "{text}"
+    );
     assert!(text.contains("paste^G"), "{text}");
     // The input really reached the output: the same diagnosis has the raw characters.
     assert!(d.findings.iter().any(|f| f.text.contains('\x1b')));
@@ -132,9 +162,16 @@ fn forum_formats_keep_hostile_lines_inside_their_blocks() {
     assert!(md.contains(&format!("````\n{line}\n````")), "{md}");
     assert!(md.contains("in `paste ' [b]`"), "{md}");
     let bb = export::bbcode(&d);
-    assert!(bb.contains("[code]Error 0x80070643 ``` [/ code][url=http://evil.example/]x[/url]"), "{bb}");
+    assert!(
+        bb.contains("[code]Error 0x80070643 ``` [/ code][url=http://evil.example/]x[/url]"),
+        "{bb}"
+    );
     assert!(bb.contains("Cause found in paste ` (b)"), "{bb}");
-    assert_eq!(bb.matches("[/code]").count(), bb.matches("[code]").count(), "{bb}");
+    assert_eq!(
+        bb.matches("[/code]").count(),
+        bb.matches("[code]").count(),
+        "{bb}"
+    );
 }
 
 /// Bytes that look random (a fixed xorshift sequence).
@@ -173,17 +210,32 @@ fn binary_input_gets_a_note_naming_what_it_looks_like() {
     exe.extend(b"This program cannot be run in DOS mode.\r\n");
     exe.extend(noise(8000));
     let cases: [(&str, Vec<u8>, &str); 5] = [
-        ("random.bin", noise(100_000), "does not look like a text log"),
+        (
+            "random.bin",
+            noise(100_000),
+            "does not look like a text log",
+        ),
         ("shot.png", png, "This is a PNG image, not a text log"),
         ("setup.exe", exe, "This is a Windows program or library"),
-        ("nuls.bin", vec![0u8; 3 << 20], "It starts with nothing but NUL bytes"),
-        ("package.msi", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0".repeat(400), "an installer package (.msi, .msp)"),
+        (
+            "nuls.bin",
+            vec![0u8; 3 << 20],
+            "It starts with nothing but NUL bytes",
+        ),
+        (
+            "package.msi",
+            b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0".repeat(400),
+            "an installer package (.msi, .msp)",
+        ),
     ];
     for (name, bytes, want) in cases {
         let d = diagnose_one(name, &bytes);
         let notes = notes(&d);
         assert!(notes.contains(want), "{name}: {notes}");
-        assert!(notes.contains("Give the setup's log instead"), "{name}: {notes}");
+        assert!(
+            notes.contains("Give the setup's log instead"),
+            "{name}: {notes}"
+        );
         assert_eq!(d.verdict, Verdict::Inconclusive, "{name}");
     }
 }
@@ -203,7 +255,11 @@ fn a_log_with_sprinkled_nuls_is_read_with_a_note() {
         .flat_map(|c| c.iter().copied().chain([0u8]))
         .collect();
     let d = diagnose_one("nuls.log", &sprinkled);
-    assert!(notes(&d).contains("are NUL or control characters"), "{}", notes(&d));
+    assert!(
+        notes(&d).contains("are NUL or control characters"),
+        "{}",
+        notes(&d)
+    );
     assert_eq!(d.verdict, Verdict::Failed);
     assert_eq!(d.files[0].encoding, "utf-8");
     let utf16: Vec<u8> = log.encode_utf16().flat_map(u16::to_le_bytes).collect();
@@ -218,7 +274,11 @@ fn a_log_with_sprinkled_nuls_is_read_with_a_note() {
 fn a_file_of_only_a_bom_is_empty() {
     for bom in [&b"\xEF\xBB\xBF"[..], b"\xFF\xFE", b"\xFE\xFF"] {
         let d = diagnose_one("bom.txt", bom);
-        assert!(notes(&d).contains("The input was empty."), "{bom:?}: {}", notes(&d));
+        assert!(
+            notes(&d).contains("The input was empty."),
+            "{bom:?}: {}",
+            notes(&d)
+        );
     }
     let d = diagnose_one("one-line.txt", b"\xEF\xBB\xBF\n");
     assert!(!notes(&d).contains("The input was empty."));
@@ -227,15 +287,34 @@ fn a_file_of_only_a_bom_is_empty() {
 /// Issue 17, 5: a nest of 16 zips of 16 zips gives one note with a count, not 256.
 #[test]
 fn archives_nested_too_deep_are_one_note_with_a_count() {
-    let leaf = crate::archive::zip(&[("deep/MSI1234.LOG", b"Error 1925. You do not have sufficient privileges.\r\n")]);
-    let middle: Vec<(String, Vec<u8>)> = (0..16).map(|i| (format!("leaf{i}.zip"), leaf.clone())).collect();
-    let middle_refs: Vec<(&str, &[u8])> = middle.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let leaf = crate::archive::zip(&[(
+        "deep/MSI1234.LOG",
+        b"Error 1925. You do not have sufficient privileges.\r\n",
+    )]);
+    let middle: Vec<(String, Vec<u8>)> = (0..16)
+        .map(|i| (format!("leaf{i}.zip"), leaf.clone()))
+        .collect();
+    let middle_refs: Vec<(&str, &[u8])> = middle
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
     let middle = crate::archive::zip(&middle_refs);
-    let outer: Vec<(String, Vec<u8>)> = (0..16).map(|i| (format!("mid{i}.zip"), middle.clone())).collect();
-    let outer_refs: Vec<(&str, &[u8])> = outer.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let outer: Vec<(String, Vec<u8>)> = (0..16)
+        .map(|i| (format!("mid{i}.zip"), middle.clone()))
+        .collect();
+    let outer_refs: Vec<(&str, &[u8])> = outer
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
     let outer = crate::archive::zip(&outer_refs);
     let d = diagnose_one("nest.zip", &outer);
-    let deep: Vec<_> = d.notes.iter().filter(|n| n.message.contains("inside an archive") || n.message.contains("inside archives")).collect();
+    let deep: Vec<_> = d
+        .notes
+        .iter()
+        .filter(|n| {
+            n.message.contains("inside an archive") || n.message.contains("inside archives")
+        })
+        .collect();
     assert_eq!(deep.len(), 1, "{}", notes(&d));
     assert!(
         deep[0].message.starts_with("256 archives inside archives inside nest.zip were not unpacked (the first: nest.zip/mid0.zip/leaf0.zip)"),
@@ -250,8 +329,12 @@ fn archives_nested_too_deep_are_one_note_with_a_count() {
 /// line 21, not 10.
 #[test]
 fn a_file_that_changes_encoding_keeps_its_line_numbers() {
-    let first: String = (1..=10).map(|i| format!("Line {i}: setup is running step {i}\r\n")).collect();
-    let mut rest: String = (11..=20).map(|i| format!("Line {i}: appended by a script\r\n")).collect();
+    let first: String = (1..=10)
+        .map(|i| format!("Line {i}: setup is running step {i}\r\n"))
+        .collect();
+    let mut rest: String = (11..=20)
+        .map(|i| format!("Line {i}: appended by a script\r\n"))
+        .collect();
     rest.push_str("Installation failed with error 0x80070643\r\nLine 22: the end\r\n");
     for bom in [true, false] {
         for utf16_first in [true, false] {
@@ -270,8 +353,17 @@ fn a_file_that_changes_encoding_keeps_its_line_numbers() {
             for chunk in [1usize, 7, 4096, 1 << 20] {
                 let d = diagnose_one_in("mixed.log", &bytes, chunk);
                 let root = d.root_cause.as_ref().expect("a root cause");
-                assert_eq!((root.line, d.files[0].lines), (21, 22), "bom {bom}, utf16 first {utf16_first}, chunk {chunk}: {}", root.text);
-                assert!(root.text.starts_with("Installation failed"), "{}", root.text);
+                assert_eq!(
+                    (root.line, d.files[0].lines),
+                    (21, 22),
+                    "bom {bom}, utf16 first {utf16_first}, chunk {chunk}: {}",
+                    root.text
+                );
+                assert!(
+                    root.text.starts_with("Installation failed"),
+                    "{}",
+                    root.text
+                );
             }
         }
     }
@@ -312,8 +404,16 @@ fn hostile_regression_inputs_replay() {
                 assert!(d.held() <= MAX_HELD, "{name}");
             }
             d.end();
-            assert!(d.scanned() <= 8 * bytes.len() as u64 + 64, "{name}: {} scanned", d.scanned());
-            assert_eq!(d.finish(&Answers::new()), whole, "{name}, chunks of {chunk}");
+            assert!(
+                d.scanned() <= 8 * bytes.len() as u64 + 64,
+                "{name}: {} scanned",
+                d.scanned()
+            );
+            assert_eq!(
+                d.finish(&Answers::new()),
+                whole,
+                "{name}, chunks of {chunk}"
+            );
         }
         assert!(!has_controls(&export::text(&whole)), "{name}");
     }
@@ -328,7 +428,9 @@ mod any_bytes {
         prop_oneof![
             prop::collection::vec(any::<u8>(), 0..6000),
             prop::collection::vec(
-                prop::sample::select(vec![b'\r', b'\n', 0, b'A', 0xFF, 0xFE, 0xD8, 0x1B, b'0', b'x', b' ']),
+                prop::sample::select(vec![
+                    b'\r', b'\n', 0, b'A', 0xFF, 0xFE, 0xD8, 0x1B, b'0', b'x', b' '
+                ]),
                 0..6000
             ),
             prop::collection::vec(any::<u8>(), 0..3000).prop_map(|mut v| {

@@ -24,7 +24,11 @@ fuzz_target!(|data: &[u8]| {
     whole.add_file("fuzz.log", bytes);
     assert_eq!(whole.finish(&Answers::new()), chunked);
     let text = export::text(&chunked);
-    assert!(!text.chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
+    assert!(
+        !text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+    );
     let _ = export::markdown(&chunked);
     let _ = export::bbcode(&chunked);
 });
