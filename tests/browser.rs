@@ -255,6 +255,24 @@ fn a_share_link_opens_the_same_guide_at_its_step_and_a_bad_one_says_why() {
         panic!("a damaged link opened")
     };
     assert!(e.to_string().contains("damaged"), "{e}");
+
+    // Issue 17, 6: a damaged link opened over a guide leaves an empty page with the reason, not the old guide.
+    let failed = s.clone().reduce(Action::LinkFailed(e.to_string()));
+    assert!(failed.diagnosis.is_none());
+    assert_eq!(failed.progress, StepProgress::default());
+    assert!(failed.link_error.as_deref().is_some_and(|m| m.contains("damaged")));
+    // A step number that is not one, or past the guide's end, says so.
+    for bad in ["abc", "-1", "0", "99999"] {
+        let Err(e) = open_link(&format!("{fragment}&s={bad}")) else {
+            panic!("&s={bad} opened")
+        };
+        assert!(e.to_string().contains("not a step number"), "{e}");
+    }
+    let steps = opened.guide.steps.len();
+    let Err(e) = open_link(&format!("{fragment}&s={}", steps + 1)) else {
+        panic!("a step past the guide opened")
+    };
+    assert!(e.to_string().contains(&format!("its guide has {steps} step")), "{e}");
 }
 
 /// The worker's job on a Blob of several pieces: the MSI log followed by 3 MiB of ordinary lines.

@@ -457,3 +457,29 @@ fn kb_show_prints_the_guide_a_cause_leads_to() {
     assert!(stdout.contains("1. Run the installation again and let it finish"), "{stdout}");
     check_fails(&["kb", "show", "no-such-cause"], "no cause 'no-such-cause'");
 }
+
+/// Issue 17, 3: `diagnose` in text format (the default) never writes the log's control characters to the
+/// terminal: clear-screen, window title, OSC 8 hyperlinks, BEL, CR and backspace are shown as `^[`, `^G`…
+#[test]
+fn text_output_never_writes_control_characters_to_the_terminal() {
+    let dir = std::env::temp_dir().join(format!("setup-triage-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let log = dir.join("e.log");
+    std::fs::write(
+        &log,
+        b"Error 0x80070643 \x1b[2J\x1b]0;pwned\x07\x1b]8;;http://evil.example/\x07CLICK\x1b]8;;\x07 x\x08\r\n",
+    )
+    .expect("write");
+    let out = run(&["diagnose", log.to_str().expect("utf-8 path")]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(
+        !stdout.bytes().any(|b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f),
+        "{stdout:?}"
+    );
+    assert!(
+        stdout.contains("Error 0x80070643 ^[[2J^[]0;pwned^G^[]8;;http://evil.example/^GCLICK^[]8;;^G x^H"),
+        "{stdout}"
+    );
+}

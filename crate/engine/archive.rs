@@ -41,8 +41,116 @@ pub enum Kind {
 
 const EVTX_NOTE: &str = "This is a binary event log (.evtx). Open it in Event Viewer, select the events and use \"Save Selected Events\" as text (.txt), or run: wevtutil qe System /f:text > events.txt, and drop that file.";
 
+/// What to give instead of a file that is not a text log: the end of every note about one.
+macro_rules! instead {
+    ($what:literal) => {
+        concat!(
+            "This is ",
+            $what,
+            ", not a text log, so it was not read. Give the setup's log instead: the MSI log (msiexec /l*v \
+             install.log), C:\\Windows\\Logs\\CBS\\CBS.log, the .NET setup log (%temp%\\dd_*.log), \
+             WindowsUpdate.log (Get-WindowsUpdateLog in PowerShell), or a .zip of them."
+        )
+    };
+}
+
+/// Files people drop by mistake, told by their first bytes: (magic bytes, at offset, the note).
+const MAGIC: &[(&[u8], usize, &str)] = &[
+    (b"\x89PNG\r\n\x1a\n", 0, instead!("a PNG image")),
+    (b"\xFF\xD8\xFF", 0, instead!("a JPEG image")),
+    (b"GIF87a", 0, instead!("a GIF image")),
+    (b"GIF89a", 0, instead!("a GIF image")),
+    (b"%PDF-", 0, instead!("a PDF document")),
+    (b"\x7fELF", 0, instead!("a Linux or Unix program")),
+    (
+        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
+        0,
+        instead!("an installer package (.msi, .msp) or an Office document; an installer writes its log when run as msiexec /i package.msi /l*v install.log"),
+    ),
+    (b"7z\xBC\xAF\x27\x1C", 0, instead!("a 7-Zip archive, which this tool does not unpack (make a .zip of the logs)")),
+    (b"Rar!\x1a\x07", 0, instead!("a RAR archive, which this tool does not unpack (make a .zip of the logs)")),
+    (b"\x1f\x8b", 0, instead!("a gzip archive, which this tool does not unpack (make a .zip of the logs)")),
+    (b"\xFD7zXZ\0", 0, instead!("an xz archive, which this tool does not unpack (make a .zip of the logs)")),
+    (b"\x28\xB5\x2F\xFD", 0, instead!("a Zstandard archive, which this tool does not unpack (make a .zip of the logs)")),
+    (b"ustar", 257, instead!("a tar archive, which this tool does not unpack (make a .zip of the logs)")),
+    (b"MDMP", 0, instead!("a memory dump (.dmp)")),
+    (b"regf", 0, instead!("a registry hive")),
+    (b"MSWIM\0\0\0", 0, instead!("a Windows image (.wim)")),
+    (b"vhdxfile", 0, instead!("a virtual disk (.vhdx)")),
+    (b"SQLite format 3\0", 0, instead!("an SQLite database")),
+];
+
+const PROGRAM_NOTE: &str = instead!("a Windows program or library (.exe, .dll, .sys); an installer's log is written when it runs");
+
+/// The note for a file whose first bytes are a known binary format's (an image, a program, an archive this
+/// tool does not unpack), if any.
+fn magic(head: &[u8]) -> Option<&'static str> {
+    if let Some((_, _, note)) = MAGIC
+        .iter()
+        .find(|(m, at, _)| head.get(*at..).is_some_and(|h| h.starts_with(m)))
+    {
+        return Some(note);
+    }
+    // `MZ` alone could start a line of text; a program's header has NUL bytes right after it.
+    (head.starts_with(b"MZ") && head.len() >= 64 && head[2..64].contains(&0)).then_some(PROGRAM_NOTE)
+}
+
+/// The share of the first bytes (or of the UTF-16 code units, in a UTF-16 file) that no text log holds: NUL
+/// and the control characters other than tab, line ends, form feed and escape. A note names a file at
+/// [`BINARY_SHARE`] or more, which is read as text all the same (a damaged log may still say something).
+pub fn binary_share(head: &[u8]) -> f64 {
+    let odd = |u: u32| matches!(u, 0..=8 | 0x0E..=0x1A | 0x1C..=0x1F | 0x7F);
+    let (encoding, bom) = super::text::sniff(head);
+    let body = &head[bom.min(head.len())..];
+    let (bad, all) = match encoding {
+        super::text::Encoding::Utf16Le | super::text::Encoding::Utf16Be => {
+            let be = encoding == super::text::Encoding::Utf16Be;
+            let units = body.chunks_exact(2).map(|p| {
+                if be {
+                    u16::from_be_bytes([p[0], p[1]])
+                } else {
+                    u16::from_le_bytes([p[0], p[1]])
+                }
+            });
+            let bad = units.clone().filter(|&u| odd(u as u32)).count();
+            (bad, units.count())
+        }
+        _ => (body.iter().filter(|&&b| odd(b as u32)).count(), body.len()),
+    };
+    if all == 0 { 0.0 } else { bad as f64 / all as f64 }
+}
+
+/// The share of NUL and control characters from which a file read as text gets a note (random bytes have
+/// about 11 %, text logs next to none).
+pub const BINARY_SHARE: f64 = 0.05;
+
+/// The note for a file read as text whose first bytes look binary (see [`binary_share`]), if they do.
+pub fn binary_note(head: &[u8]) -> Option<String> {
+    let share = binary_share(head);
+    if share < BINARY_SHARE {
+        return None;
+    }
+    let what = if head.iter().all(|&b| b == 0) {
+        "It starts with nothing but NUL bytes".to_string()
+    } else {
+        format!(
+            "{:.0} % of its first bytes are NUL or control characters",
+            (share * 100.0).max(1.0)
+        )
+    };
+    Some(format!(
+        "This does not look like a text log: {what} (binary data, or a damaged file). It was read as text all the \
+         same. Give the setup's log instead: the MSI log (msiexec /l*v install.log), \
+         C:\\Windows\\Logs\\CBS\\CBS.log, the .NET setup log (%temp%\\dd_*.log), WindowsUpdate.log \
+         (Get-WindowsUpdateLog in PowerShell), or a .zip of them."
+    ))
+}
+
 /// Tells what a file is from its first bytes ([`SNIFF_LEN`] of them, or all of a shorter file).
 pub fn sniff(head: &[u8]) -> Kind {
+    if let Some(note) = magic(head) {
+        return Kind::Unreadable(note);
+    }
     if head.starts_with(b"PK\x03\x04")
         || head.starts_with(b"PK\x05\x06")
         || head.starts_with(b"PK\x07\x08")

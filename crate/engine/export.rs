@@ -81,8 +81,42 @@ fn verdict_words(v: Verdict) -> &'static str {
     }
 }
 
-/// Plain text, for a terminal.
+/// Plain text, for a terminal. Control characters from the input (a log line, a fact, a file or entry name) are
+/// shown visibly ([`visible`]): a log must not clear the screen, retitle the window or hide a link.
 pub fn text(d: &Diagnosis) -> String {
+    visible(&text_raw(d)).into_owned()
+}
+
+/// Shows the characters a terminal would act on instead of printing: C0 controls and DEL in caret notation
+/// (`^[` for ESC, `^G` for BEL, `^M` for CR, `^H` for backspace, `^?` for DEL), the C1 controls (U+0080 to
+/// U+009F; some terminals take U+009B as the start of an escape sequence) and the bidirectional overrides and
+/// isolates (which can make a line read in an order other than its own) as `<U+XXXX>`. Line breaks and tabs
+/// stay: they are the layout.
+pub fn visible(t: &str) -> std::borrow::Cow<'_, str> {
+    let shown = |c: char| {
+        matches!(c, '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !t.chars().any(shown) {
+        return std::borrow::Cow::Borrowed(t);
+    }
+    let mut out = String::with_capacity(t.len() + 16);
+    for c in t.chars() {
+        match c {
+            c if !shown(c) => out.push(c),
+            '\u{7f}' => out.push_str("^?"),
+            c if (c as u32) < 0x20 => {
+                out.push('^');
+                out.push(char::from(b'@' + c as u8));
+            }
+            c => {
+                let _ = write!(out, "<U+{:04X}>", c as u32);
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn text_raw(d: &Diagnosis) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "Verdict: {}", verdict_words(d.verdict));
     let _ = writeln!(s, "How sure: {}", d.confidence.label());

@@ -141,6 +141,17 @@ fn contains_lowercase(text: &[u8], word: &[u8]) -> bool {
 const TEXT_PRODUCT_LINES: u64 = 40;
 // How much text a file's format is detected from: the detector's own constant.
 use super::formats::DETECT_LEN;
+/// The longest piece of one line read at once. A longer line (a file without line breaks, a binary file) is
+/// read in pieces of this size, each like a line of its own with the line's number, so that the text held
+/// stays bounded whatever the input; a note says so.
+pub const LONG_LINE: usize = 1 << 20;
+/// The most bytes decoded at once: a caller may hand over a whole file in one chunk, and the text held must
+/// not grow to its size.
+const FEED_PIECE: usize = 1 << 20;
+/// A bound on the bytes a [`Diagnoser`] holds for the text file being read (see [`Diagnoser::held`]): the
+/// partial line (under [`LONG_LINE`]) and one decoded [`FEED_PIECE`] (at most three bytes of UTF-8 for an
+/// input byte, in Windows-1252), in buffers that may have doubled once, and the lowercased copy of a block.
+pub const MAX_HELD: usize = 4 * (LONG_LINE + 3 * FEED_PIECE);
 
 /// What a reader writes into while reading one file.
 #[derive(Debug, Default)]
@@ -308,6 +319,8 @@ pub struct FileReport {
     pub summary: FileSummary,
     pub out: Output,
     pub format: LogFormat,
+    /// Bytes of text the scan went over (see [`Diagnoser::scanned`]).
+    scanned: u64,
 }
 
 /// Reads one file: decoding, line splitting, format detection, then the reader.
@@ -337,6 +350,17 @@ struct FileScan {
     lower: Vec<u8>,
     /// How candidate lines are found.
     search: Search,
+    /// Whether the file ends its lines with a CR alone (decided from the text its format is detected from:
+    /// CRs and no LF); every CR is then read as an LF.
+    cr_only: bool,
+    /// How much of `text` is known to hold no LF (the partial line already searched).
+    searched: usize,
+    /// Lines longer than [`LONG_LINE`], read in pieces; and whether the partial line in `text` is one.
+    long_lines: u64,
+    in_long_line: bool,
+    /// Bytes of text the scan went over (searches for line ends and candidates): the tests check that it
+    /// stays proportional to the input.
+    scanned: u64,
 }
 
 /// Which lines go to the reader and to [`facts::learn_from_line`].
@@ -548,6 +572,14 @@ impl Candidates {
     }
 }
 
+/// Turns every CR of `text[from..]` into an LF (a file with CR-only line ends, see `FileScan::start_reader`).
+fn cr_to_lf(text: &mut String, from: usize) {
+    if memchr::memchr(b'\r', &text.as_bytes()[from..]).is_some() {
+        let rest = text.split_off(from).replace('\r', "\n");
+        text.push_str(&rest);
+    }
+}
+
 /// Counts LF bytes: memchr's counting iterator runs vector compares (AVX2 where the CPU has it).
 fn count_newlines(bytes: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', bytes).count() as u64
@@ -612,7 +644,17 @@ impl FileScan {
             tail: VecDeque::new(),
             lower: Vec::new(),
             search: Search::default(),
+            cr_only: false,
+            searched: 0,
+            long_lines: 0,
+            in_long_line: false,
+            scanned: 0,
         }
+    }
+
+    /// The bytes this scan holds in its buffers (see [`MAX_HELD`]).
+    fn held(&self) -> usize {
+        self.text.capacity() + self.lower.capacity() + self.decoder.held()
     }
 
     /// A file whose format is known before reading it (a binary trace, an archive).
@@ -624,16 +666,54 @@ impl FileScan {
     }
 
     fn feed(&mut self, chunk: &[u8]) {
-        self.decoder.decode(chunk, &mut self.text);
-        if self.reader.is_none() && self.text.len() < DETECT_LEN {
+        for piece in chunk.chunks(FEED_PIECE) {
+            let from = self.text.len();
+            self.decoder.decode(piece, &mut self.text);
+            if self.cr_only {
+                cr_to_lf(&mut self.text, from);
+            }
+            if self.reader.is_none() && self.text.len() < DETECT_LEN {
+                continue;
+            }
+            self.start_reader();
+            self.drain_lines();
+            self.cut_long_line();
+        }
+    }
+
+    /// Reads the partial line in `text` in pieces of [`LONG_LINE`] while it is that long, so that a file
+    /// without line breaks costs bounded memory and time linear in its size. Each piece is read like a line,
+    /// with the number of the line it belongs to.
+    fn cut_long_line(&mut self) {
+        if self.reader.is_none() {
             return;
         }
-        self.start_reader();
-        self.drain_lines();
+        while self.text.len() >= LONG_LINE {
+            let mut cut = LONG_LINE;
+            while !self.text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            // A CR at the cut may be the first half of a CR LF: it stays with the rest of the line.
+            if self.text.as_bytes()[cut - 1] == b'\r' {
+                cut -= 1;
+            }
+            if !self.in_long_line {
+                self.long_lines += 1;
+                self.in_long_line = true;
+            }
+            self.read_block(cut, true);
+        }
     }
 
     fn start_reader(&mut self) {
         if self.reader.is_none() {
+            // CR-only line ends (classic Mac OS, some tools' exports) are told by content: the text the format
+            // is detected from holds CRs and no LF. Files with LF or CR LF ends keep the LF rule.
+            let bytes = self.text.as_bytes();
+            if memchr::memchr(b'\n', bytes).is_none() && memchr::memchr(b'\r', bytes).is_some() {
+                self.cr_only = true;
+                cr_to_lf(&mut self.text, 0);
+            }
             self.format = formats::detect(&self.text);
             let reader = formats::reader(self.format);
             if self.search != Search::EveryLine {
@@ -645,13 +725,31 @@ impl FileScan {
 
     /// Reads the complete lines of `text`, then keeps only the partial last line.
     fn drain_lines(&mut self) {
+        if self.reader.is_none() {
+            return;
+        }
+        // Only the text after what was searched before can hold a new line end.
+        let from = self.searched.min(self.text.len());
+        self.scanned += (self.text.len() - from) as u64;
+        let end = match memchr::memrchr(b'\n', &self.text.as_bytes()[from..]) {
+            Some(i) => from + i + 1,
+            None => {
+                self.searched = self.text.len();
+                return;
+            }
+        };
+        self.in_long_line = false;
+        self.read_block(end, false);
+    }
+
+    /// Reads `text[..end]`, then drops it. `end` is a line start, or with `piece` a cut inside a long line
+    /// ([`FileScan::cut_long_line`]): the piece is read as a line, and the line goes on in the next block.
+    fn read_block(&mut self, end: usize, piece: bool) {
         let Some(reader) = self.reader.as_mut() else {
             return;
         };
-        let end = match memchr::memrchr(b'\n', self.text.as_bytes()) {
-            Some(i) => i + 1,
-            None => return,
-        };
+        self.scanned += end as u64;
+        let first_line = self.line_no;
         let text = &self.text[..end];
         let bytes = text.as_bytes();
         let format = self.format;
@@ -732,24 +830,32 @@ impl FileScan {
             }
             pos = next_pos;
         }
-        // Remember the last lines for the context of findings early in the next block.
-        let last = lines_before(text, end, self.line_no + 1, CONTEXT);
-        if last.len() < CONTEXT {
-            let keep = (CONTEXT - last.len()).min(self.tail.len());
-            self.tail.drain(..self.tail.len() - keep);
+        if piece {
+            // The line goes on: the next piece has the same number, and the lines before it stay the context.
+            self.line_no = first_line;
         } else {
-            self.tail.clear();
+            // Remember the last lines for the context of findings early in the next block.
+            let last = lines_before(text, end, self.line_no + 1, CONTEXT);
+            if last.len() < CONTEXT {
+                let keep = (CONTEXT - last.len()).min(self.tail.len());
+                self.tail.drain(..self.tail.len() - keep);
+            } else {
+                self.tail.clear();
+            }
+            self.tail.extend(last);
         }
-        self.tail.extend(last);
         self.offset += end as u64;
         self.text.drain(..end);
+        // What is left is a partial line: no LF in it.
+        self.searched = self.text.len();
     }
 
     fn finish(mut self) -> FileReport {
         self.decoder.finish(&mut self.text);
         self.start_reader();
-        // The last line ends with the file: give it its line end, so that it is read like the others.
-        if !self.text.is_empty() && !self.text.ends_with('\n') {
+        // The last line ends with the file: give it its line end, so that it is read like the others (and the
+        // last piece of a long line cut just before the end, even when empty, ends its line).
+        if (!self.text.is_empty() || self.in_long_line) && !self.text.ends_with('\n') {
             self.text.push('\n');
         }
         self.drain_lines();
@@ -763,6 +869,21 @@ impl FileScan {
                     .cloned()
                     .collect();
             }
+        }
+        if let Some(at) = self.decoder.switched_at {
+            self.out.note(format!(
+                "The file changes encoding: from byte {at} on it is 8-bit text, not UTF-16 (lines appended by \
+                 another program?). Both parts were read, and lines are numbered across both."
+            ));
+        }
+        if self.long_lines > 0 {
+            self.out.note(format!(
+                "{} line(s) longer than {} MiB were read in pieces of {} MiB. Log lines are far shorter: this \
+                 may not be a text log, or its line breaks are missing.",
+                self.long_lines,
+                LONG_LINE >> 20,
+                LONG_LINE >> 20
+            ));
         }
         if self.decoder.replaced > 0 {
             self.out.note(format!(
@@ -793,6 +914,7 @@ impl FileScan {
             },
             out: self.out,
             format: self.format,
+            scanned: self.scanned,
         }
     }
 }
@@ -824,6 +946,11 @@ pub struct Diagnoser {
     budget: archive::Budget,
     reports: Vec<FileReport>,
     search: Search,
+    /// Bytes of text the scans of the files ended so far went over (see [`Diagnoser::scanned`]).
+    scanned: u64,
+    /// How many archives nested too deep to unpack the outer archive being read holds, and the first one's
+    /// name (one note says so).
+    too_deep: (u64, Option<String>),
 }
 
 /// The current file, while its first bytes decide what it is.
@@ -872,6 +999,25 @@ impl Diagnoser {
         self
     }
 
+    /// The bytes held for the current file: its first bytes while they decide what it is, or the text scan's
+    /// buffers, at most [`MAX_HELD`] whatever the input. An archive is held whole up to its own limit
+    /// ([`archive::MAX_ARCHIVE`]) and not counted here. For the tests of bounded memory.
+    #[doc(hidden)]
+    pub fn held(&self) -> usize {
+        let head = match &self.intake {
+            Intake::Sniffing { head, .. } => head.capacity(),
+            _ => 0,
+        };
+        head + self.current.as_ref().map_or(0, FileScan::held)
+    }
+
+    /// Bytes of decoded text the scans went over so far (line ends and candidate searches): the tests check
+    /// that it stays within a small multiple of the input, so the time stays linear.
+    #[doc(hidden)]
+    pub fn scanned(&self) -> u64 {
+        self.scanned + self.current.as_ref().map_or(0, |s| s.scanned)
+    }
+
     /// Starts a file. A file still open is ended first.
     pub fn begin(&mut self, name: &str) {
         self.end();
@@ -888,9 +1034,15 @@ impl Diagnoser {
         }
         match &mut self.intake {
             Intake::Sniffing { head, .. } => {
-                head.extend_from_slice(chunk);
+                // Only the first bytes are held to decide: a chunk handed over whole (a file of any size)
+                // goes on to its reader once they have.
+                let take = (archive::SNIFF_LEN - head.len()).min(chunk.len());
+                head.extend_from_slice(&chunk[..take]);
                 if head.len() >= archive::SNIFF_LEN {
                     self.decide();
+                    if take < chunk.len() {
+                        self.feed(&chunk[take..]);
+                    }
                 }
             }
             Intake::Text => {
@@ -928,6 +1080,9 @@ impl Diagnoser {
             },
             archive::Kind::Text => {
                 let mut scan = FileScan::new(&name);
+                if let Some(note) = archive::binary_note(&head[..head.len().min(archive::SNIFF_LEN)]) {
+                    scan.out.note(note);
+                }
                 scan.search = self.search;
                 scan.feed(&head);
                 self.current = Some(scan);
@@ -948,7 +1103,9 @@ impl Diagnoser {
             Intake::Idle | Intake::Sniffing { .. } => {}
             Intake::Text => {
                 if let Some(scan) = self.current.take() {
-                    self.reports.push(scan.finish());
+                    let report = scan.finish();
+                    self.scanned += report.scanned;
+                    self.reports.push(report);
                 }
             }
             Intake::Binary { name, kind, bytes } => {
@@ -986,20 +1143,33 @@ impl Diagnoser {
                 archive::MAX_ARCHIVE >> 20
             )]
         } else if self.depth >= archive::MAX_DEPTH {
-            vec![format!(
-                "{name} is an archive inside an archive inside an archive; it was not unpacked. Unpack it and drop its logs."
-            )]
+            // Said once for the outer archive, with a count: a nest of 16 zips of 16 zips is one note, not 256.
+            self.too_deep.0 += 1;
+            self.too_deep.1.get_or_insert_with(|| name.clone());
+            Vec::new()
         } else {
             if self.depth == 0 {
                 self.budget = archive::Budget::default();
+                self.too_deep = (0, None);
             }
             self.depth += 1;
-            let notes = if kind == archive::Kind::Cab {
+            let mut notes = if kind == archive::Kind::Cab {
                 archive::unpack_cab(&name, &data, self)
             } else {
                 archive::unpack_zip(&name, &data, self)
             };
             self.depth -= 1;
+            if self.depth == 0 {
+                match std::mem::take(&mut self.too_deep) {
+                    (0, _) | (_, None) => {}
+                    (1, Some(first)) => notes.push(format!(
+                        "{first} is an archive inside an archive inside an archive; it was not unpacked. Unpack it and drop its logs."
+                    )),
+                    (n, Some(first)) => notes.push(format!(
+                        "{n} archives inside archives inside {name} were not unpacked (the first: {first}). Unpack them and drop their logs."
+                    )),
+                }
+            }
             notes
         };
         if let Some(r) = self.reports.get_mut(at) {
@@ -1111,7 +1281,12 @@ fn combine(reports: Vec<FileReport>, answers: Option<&Answers>) -> Diagnosis {
         notes.extend(report.out.notes);
         files.push(report.summary);
     }
-    if files.is_empty() || files.iter().all(|f| f.bytes == 0) {
+    // A file of only a byte order mark (or only NULs, which decoding drops) holds no text: it is empty too.
+    if files.is_empty()
+        || files
+            .iter()
+            .all(|f| f.bytes == 0 || (f.encoding != "binary" && f.lines == 0))
+    {
         notes.push(Note {
             file: None,
             message: "The input was empty.".into(),

@@ -19,7 +19,9 @@
 //! - `<payload>` is base64url without padding (`A–Z a–z 0–9 - _`), so the link needs no escaping in a URL,
 //!   in Markdown, in BBCode or in a forum's auto-linker.
 //! - `s=` (optional, 1-based) is a deep link to one step: "do step 3" is `&s=3`. It overrides the position
-//!   saved in the case; a number that is not a step of the guide is ignored by the page.
+//!   saved in the case. Anything else there (`abc`, `0`, `-1`, a number past [`MAX_STEPS`]) is
+//!   [`LinkError::BadStep`], and a step past the end of the guide the case walks to is
+//!   [`LinkError::NoSuchStep`] (the page checks it): the link is not opened, and the person is told why.
 //! - Decoded, the payload is a list of records `tag, length (LEB128), data`, then a 2-byte Fletcher-16
 //!   checksum of the records, so a damaged or truncated link is caught. Records of unknown tags are skipped:
 //!   version 1 can grow new records without breaking old pages.
@@ -415,6 +417,10 @@ pub enum LinkError {
     TooLong,
     /// Cut short or changed on the way.
     Damaged(String),
+    /// The step part (`&s=…`) is not a step number: what it holds.
+    BadStep(String),
+    /// The step part names a step the guide does not have: the step (1-based) and how many the guide has.
+    NoSuchStep { step: usize, steps: usize },
 }
 
 impl std::fmt::Display for LinkError {
@@ -437,6 +443,24 @@ impl std::fmt::Display for LinkError {
                 f,
                 "This share link is damaged or incomplete ({why}). Copy the whole link again, up to its last \
                  character."
+            ),
+            LinkError::BadStep(step) => {
+                let shown: String = step.chars().take(20).collect();
+                let shown = if shown.chars().all(|c| c.is_ascii_graphic()) && !shown.is_empty() {
+                    format!("\"{shown}\"")
+                } else {
+                    "no number".to_string()
+                };
+                write!(
+                    f,
+                    "This share link's step (&s=) is {shown}, not a step number from 1 to {MAX_STEPS}. Copy the \
+                     whole link again, or remove its &s= part to open the guide at its start."
+                )
+            }
+            LinkError::NoSuchStep { step, steps } => write!(
+                f,
+                "This share link opens step {step}, but its guide has {steps} step(s). Copy the whole link again, \
+                 or remove its &s= part to open the guide at its start."
             ),
         }
     }
@@ -518,11 +542,16 @@ pub fn decode(link: &str) -> Result<Case, LinkError> {
         if let Some(v) = part.strip_prefix("c=") {
             value = Some(v);
         } else if let Some(s) = part.strip_prefix("s=") {
-            step = s
-                .trim_end_matches(|c: char| !c.is_ascii_digit())
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=MAX_STEPS).contains(n));
+            // Punctuation a forum adds after the link is not part of the number; anything else that is not a
+            // step number is said, never silently read as step 1.
+            let number = s.trim_end_matches(|c: char| !c.is_ascii_digit());
+            step = Some(
+                number
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=MAX_STEPS).contains(n))
+                    .ok_or_else(|| LinkError::BadStep(s.to_string())),
+            );
         }
     }
     // The bare value, as `encode` returns it.
@@ -560,7 +589,7 @@ pub fn decode(link: &str) -> Result<Case, LinkError> {
         .map_err(|_| LinkError::Damaged("characters are missing or wrong".into()))?;
     let mut case = read_records(&bytes)?;
     if let Some(s) = step {
-        case.progress.current = s - 1;
+        case.progress.current = s? - 1;
     }
     Ok(case)
 }

@@ -40,11 +40,38 @@ pub struct Decoder {
     pub replaced: u64,
     /// Bytes taken in.
     pub bytes: u64,
+    /// UTF-16 code units made of two printable ASCII bytes, held back: a run of them is 8-bit text appended
+    /// to a UTF-16 file (see [`SWITCH_RUN`]).
+    suspect: Vec<u8>,
+    /// Where a UTF-16 file turned out to go on in 8-bit text (read as UTF-8 from there on), if it did.
+    pub switched_at: Option<u64>,
+}
+
+/// A UTF-16 file may go on in 8-bit text: a tool that writes ANSI appended lines to a UTF-16 log (`echo … >>
+/// log` in a batch file). Read as UTF-16, those lines become CJK-looking characters and their line ends
+/// vanish, so every line number after them is wrong. A run of code units each made of two printable ASCII
+/// bytes (or tab, CR, LF) that holds an LF byte and is at least this long (or [`SWITCH_RUN_MAX`] long
+/// without one) is taken for 8-bit text: the decoder reads it and the rest of the file as UTF-8 (NULs
+/// dropped, so UTF-16 ASCII text after it still reads). Real UTF-16 text makes such a run only by a long
+/// string of CJK characters that each happen to have two such bytes, and with a line end inside.
+const SWITCH_RUN: usize = 16;
+/// See [`SWITCH_RUN`].
+const SWITCH_RUN_MAX: usize = 512;
+
+/// Whether a UTF-16 code unit's two bytes both look like 8-bit text.
+fn eight_bit_pair(a: u8, b: u8) -> bool {
+    let text = |x: u8| (0x20..0x7F).contains(&x) || matches!(x, b'\t' | b'\r' | b'\n');
+    text(a) && text(b)
 }
 
 impl Decoder {
     pub fn new() -> Decoder {
         Decoder::default()
+    }
+
+    /// The bytes held back (for the tests of bounded memory).
+    pub fn held(&self) -> usize {
+        self.pending.capacity()
     }
 
     /// The encoding, once decided (after the first few KB, or at the end).
@@ -87,10 +114,29 @@ impl Decoder {
             self.pending.clear();
             out.push('\u{FFFD}');
         }
+        self.flush_suspect(out);
         if self.high_surrogate.take().is_some() {
             self.replaced += 1;
             out.push('\u{FFFD}');
         }
+    }
+
+    /// Emits the held code units as the UTF-16 characters they are (the run was not 8-bit text).
+    fn flush_suspect(&mut self, out: &mut String) {
+        if self.suspect.is_empty() {
+            return;
+        }
+        let big_endian = self.encoding == Some(Encoding::Utf16Be);
+        for p in self.suspect.chunks_exact(2) {
+            let u = if big_endian {
+                u16::from_be_bytes([p[0], p[1]])
+            } else {
+                u16::from_le_bytes([p[0], p[1]])
+            };
+            // Both bytes are below 0x80: never a surrogate.
+            out.push(char::from_u32(u as u32).unwrap_or('\u{FFFD}'));
+        }
+        self.suspect.clear();
     }
 
     fn decide(&mut self) {
@@ -100,6 +146,9 @@ impl Decoder {
     }
 
     fn decode_known(&mut self, bytes: &[u8], out: &mut String) {
+        if self.switched_at.is_some() {
+            return self.decode_utf8(bytes, out);
+        }
         match self.encoding.unwrap_or(Encoding::Utf8) {
             Encoding::Utf8 => self.decode_utf8(bytes, out),
             Encoding::Utf16Le => self.decode_utf16(bytes, out, u16::from_le_bytes),
@@ -147,7 +196,7 @@ impl Decoder {
         let mut ascii = [0u8; ASCII_RUN];
         while rest.len() >= 2 {
             // Logs are nearly all ASCII: take runs of ASCII code units a word at a time.
-            if self.high_surrogate.is_none() {
+            if self.high_surrogate.is_none() && self.suspect.is_empty() {
                 let n = ascii_run(rest, big_endian, &mut ascii);
                 if n > 0 {
                     out.push_str(std::str::from_utf8(&ascii[..n]).unwrap_or_default());
@@ -155,8 +204,29 @@ impl Decoder {
                     continue;
                 }
             }
-            let u = unit([rest[0], rest[1]]);
+            let (a, b) = (rest[0], rest[1]);
+            let u = unit([a, b]);
             rest = &rest[2..];
+            if self.high_surrogate.is_none() && eight_bit_pair(a, b) {
+                self.suspect.extend_from_slice(&[a, b]);
+                let units = self.suspect.len() / 2;
+                if (units >= SWITCH_RUN && memchr::memchr(b'\n', &self.suspect).is_some())
+                    || units >= SWITCH_RUN_MAX
+                {
+                    // 8-bit text from here on: the run, the rest of this chunk (with its odd byte, held in
+                    // `pending` above) and every later chunk.
+                    let held = std::mem::take(&mut self.suspect);
+                    let mut tail = rest.to_vec();
+                    tail.append(&mut self.pending);
+                    self.switched_at =
+                        Some(self.bytes.saturating_sub((tail.len() + held.len()) as u64));
+                    self.decode_utf8(&held, out);
+                    self.decode_utf8(&tail, out);
+                    return;
+                }
+                continue;
+            }
+            self.flush_suspect(out);
             if let Some(hi) = self.high_surrogate.take() {
                 if (0xDC00..0xE000).contains(&u) {
                     let c = 0x10000 + (((hi as u32) - 0xD800) << 10) + ((u as u32) - 0xDC00);
@@ -252,14 +322,26 @@ pub fn sniff(head: &[u8]) -> (Encoding, usize) {
         odd_nul += (pair[1] == 0) as usize;
     }
     let pairs = sample.len() / 2;
+    // 8-bit text with NULs sprinkled in at a fixed stride (a NUL every fourth byte) has them on one side too;
+    // but then the pairs without a NUL are two printable ASCII bytes, where in UTF-16 text they are characters
+    // beyond ASCII, which two such bytes make far less often (about one CJK character in five).
+    let printable = |b: u8| (0x20..0x7F).contains(&b) || matches!(b, b'\t' | b'\r' | b'\n');
+    let ascii_pairs = sample
+        .chunks_exact(2)
+        .filter(|p| printable(p[0]) && printable(p[1]))
+        .count();
+    let sprinkled = ascii_pairs * 4 > pairs;
     // Text in UTF-16 is mostly ASCII, so one byte of each pair is NUL; a UTF-8 log with stray NULs has them
     // on both sides alike.
-    if pairs > 0 && odd_nul * 10 >= pairs * 3 && odd_nul > even_nul * 4 {
-        return (Encoding::Utf16Le, 0);
+    if pairs > 0 && !sprinkled {
+        if odd_nul * 10 >= pairs * 3 && odd_nul > even_nul * 4 {
+            return (Encoding::Utf16Le, 0);
+        }
+        if even_nul * 10 >= pairs * 3 && even_nul > odd_nul * 4 {
+            return (Encoding::Utf16Be, 0);
+        }
     }
-    if pairs > 0 && even_nul * 10 >= pairs * 3 && even_nul > odd_nul * 4 {
-        return (Encoding::Utf16Be, 0);
-    }
+    // Else 8-bit text (NULs are dropped).
     match std::str::from_utf8(&head[..head.len().min(SNIFF_LEN)]) {
         Ok(_) => (Encoding::Utf8, 0),
         // An incomplete sequence cut by the sample's end is still UTF-8.
@@ -410,6 +492,28 @@ mod tests {
             b"caf\xE9 \x80 \x93q\x94 \x81\0!",
             ("café € “q” \u{FFFD}!", Encoding::Windows1252, 0),
         );
+    }
+
+    /// A UTF-16 file that goes on in 8-bit text is read as such from there (its line ends count); CJK text in
+    /// UTF-16, whose code units may also be two printable bytes, stays UTF-16.
+    #[test]
+    fn utf16_that_goes_on_in_8_bit_text_switches() {
+        let mut bytes = utf16("first line\r\n", false, true);
+        bytes.extend_from_slice(b"appended by a batch file\r\nand another line\r\n");
+        check(
+            &bytes,
+            (
+                "first line\r\nappended by a batch file\r\nand another line\r\n",
+                Encoding::Utf16Le,
+                0,
+            ),
+        );
+        let cjk = "インストール中にエラーが発生しました。上位の操作が失敗しました。\r\n日本語のログ行です。漢字とかなの混在\r\n"
+            .repeat(20);
+        for be in [false, true] {
+            let (text, _, _) = decode_all(&utf16(&cjk, be, true));
+            assert_eq!(text, cjk);
+        }
     }
 
     /// The word-at-a-time ASCII path gives what the standard library gives, at every alignment and with

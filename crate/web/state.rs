@@ -318,7 +318,16 @@ impl Reducible for AppState {
                 next.link_error = None;
                 next.finished = next.finished.wrapping_add(1);
             }
-            Action::LinkFailed(message) => next.link_error = Some(message),
+            Action::LinkFailed(message) => {
+                // The page the link promised is empty: a guide shown before (from the input or another link)
+                // goes, so that the reason is not read as being about it. The paste box and files stay.
+                next.link_error = Some(message);
+                next.diagnosis = None;
+                next.answers = Answers::new();
+                next.progress = StepProgress::default();
+                next.restored = false;
+                next.origin = Origin::Input;
+            }
             Action::DismissLinkError => next.link_error = None,
             Action::Stopped(message) => {
                 next.reading = Reading::Idle;

@@ -7,7 +7,7 @@ use setup_triage::engine::{Diagnoser, Verdict, archive};
 use crate::digest::{diagnose, digest, fixture};
 
 /// Builds a zip of named entries, deflated.
-fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+pub(crate) fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);

@@ -20,5 +20,8 @@ mod digest;
 mod event;
 mod windows_update;
 
+// hostile: broken and hostile inputs (issue 17).
+mod hostile;
+
 // setup-logs: Windows Setup (Panther, Sysprep, setupapi, SetupDiag).
 mod setup;

@@ -64,6 +64,8 @@ fn console() -> &'static Console {
 
 /// How much of the preceding lines a wrapped dialog text is looked for in.
 const RECENT: usize = 300;
+/// How much of a line is joined to the recent lines to find a wrapped dialog text (longer than any match).
+const JOINED: usize = 2048;
 
 /// Windows Installer messages people paste without their number, by a phrase of their text that no other
 /// message shares (texts from the Windows Installer error-message reference). Sorted by number.
@@ -312,7 +314,16 @@ impl super::LogReader for TextLog {
         }
         let hits = classes().matches(line.text.as_bytes());
         let text = line.text.trim();
-        let joined = (!self.recent.is_empty()).then(|| format!("{} {text}", self.recent));
+        // A dialog's text wrapped across lines starts in the recent lines; its match, at most a few hundred bytes,
+        // ends within the start of this line. Only that start is joined, so that a very long line (a piece of a
+        // file without line breaks) is not copied and searched twice.
+        let joined = (!self.recent.is_empty()).then(|| {
+            let mut head = text.len().min(JOINED);
+            while !text.is_char_boundary(head) {
+                head -= 1;
+            }
+            format!("{} {}", self.recent, &text[..head])
+        });
         let dialog = dialog_number(line.text.as_bytes())
             .or_else(|| joined.as_deref().and_then(|j| dialog_number(j.as_bytes())))
             // A person retyping the message box makes typos; only the first lines of a text are typed.
@@ -328,7 +339,12 @@ impl super::LogReader for TextLog {
             if !self.recent.is_empty() {
                 self.recent.push(' ');
             }
-            self.recent.push_str(text);
+            // Only the end of a line can be recent: a long line is not copied whole.
+            let mut tail = text.len().saturating_sub(RECENT);
+            while !text.is_char_boundary(tail) {
+                tail += 1;
+            }
+            self.recent.push_str(&text[tail..]);
             if self.recent.len() > RECENT {
                 let mut cut = self.recent.len() - RECENT;
                 while !self.recent.is_char_boundary(cut) {

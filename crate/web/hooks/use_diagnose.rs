@@ -8,6 +8,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
+use gloo::events::EventListener;
 use gloo_worker::{Spawnable, WorkerBridge};
 use yew::prelude::*;
 
@@ -34,11 +35,16 @@ pub fn use_diagnose(
     let run = use_mut_ref(|| Rc::new(Cell::new(0u32))).borrow().clone();
     let bridge: Rc<RefCell<Option<WorkerBridge<LogWorker>>>> =
         use_mut_ref(|| Rc::new(RefCell::new(None))).borrow().clone();
+    // Whether the current run still waits for the worker's answer (see `worker_failed`).
+    let in_flight = use_mut_ref(|| Rc::new(Cell::new(false))).borrow().clone();
+    let error_listener: Rc<RefCell<Option<EventListener>>> =
+        use_mut_ref(|| Rc::new(RefCell::new(None))).borrow().clone();
 
     let diagnose = {
         let state = state.clone();
         let run = run.clone();
         let bridge = bridge.clone();
+        let in_flight = in_flight.clone();
         Callback::from(move |()| {
             if state.busy() {
                 return;
@@ -71,8 +77,10 @@ pub fn use_diagnose(
             let report: Rc<dyn Fn(Report)> = {
                 let state = state.clone();
                 let run = run.clone();
-                Rc::new(move |r| on_report(&state, &run, r))
+                let in_flight = in_flight.clone();
+                Rc::new(move |r| on_report(&state, &run, &in_flight, r))
             };
+            in_flight.set(true);
             if let Some(in_page) = in_page {
                 let job = Job {
                     run: id,
@@ -81,6 +89,19 @@ pub fn use_diagnose(
                 };
                 wasm_bindgen_futures::spawn_local(in_page(job, text, files));
                 return;
+            }
+            // An error the worker does not catch (a trap: out of memory, a bug) reaches the page's window as an
+            // `error` event; without this, the bar would stay where it was, with no word.
+            if error_listener.borrow().is_none() {
+                if let Some(window) = web_sys::window() {
+                    let state = state.clone();
+                    let run = run.clone();
+                    let in_flight = in_flight.clone();
+                    let bridge = bridge.clone();
+                    *error_listener.borrow_mut() = Some(EventListener::new(&window, "error", move |e| {
+                        worker_failed(&state, &run, &in_flight, &bridge, e)
+                    }));
+                }
             }
             let mut bridge = bridge.borrow_mut();
             let bridge = bridge.get_or_insert_with(|| {
@@ -102,6 +123,7 @@ pub fn use_diagnose(
     let cancel = {
         let state = state.clone();
         Callback::from(move |()| {
+            in_flight.set(false);
             if state.busy() {
                 let stopped = run.get();
                 run.set(stopped.wrapping_add(1) & 0x7fff_ffff);
@@ -116,10 +138,51 @@ pub fn use_diagnose(
     (diagnose, cancel)
 }
 
+/// The worker failed while a run waited for it: an uncaught error in a worker (a WebAssembly trap, such as
+/// running out of memory) fires `error` on the page's window too. The person is told, in place of a bar that
+/// would never move again, and the next diagnosis starts a fresh worker (a worker that trapped is not trusted
+/// with another job). Errors of the page itself, or while no run waits, are left alone.
+fn worker_failed(
+    state: &UseReducerHandle<AppState>,
+    run: &Cell<u32>,
+    in_flight: &Cell<bool>,
+    bridge: &RefCell<Option<WorkerBridge<LogWorker>>>,
+    event: &web_sys::Event,
+) {
+    let field = |name: &str| {
+        js_sys::Reflect::get(event, &name.into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default()
+    };
+    let (message, filename) = (field("message"), field("filename"));
+    let from_worker = filename.contains("worker")
+        || ["unreachable", "memory", "RuntimeError"]
+            .iter()
+            .any(|w| message.contains(w));
+    if !in_flight.get() || !from_worker {
+        return;
+    }
+    in_flight.set(false);
+    run.set(run.get().wrapping_add(1) & 0x7fff_ffff);
+    // Dropping the bridge asks the old worker to close; the next diagnosis spawns a new one.
+    drop(bridge.borrow_mut().take());
+    let why = message.trim().trim_start_matches("Uncaught ").to_string();
+    let why = if why.is_empty() { "no reason given".to_string() } else { why };
+    state.dispatch(Action::Stopped(format!(
+        "The log reader stopped with an error ({why}). This happens when a file is too large or too unusual for \
+         the browser's memory. Nothing you typed was lost: try again, diagnose the files one at a time, or run \
+         the command line tool, setup-triage, on this file."
+    )));
+}
+
 /// A report of the worker, for the state: only the current run's count.
-fn on_report(state: &UseReducerHandle<AppState>, run: &Cell<u32>, report: Report) {
+fn on_report(state: &UseReducerHandle<AppState>, run: &Cell<u32>, in_flight: &Cell<bool>, report: Report) {
     if report.run() != run.get() {
         return;
+    }
+    if !matches!(report, Report::Progress { .. }) {
+        in_flight.set(false);
     }
     match report {
         Report::Progress {
