@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test layer: native (engine + CLI), the page in headless Chromium (wasm-bindgen-test), the release
-# build, and end to end (Playwright against the release build on 127.0.0.1). Installs what is missing first.
+# Runs every test layer: formatting and lints, native (engine + CLI), the page in headless Chromium
+# (wasm-bindgen-test), the release build, and end to end (Playwright against the release build on 127.0.0.1).
+# Installs what is missing first.
 # Every layer runs even if an earlier one failed (end to end needs the release build); the summary at the end
 # has one line per layer, and the exit status is non-zero if any failed.
 set -uo pipefail
@@ -62,6 +63,13 @@ end_to_end() {
     return $status
 }
 
+# The habits of a kept codebase: formatted, and no lint warnings, natively and in the page's and worker's wasm.
+lints() {
+    cargo fmt --check &&
+        cargo clippy --all-targets -- -D warnings &&
+        cargo clippy --target wasm32-unknown-unknown --features web --lib --bin web --bin worker -- -D warnings
+}
+layer "format and lints (cargo fmt --check, cargo clippy -D warnings)" lints
 layer "native tests (cargo test)" cargo test
 layer "browser tests (wasm-bindgen-test, headless Chromium)" \
     cargo test --target wasm32-unknown-unknown --features web --test browser

@@ -260,7 +260,12 @@ fn a_share_link_opens_the_same_guide_at_its_step_and_a_bad_one_says_why() {
     let failed = s.clone().reduce(Action::LinkFailed(e.to_string()));
     assert!(failed.diagnosis.is_none());
     assert_eq!(failed.progress, StepProgress::default());
-    assert!(failed.link_error.as_deref().is_some_and(|m| m.contains("damaged")));
+    assert!(
+        failed
+            .link_error
+            .as_deref()
+            .is_some_and(|m| m.contains("damaged"))
+    );
     // A step number that is not one, or past the guide's end, says so.
     for bad in ["abc", "-1", "0", "99999"] {
         let Err(e) = open_link(&format!("{fragment}&s={bad}")) else {
@@ -272,7 +277,11 @@ fn a_share_link_opens_the_same_guide_at_its_step_and_a_bad_one_says_why() {
     let Err(e) = open_link(&format!("{fragment}&s={}", steps + 1)) else {
         panic!("a step past the guide opened")
     };
-    assert!(e.to_string().contains(&format!("its guide has {steps} step")), "{e}");
+    assert!(
+        e.to_string()
+            .contains(&format!("its guide has {steps} step")),
+        "{e}"
+    );
 }
 
 /// The worker's job on a Blob of several pieces: the MSI log followed by 3 MiB of ordinary lines.

@@ -355,7 +355,12 @@ fn each_writes_one_json_line_per_case_in_order() {
         dir.to_str().unwrap(),
         missing.to_str().unwrap(),
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8(out.stdout).expect("UTF-8");
     let lines: Vec<serde_json::Value> = stdout
         .lines()
@@ -363,17 +368,30 @@ fn each_writes_one_json_line_per_case_in_order() {
         .collect();
     let cases: Vec<&str> = lines.iter().map(|l| l["case"].as_str().unwrap()).collect();
     assert_eq!(cases.len(), 3, "{cases:?}");
-    assert!(cases[0].ends_with("a.txt") && cases[1].ends_with("b-machine") && cases[2].ends_with("c-missing.log"));
+    assert!(
+        cases[0].ends_with("a.txt")
+            && cases[1].ends_with("b-machine")
+            && cases[2].ends_with("c-missing.log")
+    );
     assert_eq!(lines[0]["facts"]["cause"], "another-install");
     // The machine's two files are one case, and the log among them gives its cause.
     assert_eq!(lines[1]["facts"]["cause"], "needs-admin");
     assert_eq!(lines[1]["files"].as_array().map(Vec::len), Some(2));
-    assert!(lines[2]["error"].as_str().is_some_and(|e| e.contains("cannot read")), "{}", lines[2]);
+    assert!(
+        lines[2]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("cannot read")),
+        "{}",
+        lines[2]
+    );
     assert!(lines[2].get("verdict").is_none());
     // The table of causes goes to standard error, never into the JSON Lines.
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("3 of 3 cases diagnosed"), "{stderr}");
-    assert!(stderr.contains("needs-admin") && stderr.contains("(unreadable)"), "{stderr}");
+    assert!(
+        stderr.contains("needs-admin") && stderr.contains("(unreadable)"),
+        "{stderr}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -420,7 +438,12 @@ fn each_interrupted_leaves_no_partial_line() {
 #[test]
 fn kb_check_passes_the_built_in_knowledge_base_and_names_a_writers_mistake() {
     let out = run(&["kb", "check"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("no problems"));
 
     // A copy of the knowledge base, as a writer edits it, with a step citing a source that does not exist.
@@ -444,7 +467,10 @@ fn kb_check_passes_the_built_in_knowledge_base_and_names_a_writers_mistake() {
     let out = run(&["kb", "check", dir.to_str().unwrap()]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
-    assert!(stdout.contains("cites unknown source 'no-such-source'"), "{stdout}");
+    assert!(
+        stdout.contains("cites unknown source 'no-such-source'"),
+        "{stdout}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -454,7 +480,10 @@ fn kb_show_prints_the_guide_a_cause_leads_to() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(stdout.contains("guide cancelled:"), "{stdout}");
-    assert!(stdout.contains("1. Run the installation again and let it finish"), "{stdout}");
+    assert!(
+        stdout.contains("1. Run the installation again and let it finish"),
+        "{stdout}"
+    );
     check_fails(&["kb", "show", "no-such-cause"], "no cause 'no-such-cause'");
 }
 
@@ -475,11 +504,15 @@ fn text_output_never_writes_control_characters_to_the_terminal() {
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8(out.stdout).expect("utf-8");
     assert!(
-        !stdout.bytes().any(|b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f),
+        !stdout
+            .bytes()
+            .any(|b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f),
         "{stdout:?}"
     );
     assert!(
-        stdout.contains("Error 0x80070643 ^[[2J^[]0;pwned^G^[]8;;http://evil.example/^GCLICK^[]8;;^G x^H"),
+        stdout.contains(
+            "Error 0x80070643 ^[[2J^[]0;pwned^G^[]8;;http://evil.example/^GCLICK^[]8;;^G x^H"
+        ),
         "{stdout}"
     );
 }

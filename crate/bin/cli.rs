@@ -510,10 +510,16 @@ fn kb(mut parser: lexopt::Parser) -> Result<(), Fail> {
         Some("check") => kb_check(words.next()),
         Some("show") => match words.next() {
             Some(cause) => kb_show(&cause, &answers),
-            None => Err(Fail("kb show needs a CAUSE (an id of causes.toml, such as disk-full)".into())),
+            None => Err(Fail(
+                "kb show needs a CAUSE (an id of causes.toml, such as disk-full)".into(),
+            )),
         },
-        Some(other) => Err(Fail(format!("unknown kb command '{other}' (review, check, show)"))),
-        None => Err(Fail("missing kb command (review, check, show); try --help".into())),
+        Some(other) => Err(Fail(format!(
+            "unknown kb command '{other}' (review, check, show)"
+        ))),
+        None => Err(Fail(
+            "missing kb command (review, check, show); try --help".into(),
+        )),
     }
 }
 
@@ -534,7 +540,12 @@ fn kb_check(folder: Option<String>) -> Result<(), Fail> {
                 .map(|e| e.file_name().to_string_lossy().into_owned())
                 .filter(|n| n.ends_with(".toml"))
                 .collect();
-            names.sort_by_key(|n| (builtin.iter().position(|b| b == n).unwrap_or(usize::MAX), n.clone()));
+            names.sort_by_key(|n| {
+                (
+                    builtin.iter().position(|b| b == n).unwrap_or(usize::MAX),
+                    n.clone(),
+                )
+            });
             let mut files = Vec::new();
             for n in names {
                 let path = std::path::Path::new(dir).join(&n);
@@ -545,7 +556,10 @@ fn kb_check(folder: Option<String>) -> Result<(), Fail> {
             files
         }
     };
-    let files: Vec<(&str, &str)> = owned.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let files: Vec<(&str, &str)> = owned
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
     let where_ = folder.as_deref().unwrap_or("the built-in knowledge base");
     let kb = engine::tree::Kb::parse(&files).map_err(|e| Fail(format!("{where_}: {e}")))?;
     let problems = kb.validate();
@@ -568,7 +582,9 @@ fn kb_check(folder: Option<String>) -> Result<(), Fail> {
 fn kb_show(cause: &str, answers: &Answers) -> Result<(), Fail> {
     let kb = engine::tree::kb();
     if kb.cause(cause).is_none() {
-        return Err(Fail(format!("no cause '{cause}' in the knowledge base (see causes.toml)")));
+        return Err(Fail(format!(
+            "no cause '{cause}' in the knowledge base (see causes.toml)"
+        )));
     }
     let mut facts = engine::Facts::new();
     facts.set("cause", cause);

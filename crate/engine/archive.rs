@@ -65,14 +65,40 @@ const MAGIC: &[(&[u8], usize, &str)] = &[
     (
         b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
         0,
-        instead!("an installer package (.msi, .msp) or an Office document; an installer writes its log when run as msiexec /i package.msi /l*v install.log"),
+        instead!(
+            "an installer package (.msi, .msp) or an Office document; an installer writes its log when run as msiexec /i package.msi /l*v install.log"
+        ),
     ),
-    (b"7z\xBC\xAF\x27\x1C", 0, instead!("a 7-Zip archive, which this tool does not unpack (make a .zip of the logs)")),
-    (b"Rar!\x1a\x07", 0, instead!("a RAR archive, which this tool does not unpack (make a .zip of the logs)")),
-    (b"\x1f\x8b", 0, instead!("a gzip archive, which this tool does not unpack (make a .zip of the logs)")),
-    (b"\xFD7zXZ\0", 0, instead!("an xz archive, which this tool does not unpack (make a .zip of the logs)")),
-    (b"\x28\xB5\x2F\xFD", 0, instead!("a Zstandard archive, which this tool does not unpack (make a .zip of the logs)")),
-    (b"ustar", 257, instead!("a tar archive, which this tool does not unpack (make a .zip of the logs)")),
+    (
+        b"7z\xBC\xAF\x27\x1C",
+        0,
+        instead!("a 7-Zip archive, which this tool does not unpack (make a .zip of the logs)"),
+    ),
+    (
+        b"Rar!\x1a\x07",
+        0,
+        instead!("a RAR archive, which this tool does not unpack (make a .zip of the logs)"),
+    ),
+    (
+        b"\x1f\x8b",
+        0,
+        instead!("a gzip archive, which this tool does not unpack (make a .zip of the logs)"),
+    ),
+    (
+        b"\xFD7zXZ\0",
+        0,
+        instead!("an xz archive, which this tool does not unpack (make a .zip of the logs)"),
+    ),
+    (
+        b"\x28\xB5\x2F\xFD",
+        0,
+        instead!("a Zstandard archive, which this tool does not unpack (make a .zip of the logs)"),
+    ),
+    (
+        b"ustar",
+        257,
+        instead!("a tar archive, which this tool does not unpack (make a .zip of the logs)"),
+    ),
     (b"MDMP", 0, instead!("a memory dump (.dmp)")),
     (b"regf", 0, instead!("a registry hive")),
     (b"MSWIM\0\0\0", 0, instead!("a Windows image (.wim)")),
@@ -80,7 +106,9 @@ const MAGIC: &[(&[u8], usize, &str)] = &[
     (b"SQLite format 3\0", 0, instead!("an SQLite database")),
 ];
 
-const PROGRAM_NOTE: &str = instead!("a Windows program or library (.exe, .dll, .sys); an installer's log is written when it runs");
+const PROGRAM_NOTE: &str = instead!(
+    "a Windows program or library (.exe, .dll, .sys); an installer's log is written when it runs"
+);
 
 /// The note for a file whose first bytes are a known binary format's (an image, a program, an archive this
 /// tool does not unpack), if any.
@@ -92,7 +120,8 @@ fn magic(head: &[u8]) -> Option<&'static str> {
         return Some(note);
     }
     // `MZ` alone could start a line of text; a program's header has NUL bytes right after it.
-    (head.starts_with(b"MZ") && head.len() >= 64 && head[2..64].contains(&0)).then_some(PROGRAM_NOTE)
+    (head.starts_with(b"MZ") && head.len() >= 64 && head[2..64].contains(&0))
+        .then_some(PROGRAM_NOTE)
 }
 
 /// The share of the first bytes (or of the UTF-16 code units, in a UTF-16 file) that no text log holds: NUL
@@ -117,7 +146,11 @@ pub fn binary_share(head: &[u8]) -> f64 {
         }
         _ => (body.iter().filter(|&&b| odd(b as u32)).count(), body.len()),
     };
-    if all == 0 { 0.0 } else { bad as f64 / all as f64 }
+    if all == 0 {
+        0.0
+    } else {
+        bad as f64 / all as f64
+    }
 }
 
 /// The share of NUL and control characters from which a file read as text gets a note (random bytes have

@@ -35,7 +35,12 @@ pub enum Confidence {
 
 impl Confidence {
     /// The confidence that a verdict and its evidence warrant. `cause` is the case's `cause` fact.
-    pub fn of(verdict: Verdict, root: Option<&Finding>, cause: Option<&str>, stated_success: bool) -> Confidence {
+    pub fn of(
+        verdict: Verdict,
+        root: Option<&Finding>,
+        cause: Option<&str>,
+        stated_success: bool,
+    ) -> Confidence {
         let specific = cause.is_some_and(|c| !matches!(c, "no-cause-in-log" | "install-failure"));
         match (verdict, root) {
             (Verdict::Succeeded, _) if stated_success => Confidence::High,
@@ -53,7 +58,9 @@ impl Confidence {
     pub fn label(self) -> &'static str {
         match self {
             Confidence::High => "High: the log names the error that caused it.",
-            Confidence::Medium => "Medium: the log shows the failure and a code, but not a named cause.",
+            Confidence::Medium => {
+                "Medium: the log shows the failure and a code, but not a named cause."
+            }
             Confidence::Low => "Low: the input does not say why; the logs named in the guide will.",
         }
     }

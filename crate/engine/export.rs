@@ -93,9 +93,7 @@ pub fn text(d: &Diagnosis) -> String {
 /// isolates (which can make a line read in an order other than its own) as `<U+XXXX>`. Line breaks and tabs
 /// stay: they are the layout.
 pub fn visible(t: &str) -> std::borrow::Cow<'_, str> {
-    let shown = |c: char| {
-        matches!(c, '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
+    let shown = |c: char| matches!(c, '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     if !t.chars().any(shown) {
         return std::borrow::Cow::Borrowed(t);
     }

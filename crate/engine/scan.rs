@@ -11,9 +11,8 @@ use regex::bytes::{Regex, RegexBuilder};
 use super::archive::{self, EntrySink};
 use super::codes;
 use super::diagnosis::{
-    Confidence,
-    ContextLine, Detail, Diagnosis, FileSummary, Finding, Note, Role, Timeline, TimelineAction,
-    Verdict,
+    Confidence, ContextLine, Detail, Diagnosis, FileSummary, Finding, Note, Role, Timeline,
+    TimelineAction, Verdict,
 };
 use super::facts::{self, Facts};
 use super::formats::{self, LogFormat, LogReader};
@@ -1080,7 +1079,9 @@ impl Diagnoser {
             },
             archive::Kind::Text => {
                 let mut scan = FileScan::new(&name);
-                if let Some(note) = archive::binary_note(&head[..head.len().min(archive::SNIFF_LEN)]) {
+                if let Some(note) =
+                    archive::binary_note(&head[..head.len().min(archive::SNIFF_LEN)])
+                {
                     scan.out.note(note);
                 }
                 scan.search = self.search;
@@ -1318,10 +1319,17 @@ fn combine(reports: Vec<FileReport>, answers: Option<&Answers>) -> Diagnosis {
     // An installer's log that neither fails nor succeeds stopped early (cut, copied while the installer ran, or
     // only its start pasted): it has a guide of its own, never a fix for a failure it does not show. The logs of
     // agents that run on and on (Windows Update, servicing, Configuration Manager) have no end to stop before.
-    let a_log = files
-        .iter()
-        .any(|f| matches!(f.format.as_str(), "msi" | "burn" | "dotnet" | "inno" | "setup"));
-    if verdict == Verdict::Inconclusive && root_cause.is_none() && a_log && facts.get("cause").is_none() {
+    let a_log = files.iter().any(|f| {
+        matches!(
+            f.format.as_str(),
+            "msi" | "burn" | "dotnet" | "inno" | "setup"
+        )
+    });
+    if verdict == Verdict::Inconclusive
+        && root_cause.is_none()
+        && a_log
+        && facts.get("cause").is_none()
+    {
         facts.set("cause", "log-incomplete");
     }
 

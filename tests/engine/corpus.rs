@@ -348,7 +348,10 @@ fn corpus_matches_manifest() {
             println!("  {m}");
         }
     }
-    assert!(unreadable.is_empty(), "missing from the corpus: {unreadable:?}");
+    assert!(
+        unreadable.is_empty(),
+        "missing from the corpus: {unreadable:?}"
+    );
     assert!(panics.is_empty(), "diagnosing panicked on {panics:?}");
     // No succeeded log is ever called failed: a person told that a success failed goes on to "fix" it.
     assert_eq!(

@@ -1036,7 +1036,11 @@ fn fill_names_the_facts_or_falls_back() {
         ("Fix the update {kb|}.", &none, "Fix the update."),
         // A code only when the input has one: no empty parentheses otherwise.
         ("The disk is full ({code|})", &none, "The disk is full"),
-        ("The disk is full ({code|}) now", &none, "The disk is full now"),
+        (
+            "The disk is full ({code|}) now",
+            &none,
+            "The disk is full now",
+        ),
         ("Fix {kb|the update} ({kb|})", &f, "Fix KB979906 (KB979906)"),
         ("On {windows_name}", &f, "On Windows 7"),
         ("On {windows_name}", &none, "On your Windows"),

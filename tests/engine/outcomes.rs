@@ -303,11 +303,7 @@ fn dism_session_that_ends_normally_succeeded() {
 2024-04-26 05:31:36, Info                  DISM   DISM.EXE: Image session has been closed. Reboot required=no.
 2024-04-26 05:31:36, Info                  DISM   DISM.EXE: <----- Ending Dism.exe session ----->
 ";
-    check(
-        "dism.log",
-        text.as_bytes(),
-        SUCCEEDED,
-    );
+    check("dism.log", text.as_bytes(), SUCCEEDED);
     // The same log cut before its end says nothing either way.
     let cut: String = text.lines().take(2).map(|l| format!("{l}\n")).collect();
     let mut d = Diagnoser::new();
@@ -466,7 +462,11 @@ fn event_with_a_package_defined_error_number() {
         },
     );
     assert_eq!(d.codes.first().map(String::as_str), Some("27502"));
-    assert!(d.guide.title.contains("Contoso Reporting Server"), "{}", d.guide.title);
+    assert!(
+        d.guide.title.contains("Contoso Reporting Server"),
+        "{}",
+        d.guide.title
+    );
 }
 
 /// For a Windows Recovery Environment update, too little space means the recovery partition.
@@ -514,8 +514,9 @@ fn confidence_follows_the_evidence() {
 #[test]
 fn a_guide_title_names_only_codes_of_the_input() {
     use setup_triage::engine::codes;
-    let mut files: Vec<std::path::PathBuf> =
-        super::corpus::corpus_files(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"));
+    let mut files: Vec<std::path::PathBuf> = super::corpus::corpus_files(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
+    );
     match super::corpus::corpus_dir() {
         Some(dir) => files.extend(super::corpus::corpus_files(&dir)),
         None => super::corpus::skipped("a_guide_title_names_only_codes_of_the_input (corpus part)"),
@@ -531,7 +532,12 @@ fn a_guide_title_names_only_codes_of_the_input() {
         for m in codes::find_codes(d.guide.title.as_bytes()) {
             let c = m.code.normalized();
             if !d.codes.contains(&c) {
-                wrong.push(format!("{}: «{}» names {c}, the input has {:?}", path.display(), d.guide.title, d.codes));
+                wrong.push(format!(
+                    "{}: «{}» names {c}, the input has {:?}",
+                    path.display(),
+                    d.guide.title,
+                    d.codes
+                ));
             }
         }
     }
@@ -728,7 +734,9 @@ fn package_manager_and_console_output() {
     assert_eq!(d.facts.get("product_name"), Some("contoso-notes"));
     assert_eq!(
         d.facts.get("log_path"),
-        Some("C:\\Users\\dana\\AppData\\Local\\Temp\\chocolatey\\contoso-notes.3.2.0.MsiInstall.log")
+        Some(
+            "C:\\Users\\dana\\AppData\\Local\\Temp\\chocolatey\\contoso-notes.3.2.0.MsiInstall.log"
+        )
     );
     let d = check(
         "paste.txt",
@@ -766,7 +774,11 @@ fn windows_update_settings_status_names_the_update() {
             guide: "msi-update",
         },
     );
-    assert!(d.guide.title.contains("Contoso Sync Driver Update"), "{}", d.guide.title);
+    assert!(
+        d.guide.title.contains("Contoso Sync Driver Update"),
+        "{}",
+        d.guide.title
+    );
     check(
         "paste.txt",
         b"2024-01 Security Update for Windows 10 Version 22H2 for x64-based Systems (KB5034441)\nStatus: Failed to install on 1/10/2024 - 0x80070643\n",

@@ -130,14 +130,23 @@ fn deep_link_to_a_step() {
     assert_eq!(share::decode(&fragment).unwrap().progress.current, 2);
     assert_eq!(share::decode(&share::encode(&case)).as_ref(), Ok(&case));
     // Punctuation a forum adds after the number is not part of it.
-    assert_eq!(share::decode(&format!("{link}.")).unwrap().progress.current, 2);
+    assert_eq!(
+        share::decode(&format!("{link}.")).unwrap().progress.current,
+        2
+    );
     // Issue 17, 6: a step number that is not one is said in one line, never opened at step 1.
     for bad in ["zero", "abc", "-1", "0", "99999", "", "65", "1e3x"] {
         let odd = format!("{}&s={bad}", share::link(BASE, &case));
         let err = share::decode(&odd).expect_err(bad);
-        assert!(matches!(err, share::LinkError::BadStep(_)), "{bad}: {err:?}");
+        assert!(
+            matches!(err, share::LinkError::BadStep(_)),
+            "{bad}: {err:?}"
+        );
         let message = err.to_string();
-        assert!(message.contains("not a step number from 1 to 64"), "{bad}: {message}");
+        assert!(
+            message.contains("not a step number from 1 to 64"),
+            "{bad}: {message}"
+        );
         assert_eq!(message.lines().count(), 1, "{message}");
     }
     // What the link holds is quoted only when it is short and printable.
@@ -145,7 +154,12 @@ fn deep_link_to_a_step() {
     let message = share::decode(&hostile).unwrap_err().to_string();
     assert!(message.contains("\"<script>alert(1)</sc\""), "{message}");
     let blank = format!("{}&s=%20 x", share::link(BASE, &case));
-    assert!(share::decode(&blank).unwrap_err().to_string().contains("is no number"));
+    assert!(
+        share::decode(&blank)
+            .unwrap_err()
+            .to_string()
+            .contains("is no number")
+    );
 }
 
 #[test]

@@ -241,7 +241,10 @@ impl super::LogReader for BurnLog {
             }
             (b'i', 7) => {
                 self.exit_code = p.result.captures(bytes).and_then(|c| hex(&c[1]));
-                if self.exit_code.is_some_and(|r| matches!(r, 0 | 0xbc2 | 0xbc3)) {
+                if self
+                    .exit_code
+                    .is_some_and(|r| matches!(r, 0 | 0xbc2 | 0xbc3))
+                {
                     out.finding(line, Role::Success, "The bundle finished without error.");
                 }
             }

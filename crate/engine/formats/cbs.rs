@@ -232,9 +232,10 @@ impl LogReader for CbsLog {
                 return;
             };
             self.appx_failed = Some(idx);
-            let bare = patterns().bare_hresult.captures(bytes).and_then(|c| {
-                u32::from_str_radix(std::str::from_utf8(&c[1]).ok()?, 16).ok()
-            });
+            let bare = patterns()
+                .bare_hresult
+                .captures(bytes)
+                .and_then(|c| u32::from_str_radix(std::str::from_utf8(&c[1]).ok()?, 16).ok());
             if let Some(code) = bare.map(codes::Code::HResult) {
                 let code = code.normalized();
                 let f = &mut out.findings[idx];

@@ -227,7 +227,10 @@ pub(crate) fn classify_line(line: &str) -> Option<EventLine> {
         // them, but they are the number the person sees and searches for.
         let number = number.or_else(|| {
             let at = line.find("-- Error ")? + "-- Error ".len();
-            let digits: String = line[at..].chars().take_while(char::is_ascii_digit).collect();
+            let digits: String = line[at..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
             digits.parse::<u32>().ok().filter(|n| *n >= 25000)
         });
         if let Some(n) = number.filter(|n| *n >= 25000) {

@@ -113,9 +113,14 @@ impl InnoLog {
         // A file setup could not replace or delete is held by a running program (or security software): code 5
         // or 32 there is a file in use, whatever the code's own name says. A script's runtime error is a fault of
         // the package.
-        let replacing = ["DeleteFile", "MoveFile", "replace the existing file", "RestartReplace"]
-            .iter()
-            .any(|w| text.contains(w));
+        let replacing = [
+            "DeleteFile",
+            "MoveFile",
+            "replace the existing file",
+            "RestartReplace",
+        ]
+        .iter()
+        .any(|w| text.contains(w));
         let cause = if replacing && matches!(code, Some(Code::Win32(5 | 32))) {
             Some("file-in-use".to_string())
         } else if text.starts_with("Runtime error") || text.starts_with("Internal error") {
@@ -191,7 +196,9 @@ impl LogReader for InnoLog {
         let stopped_for_good = self.cancel.is_some() || self.rollback.is_some();
         let message = self.stopped.filter(|&i| {
             stopped_for_good
-                || out.findings[i].summary.starts_with("Inno Setup stopped with a fatal error")
+                || out.findings[i]
+                    .summary
+                    .starts_with("Inno Setup stopped with a fatal error")
         });
         let root = message.or(self.cancel).or(self.wizard).or(self.rollback);
         out.root = root;

@@ -70,46 +70,136 @@ const JOINED: usize = 2048;
 /// Windows Installer messages people paste without their number, by a phrase of their text that no other
 /// message shares (texts from the Windows Installer error-message reference). Sorted by number.
 pub const DIALOGS: &[(u32, &str)] = &[
-    (1303, r"(?i)The installer has insufficient privileges to access this directory"),
-    (1306, r"(?i)The file .{0,200} is in use\. +If you can, please close the application"),
+    (
+        1303,
+        r"(?i)The installer has insufficient privileges to access this directory",
+    ),
+    (
+        1306,
+        r"(?i)The file .{0,200} is in use\. +If you can, please close the application",
+    ),
     (1308, r"(?i)Source file not found"),
     (1310, r"(?i)Error writing to file"),
     (1311, r"(?i)Could not locate source file cabinet"),
-    (1316, r"(?i)A network error occurred while attempting to read from the file"),
-    (1317, r"(?i)An error occurred while attempting to create the directory"),
-    (1330, r"(?i)cabinet file .{0,80} has an invalid digital signature"),
-    (1334, r"(?i)cannot be installed because the file cannot be found in cabinet file"),
-    (1335, r"(?i)The cabinet file .{0,200} required for this installation is corrupt"),
+    (
+        1316,
+        r"(?i)A network error occurred while attempting to read from the file",
+    ),
+    (
+        1317,
+        r"(?i)An error occurred while attempting to create the directory",
+    ),
+    (
+        1330,
+        r"(?i)cabinet file .{0,80} has an invalid digital signature",
+    ),
+    (
+        1334,
+        r"(?i)cannot be installed because the file cannot be found in cabinet file",
+    ),
+    (
+        1335,
+        r"(?i)The cabinet file .{0,200} required for this installation is corrupt",
+    ),
     (1402, r"(?i)Could not open key: "),
     (1406, r"(?i)Could not write value .{0,200} to key"),
     (1500, r"(?i)Another installation is in progress"),
-    (1601, r"(?i)The Windows Installer service could(?:n.{1,3}t| not) be accessed\. +Contact your support personnel"),
-    (1602, r"(?i)The user cancel+ed (?:the )?installation|User cancel+ed installation"),
-    (1603, r"(?i)A fatal error occurred during installation|Fatal error during installation"),
-    (1612, r"(?i)The installation source for this product is(?:n.{1,3}t| not) available"),
-    (1618, r"(?i)Another installation is already in progress|Another program is being installed"),
-    (1619, r"(?i)This installation package could(?:n.{1,3}t| not) be opened\. +Verify that the package exists"),
-    (1620, r"(?i)This installation package could(?:n.{1,3}t| not) be opened\. +Contact the application vendor"),
+    (
+        1601,
+        r"(?i)The Windows Installer service could(?:n.{1,3}t| not) be accessed\. +Contact your support personnel",
+    ),
+    (
+        1602,
+        r"(?i)The user cancel+ed (?:the )?installation|User cancel+ed installation",
+    ),
+    (
+        1603,
+        r"(?i)A fatal error occurred during installation|Fatal error during installation",
+    ),
+    (
+        1612,
+        r"(?i)The installation source for this product is(?:n.{1,3}t| not) available",
+    ),
+    (
+        1618,
+        r"(?i)Another installation is already in progress|Another program is being installed",
+    ),
+    (
+        1619,
+        r"(?i)This installation package could(?:n.{1,3}t| not) be opened\. +Verify that the package exists",
+    ),
+    (
+        1620,
+        r"(?i)This installation package could(?:n.{1,3}t| not) be opened\. +Contact the application vendor",
+    ),
     (1625, r"(?i)This installation is forbidden by system policy"),
-    (1632, r"(?i)The Temp folder is (?:either full or inaccessible|on a drive that is full)"),
-    (1633, r"(?i)This installation package is(?:n.{1,3}t| not) supported (?:on this platform|by this processor type)"),
-    (1638, r"(?i)Another version of this product is already installed"),
-    (1639, r"(?i)Invalid command line argument\. +Consult the Windows Installer SDK"),
-    (1642, r"(?i)can(?:n.{1,3}t| not) install the upgrade patch because the program being upgraded may be missing"),
-    (1643, r"(?i)The (?:patch|update) package is(?:n.{1,3}t| not) permitted by (?:system|software restriction) policy"),
+    (
+        1632,
+        r"(?i)The Temp folder is (?:either full or inaccessible|on a drive that is full)",
+    ),
+    (
+        1633,
+        r"(?i)This installation package is(?:n.{1,3}t| not) supported (?:on this platform|by this processor type)",
+    ),
+    (
+        1638,
+        r"(?i)Another version of this product is already installed",
+    ),
+    (
+        1639,
+        r"(?i)Invalid command line argument\. +Consult the Windows Installer SDK",
+    ),
+    (
+        1642,
+        r"(?i)can(?:n.{1,3}t| not) install the upgrade patch because the program being upgraded may be missing",
+    ),
+    (
+        1643,
+        r"(?i)The (?:patch|update) package is(?:n.{1,3}t| not) permitted by (?:system|software restriction) policy",
+    ),
     (1714, r"(?i)The older version of .{0,200} cannot be removed"),
-    (1719, r"(?i)The Windows Installer Service could not be accessed"),
-    (1720, r"(?i)A script required for this install to complete could not be run"),
-    (1721, r"(?i)A program required for this install to complete could not be run"),
-    (1722, r"(?i)A program run as part of the setup did not finish as expected"),
-    (1723, r"(?i)A DLL required for this install to complete could not be run"),
-    (1730, r"(?i)You must be an Administrator to remove this application"),
+    (
+        1719,
+        r"(?i)The Windows Installer Service could not be accessed",
+    ),
+    (
+        1720,
+        r"(?i)A script required for this install to complete could not be run",
+    ),
+    (
+        1721,
+        r"(?i)A program required for this install to complete could not be run",
+    ),
+    (
+        1722,
+        r"(?i)A program run as part of the setup did not finish as expected",
+    ),
+    (
+        1723,
+        r"(?i)A DLL required for this install to complete could not be run",
+    ),
+    (
+        1730,
+        r"(?i)You must be an Administrator to remove this application",
+    ),
     (1904, r"(?i)Module .{0,200} failed to register\. +HRESULT"),
     (1911, r"(?i)Could not register type library for file"),
-    (1920, r"(?i)Service .{0,200} failed to start\. +Verify that you have sufficient privileges to start system services"),
-    (1925, r"(?i)You do not have sufficient privileges to complete this installation for all users"),
-    (1935, r"(?i)An error occurred during the installation of assembly"),
-    (2502, r"(?i)Called InstallFinalize when no install in progress"),
+    (
+        1920,
+        r"(?i)Service .{0,200} failed to start\. +Verify that you have sufficient privileges to start system services",
+    ),
+    (
+        1925,
+        r"(?i)You do not have sufficient privileges to complete this installation for all users",
+    ),
+    (
+        1935,
+        r"(?i)An error occurred during the installation of assembly",
+    ),
+    (
+        2502,
+        r"(?i)Called InstallFinalize when no install in progress",
+    ),
     (2503, r"(?i)Called RunScript when not marked in progress"),
 ];
 
@@ -129,19 +219,46 @@ pub fn dialog_number(text: &[u8]) -> Option<u32> {
 pub const RETYPED: &[(u32, &str)] = &[
     (1602, "the user canceled installation"),
     (1603, "a fatal error occurred during installation"),
-    (1612, "the installation source for this product is not available"),
+    (
+        1612,
+        "the installation source for this product is not available",
+    ),
     (1618, "another installation is already in progress"),
-    (1619, "this installation package could not be opened verify that the package exists"),
-    (1620, "this installation package could not be opened contact the application vendor"),
+    (
+        1619,
+        "this installation package could not be opened verify that the package exists",
+    ),
+    (
+        1620,
+        "this installation package could not be opened contact the application vendor",
+    ),
     (1632, "the temp folder is either full or inaccessible"),
     (1638, "another version of this product is already installed"),
     (1719, "the windows installer service could not be accessed"),
-    (1721, "a program required for this install to complete could not be run"),
-    (1722, "a program run as part of the setup did not finish as expected"),
-    (1723, "a dll required for this install to complete could not be run"),
-    (1730, "you must be an administrator to remove this application"),
-    (1925, "you do not have sufficient privileges to complete this installation for all users"),
-    (1935, "an error occurred during the installation of assembly"),
+    (
+        1721,
+        "a program required for this install to complete could not be run",
+    ),
+    (
+        1722,
+        "a program run as part of the setup did not finish as expected",
+    ),
+    (
+        1723,
+        "a dll required for this install to complete could not be run",
+    ),
+    (
+        1730,
+        "you must be an administrator to remove this application",
+    ),
+    (
+        1925,
+        "you do not have sufficient privileges to complete this installation for all users",
+    ),
+    (
+        1935,
+        "an error occurred during the installation of assembly",
+    ),
     (2503, "called runscript when not marked in progress"),
 ];
 
@@ -175,7 +292,9 @@ pub fn dialog_number_retyped(text: &str) -> Option<u32> {
 /// Lowercase ASCII words, with `n't` contractions spelt out.
 fn plain_words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for raw in text.split(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | '"' | '>' | ':' | '!' | '?')) {
+    for raw in text
+        .split(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | '"' | '>' | ':' | '!' | '?'))
+    {
         let w: String = raw
             .chars()
             .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '\'' | '\u{2019}'))
@@ -185,9 +304,16 @@ fn plain_words(text: &str) -> Vec<String> {
             continue;
         }
         let bare: String = w.chars().filter(char::is_ascii_alphanumeric).collect();
-        match bare.strip_suffix("nt").filter(|_| w.contains(['\'', '\u{2019}'])) {
+        match bare
+            .strip_suffix("nt")
+            .filter(|_| w.contains(['\'', '\u{2019}']))
+        {
             Some(stem) => {
-                out.push(if stem == "ca" { "can".to_string() } else { stem.to_string() });
+                out.push(if stem == "ca" {
+                    "can".to_string()
+                } else {
+                    stem.to_string()
+                });
                 out.push("not".to_string());
             }
             None => out.push(bare),
@@ -273,24 +399,39 @@ impl TextLog {
             match super::super::facts::product_from_text(title.as_bytes()) {
                 Some(kind) => out.facts.learn("product", kind),
                 // Another program's update, delivered by Windows Update: its title names what failed.
-                None => out.facts.learn("product_name", title.trim_end_matches([' ', '-']).to_string()),
+                None => out.facts.learn(
+                    "product_name",
+                    title.trim_end_matches([' ', '-']).to_string(),
+                ),
             }
             out.facts.learn("update_title", title);
         }
         if !text.is_empty() {
-            self.previous = if text.len() <= 200 { text.to_string() } else { String::new() };
+            self.previous = if text.len() <= 200 {
+                text.to_string()
+            } else {
+                String::new()
+            };
         }
         let number = text.parse::<i64>().ok().filter(|n| *n != 0);
         if let (true, Some(n)) = (asked, number) {
             let code = codes::parse(&n.to_string());
             if let Some(code) = code.filter(|c| codes::info(c).is_some()) {
-                let summary = format!("The installer's exit code, printed by PowerShell: {}", summary_for(&[codes::CodeMatch { start: 0, end: 0, code }]));
+                let summary = format!(
+                    "The installer's exit code, printed by PowerShell: {}",
+                    summary_for(&[codes::CodeMatch {
+                        start: 0,
+                        end: 0,
+                        code
+                    }])
+                );
                 if let Some(idx) = out.finding(line, Role::Failure, summary) {
                     out.findings[idx].codes = std::iter::once(code)
                         .chain(code.related())
                         .map(|c| c.normalized())
                         .collect();
-                    let cause = tree::cause_for_codes(&out.findings[idx].codes).map(|c| c.id.clone());
+                    let cause =
+                        tree::cause_for_codes(&out.findings[idx].codes).map(|c| c.id.clone());
                     if let Some(c) = &cause {
                         out.cause(idx, c);
                     }
@@ -571,7 +712,10 @@ mod retyped_tests {
     /// (no sentence is another's within two typos).
     #[test]
     fn retyped_sentences_are_their_dialogs() {
-        assert!(RETYPED.windows(2).all(|w| w[0].0 < w[1].0), "RETYPED is sorted");
+        assert!(
+            RETYPED.windows(2).all(|w| w[0].0 < w[1].0),
+            "RETYPED is sorted"
+        );
         for &(n, sentence) in RETYPED {
             assert!(DIALOGS.iter().any(|d| d.0 == n), "{n} is no dialog");
             assert_eq!(dialog_number_retyped(sentence), Some(n), "{sentence}");
@@ -581,14 +725,35 @@ mod retyped_tests {
     #[test]
     fn retyped_with_typos() {
         for (text, expected) in [
-            ("A program run as part of the setup did not finsh as expected.", Some(1722)),
-            ("a programm run as part of teh setup did not finish as expected", Some(1722)),
-            ("This installation package couldn't be opened. Verify that the package exists", Some(1619)),
-            ("This instalation package could not be opened. Contact the application vendor", Some(1620)),
-            ("Another version of this product is allready installed.", Some(1638)),
+            (
+                "A program run as part of the setup did not finsh as expected.",
+                Some(1722),
+            ),
+            (
+                "a programm run as part of teh setup did not finish as expected",
+                Some(1722),
+            ),
+            (
+                "This installation package couldn't be opened. Verify that the package exists",
+                Some(1619),
+            ),
+            (
+                "This instalation package could not be opened. Contact the application vendor",
+                Some(1620),
+            ),
+            (
+                "Another version of this product is allready installed.",
+                Some(1638),
+            ),
             // Three mistakes are too many to be sure; a different sentence is no dialog.
-            ("a prgram rn as part of teh setup did not finish as expected", None),
-            ("the program did not finish its work as expected today", None),
+            (
+                "a prgram rn as part of teh setup did not finish as expected",
+                None,
+            ),
+            (
+                "the program did not finish its work as expected today",
+                None,
+            ),
             ("", None),
         ] {
             assert_eq!(dialog_number_retyped(text), expected, "{text}");

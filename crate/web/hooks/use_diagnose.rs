@@ -98,9 +98,10 @@ pub fn use_diagnose(
                     let run = run.clone();
                     let in_flight = in_flight.clone();
                     let bridge = bridge.clone();
-                    *error_listener.borrow_mut() = Some(EventListener::new(&window, "error", move |e| {
-                        worker_failed(&state, &run, &in_flight, &bridge, e)
-                    }));
+                    *error_listener.borrow_mut() =
+                        Some(EventListener::new(&window, "error", move |e| {
+                            worker_failed(&state, &run, &in_flight, &bridge, e)
+                        }));
                 }
             }
             let mut bridge = bridge.borrow_mut();
@@ -168,7 +169,11 @@ fn worker_failed(
     // Dropping the bridge asks the old worker to close; the next diagnosis spawns a new one.
     drop(bridge.borrow_mut().take());
     let why = message.trim().trim_start_matches("Uncaught ").to_string();
-    let why = if why.is_empty() { "no reason given".to_string() } else { why };
+    let why = if why.is_empty() {
+        "no reason given".to_string()
+    } else {
+        why
+    };
     state.dispatch(Action::Stopped(format!(
         "The log reader stopped with an error ({why}). This happens when a file is too large or too unusual for \
          the browser's memory. Nothing you typed was lost: try again, diagnose the files one at a time, or run \
@@ -177,7 +182,12 @@ fn worker_failed(
 }
 
 /// A report of the worker, for the state: only the current run's count.
-fn on_report(state: &UseReducerHandle<AppState>, run: &Cell<u32>, in_flight: &Cell<bool>, report: Report) {
+fn on_report(
+    state: &UseReducerHandle<AppState>,
+    run: &Cell<u32>,
+    in_flight: &Cell<bool>,
+    report: Report,
+) {
     if report.run() != run.get() {
         return;
     }
