@@ -790,3 +790,15 @@ fn windows_update_settings_status_names_the_update() {
         },
     );
 }
+
+/// A dialog that returned 2 in a log that goes on to succeed did not end the installation.
+#[test]
+fn msi_cancelled_dialog_then_success_is_a_success() {
+    check(
+        "MSI8.LOG",
+        b"Action ended 10:00:01: BrowseDlg. Return value 2.\n\
+          MSI (s) (08:3C) [10:00:20:100]: Product: Contoso Notes 3.2 -- Installation completed successfully.\n\
+          MSI (s) (08:3C) [10:00:20:101]: MainEngineThread is returning 0\n",
+        SUCCEEDED,
+    );
+}

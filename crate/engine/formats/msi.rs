@@ -713,7 +713,7 @@ impl super::LogReader for MsiLog {
         // ended with the cancel's own code.
         let cancelled = self
             .cancelled
-            .filter(|_| self.failed.is_none() || failed_code == Some(1602));
+            .filter(|_| (self.failed.is_none() && !succeeded) || failed_code == Some(1602));
         // A snippet may hold only the error dialog's line or MsiInstaller's "Installation failed".
         let failed = self.failed.is_some()
             || cancelled.is_some()
