@@ -105,6 +105,28 @@ pub enum Origin {
 }
 
 impl AppState {
+    /// Shows a case that comes whole (from a link, a composed guide, or the page's history): its diagnosis and
+    /// answers, at its step when the guide has that step (a link made against an older knowledge base may
+    /// name one past the end), else at the start.
+    fn show_case(
+        &mut self,
+        diagnosis: Box<Diagnosis>,
+        answers: Answers,
+        progress: StepProgress,
+        origin: Origin,
+    ) {
+        let steps = diagnosis.guide.steps.len();
+        self.reading = Reading::Idle;
+        self.answers = answers;
+        self.progress = if progress.current <= steps {
+            progress
+        } else {
+            StepProgress::default()
+        };
+        self.diagnosis = Some(Rc::new(*diagnosis));
+        self.origin = origin;
+    }
+
     pub fn new(text: String) -> AppState {
         AppState {
             text,
@@ -304,17 +326,8 @@ impl Reducible for AppState {
                 origin,
                 restored,
             } => {
-                let steps = diagnosis.guide.steps.len();
-                next.reading = Reading::Idle;
-                next.answers = answers;
-                next.progress = if progress.current <= steps {
-                    progress
-                } else {
-                    StepProgress::default()
-                };
-                next.diagnosis = Some(Rc::new(*diagnosis));
+                next.show_case(diagnosis, answers, progress, origin);
                 next.restored = restored;
-                next.origin = origin;
                 next.link_error = None;
                 next.finished = next.finished.wrapping_add(1);
             }
@@ -385,21 +398,12 @@ impl Reducible for AppState {
                 key,
                 reloaded_files,
             } => {
-                let steps = diagnosis.guide.steps.len();
                 let same = next
                     .diagnosis
                     .as_ref()
                     .is_some_and(|d| d.guide == diagnosis.guide || d.facts == diagnosis.facts);
                 let answers_changed = next.answers != answers;
-                next.reading = Reading::Idle;
-                next.answers = answers;
-                next.progress = if progress.current <= steps {
-                    progress
-                } else {
-                    StepProgress::default()
-                };
-                next.diagnosis = Some(Rc::new(*diagnosis));
-                next.origin = origin;
+                next.show_case(diagnosis, answers, progress, origin);
                 if let Some(files) = reloaded_files {
                     // The page counts diagnoses from 0 again after a reload: take the entry's count, so that
                     // its next step is pushed after it rather than replacing it.
