@@ -1,7 +1,7 @@
 // Shared by the end-to-end tests: the browser, the page's address, and a record of every request.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { readFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -53,6 +53,17 @@ export async function openPage(browser, url) {
 export function msiLogUtf16() {
   const text = readFileSync(join(ROOT, 'tests', 'fixtures', 'msi-1935.log'), 'utf8');
   return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+}
+
+/// A big MSI log (about 60 MB of UTF-16, written at `path`, never committed): the fixture's lines first (its
+/// cause is line 18), then ordinary file copies.
+export function writeBigMsiLog(path) {
+  const fd = openSync(path, 'w');
+  writeSync(fd, msiLogUtf16());
+  const line = Buffer.from('MSI (s) (A4:B0) [10:21:09:114]: Executing op: FileCopy(SourceName=widgets.dll,DestName=widgets.dll,FileSize=40960)\r\n', 'utf16le');
+  const block = Buffer.alloc(line.length * 10000, line);
+  for (let i = 0; i < 27; i++) writeSync(fd, block);
+  closeSync(fd);
 }
 
 export const KB979906 =

@@ -3,10 +3,10 @@
 // fails mid-file (as on running out of memory) gives a message and leaves a working page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSync, writeSync, closeSync, rmSync, mkdtempSync } from 'node:fs';
+import { rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, startServer, openPage, msiLogUtf16, KB979906 } from './helpers.mjs';
+import { launch, startServer, openPage, writeBigMsiLog, KB979906 } from './helpers.mjs';
 
 let browser, server, dir, big;
 before(async () => {
@@ -14,12 +14,7 @@ before(async () => {
   browser = await launch();
   dir = mkdtempSync(join(tmpdir(), 'setup-triage-hostile-'));
   big = join(dir, 'big-MSI1935.LOG');
-  const fd = openSync(big, 'w');
-  writeSync(fd, msiLogUtf16());
-  const line = Buffer.from('MSI (s) (A4:B0) [10:21:09:114]: Executing op: FileCopy(SourceName=widgets.dll,DestName=widgets.dll,FileSize=40960)\r\n', 'utf16le');
-  const block = Buffer.alloc(line.length * 10000, line);
-  for (let i = 0; i < 27; i++) writeSync(fd, block);
-  closeSync(fd);
+  writeBigMsiLog(big);
 });
 after(async () => {
   await browser?.close();

@@ -3,10 +3,10 @@
 // The log (about 60 MB of UTF-16, generated here, never committed): a real MSI failure, then ordinary lines.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSync, writeSync, closeSync, rmSync, mkdtempSync } from 'node:fs';
+import { rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, startServer, openPage, msiLogUtf16 } from './helpers.mjs';
+import { launch, startServer, openPage, writeBigMsiLog } from './helpers.mjs';
 
 let browser, server, dir, big;
 before(async () => {
@@ -14,13 +14,7 @@ before(async () => {
   browser = await launch();
   dir = mkdtempSync(join(tmpdir(), 'setup-triage-worker-'));
   big = join(dir, 'big-MSI1935.LOG');
-  // The fixture's lines first (its cause is line 18), then ordinary file copies up to about 60 MB.
-  const fd = openSync(big, 'w');
-  writeSync(fd, msiLogUtf16());
-  const line = Buffer.from('MSI (s) (A4:B0) [10:21:09:114]: Executing op: FileCopy(SourceName=widgets.dll,DestName=widgets.dll,FileSize=40960)\r\n', 'utf16le');
-  const block = Buffer.alloc(line.length * 10000, line);
-  for (let i = 0; i < 27; i++) writeSync(fd, block);
-  closeSync(fd);
+  writeBigMsiLog(big);
 });
 after(async () => {
   await browser?.close();

@@ -5,14 +5,7 @@
 
 use setup_triage::engine::{Answers, Diagnoser, Diagnosis, Verdict};
 
-/// UTF-16LE with a BOM and CR LF line ends, as Windows Installer writes its logs.
-fn utf16le(text: &str) -> Vec<u8> {
-    let mut out = vec![0xFF, 0xFE];
-    for u in text.replace('\n', "\r\n").encode_utf16() {
-        out.extend_from_slice(&u.to_le_bytes());
-    }
-    out
-}
+use super::readers::{fixture, utf16le};
 
 /// A success: no root cause, the `succeeded` cause and its guide.
 const SUCCEEDED: Expect<'static> = Expect {
@@ -73,7 +66,7 @@ MSI (c) (60:98) [19:29:47:856]: MainEngineThread is returning 1602
 fn msi_cancel_outranks_an_earlier_error() {
     let d = check(
         "MSI1234.LOG",
-        &utf16le(MSI_CANCELLED),
+        &utf16le(MSI_CANCELLED.as_bytes()),
         Expect {
             verdict: Verdict::Failed,
             line: Some(9),
@@ -496,7 +489,10 @@ fn confidence_follows_the_evidence() {
         d.add_file(name, input);
         d.finish(&Answers::new()).confidence
     };
-    assert_eq!(of("MSI1.LOG", &utf16le(MSI_CANCELLED)), Confidence::High);
+    assert_eq!(
+        of("MSI1.LOG", &utf16le(MSI_CANCELLED.as_bytes())),
+        Confidence::High
+    );
     assert_eq!(
         of(
             "bundle.log",
@@ -552,7 +548,7 @@ fn a_log_cut_before_its_result() {
     check(
         "MSI3.LOG",
         &utf16le(
-            "=== Verbose logging started: 4/17/2024  19:29:30  Build type: SHIP UNICODE 5.00.10011.00  Calling process: C:\\Windows\\system32\\msiexec.exe ===\n\
+            b"=== Verbose logging started: 4/17/2024  19:29:30  Build type: SHIP UNICODE 5.00.10011.00  Calling process: C:\\Windows\\system32\\msiexec.exe ===\n\
              MSI (c) (60:04) [19:29:30:100]: Doing action: CostFinalize\n\
              Action start 19:29:30: CostFinalize.\n",
         ),
@@ -710,11 +706,6 @@ fn dialog_retyped_with_typos() {
         },
     );
     assert!(d.codes.contains(&"1638".to_string()), "{:?}", d.codes);
-}
-
-fn fixture(path: &str) -> Vec<u8> {
-    let full = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&full).unwrap_or_else(|e| panic!("fixture {full}: {e}"))
 }
 
 /// Package managers' output: the package's name becomes the product, the verbose log the installer was told to

@@ -3,13 +3,13 @@
 
 use setup_triage::engine::{Answers, Diagnoser, Diagnosis, Verdict};
 
-fn fixture(path: &str) -> Vec<u8> {
+pub(super) fn fixture(path: &str) -> Vec<u8> {
     let full = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&full).unwrap_or_else(|e| panic!("fixture {full}: {e}"))
 }
 
 /// UTF-16LE with a BOM and CR LF line ends, as Windows Installer writes its logs.
-fn utf16le(bytes: &[u8]) -> Vec<u8> {
+pub(super) fn utf16le(bytes: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(bytes).replace('\n', "\r\n");
     let mut out = vec![0xFF, 0xFE];
     for u in text.encode_utf16() {
@@ -62,7 +62,8 @@ fn check(name: &str, input: Vec<u8>, expected: Expect<'_>) -> Diagnosis {
     d
 }
 
-fn detail<'a>(d: &'a Diagnosis, label: &str) -> Option<&'a str> {
+/// A detail of the root cause, by its label.
+pub(super) fn detail<'a>(d: &'a Diagnosis, label: &str) -> Option<&'a str> {
     d.root_cause
         .as_ref()?
         .details

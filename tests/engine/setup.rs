@@ -5,6 +5,7 @@ use setup_triage::engine::diagnosis::Role;
 use setup_triage::engine::{Answers, Diagnosis, Verdict, diagnose_text};
 
 use crate::digest::{check_fixture, digest};
+use crate::readers::detail;
 
 /// Diagnoses one fixture and checks its verdict, its root-cause line and the cause that line names.
 fn check(name: &str, verdict: Verdict, line: Option<u64>, cause: Option<&str>) -> Diagnosis {
@@ -17,15 +18,6 @@ fn check(name: &str, verdict: Verdict, line: Option<u64>, cause: Option<&str>) -
         digest(&d)
     );
     d
-}
-
-fn detail<'a>(d: &'a Diagnosis, label: &str) -> Option<&'a str> {
-    d.root_cause
-        .as_ref()?
-        .details
-        .iter()
-        .find(|x| x.label == label)
-        .map(|x| x.value.as_str())
 }
 
 #[test]

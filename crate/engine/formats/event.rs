@@ -162,6 +162,13 @@ fn specific_cause(code: &str) -> Option<String> {
         .map(|c| c.id.clone())
 }
 
+/// ` with 0x…` for a summary, when the event names a code.
+fn with_code(code: &Option<String>) -> String {
+    code.as_ref()
+        .map(|c| format!(" with {c}"))
+        .unwrap_or_default()
+}
+
 /// Reads one line as an event message. `None` when it is not one of the messages this module knows.
 pub(crate) fn classify_line(line: &str) -> Option<EventLine> {
     let bytes = line.as_bytes();
@@ -197,10 +204,7 @@ pub(crate) fn classify_line(line: &str) -> Option<EventLine> {
             e.role = Role::Failure;
             e.summary = format!(
                 "Windows Update reports that the update failed to install{}.",
-                e.code
-                    .as_ref()
-                    .map(|c| format!(" with {c}"))
-                    .unwrap_or_default()
+                with_code(&e.code)
             );
         } else {
             e.event = "WindowsUpdateClient 19";
@@ -262,13 +266,7 @@ pub(crate) fn classify_line(line: &str) -> Option<EventLine> {
             Some("0x80070643") | None => Role::Failure,
             Some(_) => Role::Cause,
         };
-        e.summary = format!(
-            "A setup reports its own failure{}.",
-            e.code
-                .as_ref()
-                .map(|c| format!(" with {c}"))
-                .unwrap_or_default()
-        );
+        e.summary = format!("A setup reports its own failure{}.", with_code(&e.code));
     } else if hits.matched(MSI_PRODUCT_FAILED) {
         e.event = "MsiInstaller 11708";
         e.is_product = true;

@@ -69,7 +69,8 @@ pub struct InnoLog {
     uninstall_succeeded: bool,
     /// A fatal exception or a message box was announced, and its message is the next indented line.
     announced: Option<Kind>,
-    /// The first message that stopped the installation (kind 1), and whether it came from a suppressed box.
+    /// The first message of a fatal exception or an error box (kind 1): the reason, when a cancel, a rollback or
+    /// the exception itself says that the installation stopped.
     stopped: Option<usize>,
     cancel: Option<usize>,
     wizard: Option<usize>,

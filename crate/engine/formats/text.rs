@@ -406,12 +406,12 @@ impl TextLog {
             }
             out.facts.learn("update_title", title);
         }
+        // Every line of a text passes here: the buffer is reused, not allocated per line.
         if !text.is_empty() {
-            self.previous = if text.len() <= 200 {
-                text.to_string()
-            } else {
-                String::new()
-            };
+            self.previous.clear();
+            if text.len() <= 200 {
+                self.previous.push_str(text);
+            }
         }
         let number = text.parse::<i64>().ok().filter(|n| *n != 0);
         if let (true, Some(n)) = (asked, number) {
