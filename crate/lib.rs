@@ -1,17 +1,22 @@
 //! setup-triage: finds the real cause of a failed Windows update or installation in its logs, and walks the
 //! person to a fix.
 //!
-//! The crate is a map of three parts:
+//! This crate is the front of a workspace whose crates follow the flow (`ARCHITECTURE.md` draws it):
 //!
-//! - [`engine`]: pure Rust, no I/O and no web types. Bytes go in (in chunks, any size), a [`engine::Diagnosis`]
-//!   comes out: verdict, findings, root cause, facts, questions and the guide. It builds natively and for wasm32.
-//! - `web` (feature `web`): the Yew page. Nothing leaves the page.
-//! - `worker` (feature `worker`): the Web Worker that reads and scans files for the page, and its messages.
+//! - [`model`]: what a diagnosis is (findings, facts, codes, guides). No regex, no I/O.
+//! - [`kb`]: the knowledge base, compiled in from TOML: code tables, causes, the decision tree, guides.
+//! - [`scan`]: bytes in (in chunks, any size), a diagnosis out: decoding, archives, one reader per format.
+//! - [`case`]: the diagnosis as it leaves the person's hands: redaction, share links, forum posts.
+//! - `web` (feature `web`): the Yew page; `worker` (feature `worker`): the Web Worker that scans for it.
 //! - The binaries in `crate/bin/`: the command line (`setup-triage`) and the few lines that start the page.
-//!
-//! `ARCHITECTURE.md` at the top of the repository states the flow and the invariants.
 
-pub mod engine;
+pub use case;
+pub use kb;
+pub use model;
+pub use scan;
+
+pub use model::{Answers, Confidence, Diagnosis, Facts, Finding, Guide, Note, Step, Verdict};
+pub use scan::{Diagnoser, diagnose_files, diagnose_text};
 
 #[cfg(feature = "web")]
 pub mod web;

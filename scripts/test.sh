@@ -66,7 +66,7 @@ end_to_end() {
 # The habits of a kept codebase: formatted, and no lint warnings, natively and in the page's and worker's wasm.
 lints() {
     cargo fmt --check &&
-        cargo clippy --all-targets -- -D warnings &&
+        cargo clippy --workspace --all-targets -- -D warnings &&
         cargo clippy --target wasm32-unknown-unknown --features web --lib --bin web --bin worker -- -D warnings
 }
 layer "format and lints (cargo fmt --check, cargo clippy -D warnings)" lints

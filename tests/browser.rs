@@ -6,9 +6,9 @@
 #![cfg(all(target_arch = "wasm32", feature = "web"))]
 
 use gloo::timers::future::TimeoutFuture;
-use setup_triage::engine::{Answers, Diagnoser, Verdict};
 use setup_triage::web::App;
 use setup_triage::web::components::app::AppProps;
+use setup_triage::{Answers, Diagnoser, Verdict};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
@@ -123,8 +123,8 @@ async fn pasted_error_gives_the_dotnet_guide_after_one_question() {
 
 #[wasm_bindgen_test]
 fn answers_rewalk_the_tree_and_can_be_taken_back() {
-    use setup_triage::engine::diagnose_text;
-    use setup_triage::engine::tree::AnsweredBy;
+    use setup_triage::diagnose_text;
+    use setup_triage::kb::tree::AnsweredBy;
     use setup_triage::web::state::{Action, AppState};
     use std::rc::Rc;
     use yew::Reducible;
@@ -177,7 +177,7 @@ fn embed_mode_is_asked_by_the_query_string() {
 fn products_are_recognised_in_wasm() {
     // The product patterns need no Unicode tables: in wasm (no test dependency turns them on) a Defender
     // or WinRE update title must still name its product, or the page picks the generic guide.
-    use setup_triage::engine::diagnose_text;
+    use setup_triage::diagnose_text;
     for (text, product) in [
         (
             "Security Intelligence Update for Microsoft Defender Antivirus - KB2267602 (Version 1.403.123.0) - Error 0x80070643",
@@ -195,8 +195,8 @@ fn products_are_recognised_in_wasm() {
 
 #[wasm_bindgen_test]
 fn a_share_link_opens_the_same_guide_at_its_step_and_a_bad_one_says_why() {
-    use setup_triage::engine::diagnose_text;
-    use setup_triage::engine::share::{self, Case};
+    use setup_triage::case::share::{self, Case};
+    use setup_triage::diagnose_text;
     use setup_triage::web::hooks::use_share_link::open_link;
     use setup_triage::web::state::{Action, AppState, Origin, StepProgress};
     use std::rc::Rc;
@@ -393,7 +393,7 @@ fn time_left_is_said_once_the_pace_is_known() {
 /// region says; Back (a history entry revisited) goes to the step it names.
 #[wasm_bindgen_test]
 fn each_answer_moves_focus_to_what_changed_and_says_so() {
-    use setup_triage::engine::diagnose_text;
+    use setup_triage::diagnose_text;
     use setup_triage::web::state::{Action, AppState, Origin, StepProgress};
     use std::rc::Rc;
     use yew::Reducible;
@@ -418,7 +418,7 @@ fn each_answer_moves_focus_to_what_changed_and_says_so() {
     let open = d
         .questions
         .iter()
-        .find(|q| q.answered_by == setup_triage::engine::tree::AnsweredBy::Open);
+        .find(|q| q.answered_by == setup_triage::kb::tree::AnsweredBy::Open);
     match open {
         Some(q) => assert_eq!(
             s.focus.as_deref(),

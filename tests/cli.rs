@@ -447,7 +447,7 @@ fn kb_check_passes_the_built_in_knowledge_base_and_names_a_writers_mistake() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("no problems"));
 
     // A copy of the knowledge base, as a writer edits it, with a step citing a source that does not exist.
-    let kb_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crate/engine/kb");
+    let kb_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crate/kb/data");
     let dir = std::env::temp_dir().join(format!("setup-triage-kbcheck-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("creates the folder");

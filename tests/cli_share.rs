@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use setup_triage::engine::share;
+use setup_triage::case::share;
 
 const BIN: &str = env!("CARGO_BIN_EXE_setup-triage");
 

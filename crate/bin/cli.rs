@@ -4,11 +4,13 @@
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
-use setup_triage::engine::export::Format as Export;
-use setup_triage::engine::redact::Redactor;
-use setup_triage::engine::share::{self, Case, Progress};
-use setup_triage::engine::text::Decoder;
-use setup_triage::engine::{self, Answers, Diagnoser, codes, export};
+use setup_triage::case::export;
+use setup_triage::case::export::Format as Export;
+use setup_triage::case::redact::Redactor;
+use setup_triage::case::share::{self, Case, Progress};
+use setup_triage::scan::codes;
+use setup_triage::scan::text::Decoder;
+use setup_triage::{Answers, Diagnoser};
 
 mod each;
 
@@ -447,7 +449,7 @@ fn explain(mut parser: lexopt::Parser) -> Result<(), Fail> {
         });
         explain_one(&mut out, &other);
     }
-    if let Some(cause) = engine::tree::kb().cause_for_codes(&[code.normalized()]) {
+    if let Some(cause) = kb::tree::kb().cause_for_codes(&[code.normalized()]) {
         out.push_str(&format!("\nCause: {}\n  {}\n", cause.title, cause.explain));
     }
     let _ = io::stdout().lock().write_all(out.as_bytes());
@@ -469,11 +471,11 @@ fn tree(mut parser: lexopt::Parser) -> Result<(), Fail> {
             other => return Err(usage(other.unexpected())),
         }
     }
-    let kb = engine::tree::kb();
+    let kb = kb::tree::kb();
     let out = match format.as_str() {
-        "text" => engine::tree_print::text(kb),
-        "dot" => engine::tree_print::dot(kb),
-        "mermaid" => engine::tree_print::mermaid(kb),
+        "text" => kb::tree_print::text(kb),
+        "dot" => kb::tree_print::dot(kb),
+        "mermaid" => kb::tree_print::mermaid(kb),
         other => {
             return Err(Fail(format!(
                 "unknown format '{other}' (text, dot or mermaid)"
@@ -503,7 +505,7 @@ fn kb(mut parser: lexopt::Parser) -> Result<(), Fail> {
     let mut words = words.into_iter();
     match words.next().as_deref() {
         Some("review") => {
-            let out = engine::tree_print::review(engine::tree::kb());
+            let out = kb::tree_print::review(kb::tree::kb());
             let _ = io::stdout().lock().write_all(out.as_bytes());
             Ok(())
         }
@@ -527,13 +529,13 @@ fn kb(mut parser: lexopt::Parser) -> Result<(), Fail> {
 /// writer edits) parsed and checked with the rules the tests use; each problem on a line of its own.
 fn kb_check(folder: Option<String>) -> Result<(), Fail> {
     let owned: Vec<(String, String)> = match &folder {
-        None => engine::tree::builtin_files()
+        None => kb::tree::builtin_files()
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string()))
             .collect(),
         Some(dir) => {
             // The built-in order first (it decides which cause a code names first), then any new file.
-            let builtin: Vec<&str> = engine::tree::builtin_files().iter().map(|f| f.0).collect();
+            let builtin: Vec<&str> = kb::tree::builtin_files().iter().map(|f| f.0).collect();
             let mut names: Vec<String> = std::fs::read_dir(dir)
                 .map_err(|e| Fail(format!("cannot read the folder {dir}: {e}")))?
                 .filter_map(|e| e.ok())
@@ -561,7 +563,7 @@ fn kb_check(folder: Option<String>) -> Result<(), Fail> {
         .map(|(n, t)| (n.as_str(), t.as_str()))
         .collect();
     let where_ = folder.as_deref().unwrap_or("the built-in knowledge base");
-    let kb = engine::tree::Kb::parse(&files).map_err(|e| Fail(format!("{where_}: {e}")))?;
+    let kb = kb::tree::Kb::parse(&files).map_err(|e| Fail(format!("{where_}: {e}")))?;
     let problems = kb.validate();
     let mut out = io::stdout().lock();
     if problems.is_empty() {
@@ -580,16 +582,16 @@ fn kb_check(folder: Option<String>) -> Result<(), Fail> {
 /// `setup-triage kb show CAUSE`: the guide a cause leads to, with the questions on the way (answered with
 /// `--answer`, or "I don't know").
 fn kb_show(cause: &str, answers: &Answers) -> Result<(), Fail> {
-    let kb = engine::tree::kb();
+    let kb = kb::tree::kb();
     if kb.cause(cause).is_none() {
         return Err(Fail(format!(
             "no cause '{cause}' in the knowledge base (see causes.toml)"
         )));
     }
-    let mut facts = engine::Facts::new();
+    let mut facts = setup_triage::Facts::new();
     facts.set("cause", cause);
-    engine::facts::derive(&mut facts);
-    let (questions, guide) = engine::tree::guide_for(&facts, answers);
+    scan::facts::derive(&mut facts);
+    let (questions, guide) = kb::tree::guide_for(&facts, answers);
     let mut s = String::new();
     use std::fmt::Write as _;
     for q in &questions {

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 
-use setup_triage::engine::{Answers, Diagnoser};
+use setup_triage::{Answers, Diagnoser};
 
 use super::{Fail, read_into};
 
@@ -111,11 +111,11 @@ fn diagnose_case(case: &Case, answers: &Answers) -> (String, String) {
     (line, cause)
 }
 
-fn verdict_word(d: &setup_triage::engine::Diagnosis) -> &'static str {
+fn verdict_word(d: &setup_triage::Diagnosis) -> &'static str {
     match d.verdict {
-        setup_triage::engine::Verdict::Failed => "failed, cause unknown",
-        setup_triage::engine::Verdict::Succeeded => "succeeded",
-        setup_triage::engine::Verdict::Inconclusive => "inconclusive",
+        setup_triage::Verdict::Failed => "failed, cause unknown",
+        setup_triage::Verdict::Succeeded => "succeeded",
+        setup_triage::Verdict::Inconclusive => "inconclusive",
     }
 }
 

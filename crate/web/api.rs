@@ -18,8 +18,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::Blob;
 
-use crate::engine::{Answers, Diagnosis};
 use crate::worker::{LogWorker, Report, Request, SCRIPT, Structured, Upload};
+use crate::{Answers, Diagnosis};
 
 /// What `diagnose` says of an argument it cannot read.
 const BAD_INPUT: &str =
@@ -161,7 +161,7 @@ fn on_report(report: Report) {
 
 /// The diagnosis as the CLI's JSON has it: with its questions and guide, without the page's lexicon.
 fn json(mut d: Diagnosis) -> Result<JsValue, String> {
-    d.answer(&Answers::new());
+    kb::answer(&mut d, &Answers::new());
     d.personal = Default::default();
     d.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| e.to_string())

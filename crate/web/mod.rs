@@ -14,8 +14,8 @@ pub mod strings;
 
 pub use components::App;
 
-use crate::engine::Diagnosis;
-use crate::engine::redact::{Lexicon, Redactor};
+use crate::Diagnosis;
+use crate::case::redact::Redactor;
 
 /// Mounts the page on the document's body, replacing the loading message of `www/index.html`.
 /// With `?embed` (or `?embed=1`) in the address the page leaves out its title and footer, for an iframe.
@@ -43,7 +43,7 @@ pub fn start() {
 /// marked again, and stay as they are.
 pub fn redactor_for(d: &Diagnosis) -> Redactor {
     if d.personal.is_empty() {
-        Redactor::with_lexicon(Lexicon::of_tokens(d))
+        Redactor::with_lexicon(case::redact::lexicon_of_tokens(d))
     } else {
         Redactor::with_lexicon(d.personal.clone())
     }

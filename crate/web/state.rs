@@ -6,9 +6,9 @@ use std::rc::Rc;
 use web_sys::File;
 use yew::Reducible;
 
-use crate::engine::{Answers, Diagnosis};
 use crate::web::hooks::SavedCase;
 use crate::web::strings;
+use crate::{Answers, Diagnosis};
 
 /// Where the page is with reading the input.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,8 +34,8 @@ pub struct StepProgress {
 impl StepProgress {
     /// As a share link and saved progress keep it: steps before the current one were tried and failed, the one
     /// that fixed it is done.
-    pub fn to_shared(&self) -> crate::engine::share::Progress {
-        let mut p = crate::engine::share::Progress {
+    pub fn to_shared(&self) -> crate::case::share::Progress {
+        let mut p = crate::case::share::Progress {
             current: self.current,
             done: self.fixed.into_iter().collect(),
             failed: (0..self.current)
@@ -48,7 +48,7 @@ impl StepProgress {
 
     /// From a share link's or saved progress: the current step, fixed if it is among the steps done (a deep
     /// link to another step moves on from it).
-    pub fn from_shared(p: &crate::engine::share::Progress) -> StepProgress {
+    pub fn from_shared(p: &crate::case::share::Progress) -> StepProgress {
         StepProgress {
             current: p.current,
             fixed: p.done.contains(&p.current).then_some(p.current),
@@ -305,7 +305,7 @@ impl Reducible for AppState {
                 next.progress = StepProgress::default();
                 next.restored = false;
                 if let Some(saved) = saved {
-                    d.answer(&saved.answers);
+                    kb::answer(&mut d, &saved.answers);
                     // Progress only counts in the guide it was made in.
                     let progress = saved.progress();
                     if d.guide.id == saved.guide && progress.current <= d.guide.steps.len() {
@@ -358,7 +358,7 @@ impl Reducible for AppState {
                 }
                 if let Some(d) = &next.diagnosis {
                     let mut d = Diagnosis::clone(d);
-                    d.answer(&next.answers);
+                    kb::answer(&mut d, &next.answers);
                     next.diagnosis = Some(Rc::new(d));
                 }
                 next.progress = StepProgress::default();
@@ -366,7 +366,7 @@ impl Reducible for AppState {
                 let open = next.diagnosis.as_ref().and_then(|d| {
                     d.questions
                         .iter()
-                        .find(|q| q.answered_by == crate::engine::tree::AnsweredBy::Open)
+                        .find(|q| q.answered_by == crate::kb::tree::AnsweredBy::Open)
                         .map(|q| (q.fact.clone(), q.text.clone()))
                 });
                 match open {
@@ -437,7 +437,7 @@ impl Reducible for AppState {
                 next.restored = false;
                 if let Some(d) = &next.diagnosis {
                     let mut d = Diagnosis::clone(d);
-                    d.answer(&next.answers);
+                    kb::answer(&mut d, &next.answers);
                     next.diagnosis = Some(Rc::new(d));
                 }
             }

@@ -21,8 +21,7 @@ use wasm_bindgen::{JsValue, UnwrapThrowExt};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Blob;
 
-use crate::engine::redact::Lexicon;
-use crate::engine::{Diagnoser, Diagnosis};
+use crate::{Diagnoser, Diagnosis};
 
 /// How much of a file is read at a time.
 pub const CHUNK: u64 = 1 << 20;
@@ -196,7 +195,7 @@ impl Job {
         // The page walks the knowledge base (it needs it for answers anyway): the worker ships only its causes.
         let mut diagnosis = Box::new(d.finish_unguided());
         // The page redacts with what the patterns found here: its own WebAssembly has no regex engine.
-        diagnosis.personal = Lexicon::of_diagnosis(&diagnosis);
+        diagnosis.personal = case::redact::lexicon_of_diagnosis(&diagnosis);
         (self.report)(Report::Done {
             run: self.run,
             diagnosis,

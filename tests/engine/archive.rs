@@ -2,7 +2,8 @@
 
 use std::io::{Cursor, Write};
 
-use setup_triage::engine::{Diagnoser, Verdict, archive};
+use setup_triage::scan::archive;
+use setup_triage::{Diagnoser, Verdict};
 
 use crate::digest::{diagnose, digest, fixture};
 
@@ -19,7 +20,7 @@ pub(crate) fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
 }
 
 /// Diagnoses one archive and checks its verdict and where the root cause is (`file:line`).
-fn check(input: Vec<u8>, expected: (Verdict, Option<&str>)) -> setup_triage::engine::Diagnosis {
+fn check(input: Vec<u8>, expected: (Verdict, Option<&str>)) -> setup_triage::Diagnosis {
     let d = diagnose(&[("logs.zip", input)]);
     let root = d
         .root_cause
@@ -251,7 +252,7 @@ mod never_panics {
         ]), 0..60)) {
             let text: String = parts.concat();
             let _ = diagnose(&[("x", text.clone().into_bytes())]);
-            let mut d = setup_triage::engine::Diagnoser::new();
+            let mut d = setup_triage::Diagnoser::new();
             d.begin("y");
             for c in text.as_bytes().chunks(5) {
                 d.feed(c);

@@ -1,6 +1,6 @@
 //! CBS.log and DISM.log, SFC `[SR]` results, and the benign lines a naive search trips on.
 
-use setup_triage::engine::{Diagnosis, Verdict};
+use setup_triage::{Diagnosis, Verdict};
 
 use crate::digest::{check_fixture, digest};
 

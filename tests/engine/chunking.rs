@@ -3,7 +3,7 @@
 //! every encoding the decoder knows and with mixed line ends.
 
 use proptest::prelude::*;
-use setup_triage::engine::{Answers, Diagnoser, Diagnosis};
+use setup_triage::{Answers, Diagnoser, Diagnosis};
 
 /// Lines modelled on MSI verbose logs, WindowsUpdate/CBS logs and pasted text, including non-ASCII text
 /// (Latin-1, CJK, an emoji that UTF-16 writes as a surrogate pair).

@@ -1,7 +1,7 @@
 //! The code table and code finding: tables sorted and complete, every written form found, no false codes.
 
 use proptest::prelude::*;
-use setup_triage::engine::codes::{
+use setup_triage::scan::codes::{
     self, Code, CodeInfo, FACILITIES, HRESULTS, MSI_MESSAGES, WIN32, find_codes, info, parse,
 };
 
@@ -705,7 +705,7 @@ fn table_names_match_the_names_windows_writes() {
         let Ok(bytes) = std::fs::read(&path) else {
             continue;
         };
-        let (text, _, _) = setup_triage::engine::text::decode_all(&bytes);
+        let (text, _, _) = setup_triage::scan::text::decode_all(&bytes);
         for c in named.captures_iter(text.as_bytes()) {
             let hex = std::str::from_utf8(&c[1]).unwrap_or_default();
             let name = std::str::from_utf8(&c[2]).unwrap_or_default();
@@ -747,7 +747,7 @@ fn find_codes_on_the_corpus() {
         let Ok(bytes) = std::fs::read(&path) else {
             continue;
         };
-        let (text, _, _) = setup_triage::engine::text::decode_all(&bytes);
+        let (text, _, _) = setup_triage::scan::text::decode_all(&bytes);
         bytes_seen += text.len();
         // Measured, never asserted: how fast finding codes runs, line by line, over real logs.
         let started = std::time::Instant::now();

@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use regex::bytes::{Regex, RegexBuilder};
-use setup_triage::engine::diagnosis::Role;
-use setup_triage::engine::{Answers, Diagnoser, Diagnosis, Verdict};
+use setup_triage::model::diagnosis::Role;
+use setup_triage::{Answers, Diagnoser, Diagnosis, Verdict};
 
 /// Where the corpus is: `SETUP_TRIAGE_CORPUS`, else `../shared/corpus` beside the repository.
 pub fn corpus_dir() -> Option<PathBuf> {

@@ -1,6 +1,6 @@
 //! A compact, stable text form of a diagnosis for snapshots, and fixture loading.
 
-use setup_triage::engine::{Answers, Diagnosis, Verdict, diagnose_files};
+use setup_triage::{Answers, Diagnosis, Verdict, diagnose_files};
 
 /// Reads `tests/fixtures/<dir>/<name>`.
 pub fn fixture(dir: &str, name: &str) -> Vec<u8> {

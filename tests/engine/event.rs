@@ -1,6 +1,6 @@
 //! Event-log exports and single event messages.
 
-use setup_triage::engine::{Diagnosis, Verdict};
+use setup_triage::{Diagnosis, Verdict};
 
 use crate::digest::{check_fixture, digest};
 

@@ -2,11 +2,11 @@
 //! balance; user names never reach redacted exports or links.
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
-use setup_triage::engine::export::{self, Format, LINK_LABEL};
-use setup_triage::engine::redact::Redactor;
-use setup_triage::engine::share::{self, Progress};
-use setup_triage::engine::tree::{self, UNKNOWN};
-use setup_triage::engine::{Answers, Diagnosis, diagnose_text};
+use setup_triage::case::export::{self, Format, LINK_LABEL};
+use setup_triage::case::redact::Redactor;
+use setup_triage::case::share::{self, Progress};
+use setup_triage::kb::tree::{self, UNKNOWN};
+use setup_triage::{Answers, Diagnosis, diagnose_text};
 
 const BASE: &str = "https://example.org/setup-triage/";
 const EVIDENCE: &str = r"C:\Users\alice\AppData\Local\Temp\dd_NDP35.log: Security Update for Microsoft .NET Framework 3.5 SP1 (KB979906) failed with Windows Update error 0x643";

@@ -1,8 +1,8 @@
 //! Broken and hostile inputs (issue 17): bounded memory and work on any bytes, terminal-safe text, a word for
 //! binary input, and the cause line's number in a file that changes encoding.
 
-use setup_triage::engine::scan::{LONG_LINE, MAX_HELD};
-use setup_triage::engine::{Answers, Diagnoser, Diagnosis, Verdict};
+use setup_triage::scan::scan::{LONG_LINE, MAX_HELD};
+use setup_triage::{Answers, Diagnoser, Diagnosis, Verdict};
 
 /// Feeds `total` bytes of `piece` repeated, in chunks of `chunk`, checking after every chunk that the engine
 /// holds at most [`MAX_HELD`] bytes; returns the diagnosis and the bytes of text the scan went over.
@@ -55,12 +55,12 @@ fn cr_only_line_ends_split_lines_and_crlf_files_keep_the_lf_rule() {
     lines.push("Installation failed with error 0x80070643".into());
     lines.push("End".into());
     let cr_only = lines.join("\r");
-    let d = setup_triage::engine::diagnose_text("mac.log", &cr_only, &Answers::new());
+    let d = setup_triage::diagnose_text("mac.log", &cr_only, &Answers::new());
     assert_eq!(d.files[0].lines, 22);
     assert_eq!(d.root_cause.as_ref().map(|r| r.line), Some(21));
     assert!(!d.root_cause.as_ref().unwrap().text.contains('\r'));
     let crlf = format!("a stray \r in a line\r\n{}", lines.join("\r\n"));
-    let d = setup_triage::engine::diagnose_text("win.log", &crlf, &Answers::new());
+    let d = setup_triage::diagnose_text("win.log", &crlf, &Answers::new());
     assert_eq!(d.files[0].lines, 23);
     assert_eq!(d.root_cause.as_ref().map(|r| r.line), Some(22));
 }
@@ -118,7 +118,7 @@ fn has_controls(s: &str) -> bool {
 /// visibly, never raw.
 #[test]
 fn text_output_shows_control_characters_visibly() {
-    use setup_triage::engine::export;
+    use setup_triage::case::export;
     let entry = "logs/\x1b]0;title\x07evil.log";
     let line = format!(
         "{HOSTILE_LINE}\r\nSecurity Update for Microsoft .NET Framework 3.5 SP1 (KB979906\x1b[31m)\n"
@@ -154,9 +154,9 @@ fn text_output_shows_control_characters_visibly() {
 /// or `[code]`, and no tag or link comes from the log.
 #[test]
 fn forum_formats_keep_hostile_lines_inside_their_blocks() {
-    use setup_triage::engine::export;
+    use setup_triage::case::export;
     let line = "Error 0x80070643 ``` [/code][url=http://evil.example/]x[/url] <script>alert(1)</script> [CLICK](http://evil.example/)";
-    let d = setup_triage::engine::diagnose_text("paste ` [b]", line, &Answers::new());
+    let d = setup_triage::diagnose_text("paste ` [b]", line, &Answers::new());
     let md = export::markdown(&d);
     // The fence is longer than any run of backticks in the line, so the line cannot close it.
     assert!(md.contains(&format!("````\n{line}\n````")), "{md}");
@@ -383,7 +383,7 @@ fn diagnose_one_in(name: &str, bytes: &[u8], chunk: usize) -> Diagnosis {
 /// work linear in the input, the same diagnosis either way, and a text output with no raw control character.
 #[test]
 fn hostile_regression_inputs_replay() {
-    use setup_triage::engine::export;
+    use setup_triage::case::export;
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .expect("tests/fixtures/hostile")
@@ -457,7 +457,7 @@ mod any_bytes {
             d.end();
             prop_assert!(d.scanned() <= 8 * bytes.len() as u64 + 64, "{} scanned for {}", d.scanned(), bytes.len());
             let diagnosis = d.finish(&Answers::new());
-            prop_assert!(!has_controls(&setup_triage::engine::export::text(&diagnosis)));
+            prop_assert!(!has_controls(&setup_triage::case::export::text(&diagnosis)));
         }
     }
 }

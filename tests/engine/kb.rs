@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use setup_triage::engine::codes;
-use setup_triage::engine::facts::{self, Facts};
-use setup_triage::engine::guide::{Guide, Risk, SourceKind};
-use setup_triage::engine::tree::{self, Answers, Kb, UNKNOWN};
-use setup_triage::engine::{Verdict, diagnose_text};
+use setup_triage::kb::tree::{self, Answers, Kb, UNKNOWN};
+use setup_triage::model::guide::{Guide, Risk, SourceKind};
+use setup_triage::scan::codes;
+use setup_triage::scan::facts::{self, Facts};
+use setup_triage::{Verdict, diagnose_text};
 
 fn kb() -> &'static Kb {
     tree::kb()
@@ -837,7 +837,7 @@ fn snapshots_of_typical_guides() {
 
 // ---- End to end: pasted text and logs reach the right guide ----
 
-fn e2e(name: &str, text: &str) -> setup_triage::engine::Diagnosis {
+fn e2e(name: &str, text: &str) -> setup_triage::Diagnosis {
     diagnose_text(name, text, &Answers::new())
 }
 
@@ -938,7 +938,7 @@ fn msi_log_with_1935_takes_the_assembly_guide_for_its_hresult() {
 #[test]
 fn printed_tree_shows_every_node_guide_and_step() {
     let kb = kb();
-    let text = setup_triage::engine::tree_print::text(kb);
+    let text = setup_triage::kb::tree_print::text(kb);
     for n in &kb.nodes {
         if n.guide.is_empty() {
             assert!(
@@ -960,7 +960,7 @@ fn printed_tree_shows_every_node_guide_and_step() {
     }
     assert!(text.contains("otherwise (unknown, \"I don't know\")"));
 
-    let dot = setup_triage::engine::tree_print::dot(kb);
+    let dot = setup_triage::kb::tree_print::dot(kb);
     assert!(dot.starts_with("digraph") && dot.trim_end().ends_with('}'));
     for n in &kb.nodes {
         assert!(
@@ -977,7 +977,7 @@ fn printed_tree_shows_every_node_guide_and_step() {
         .sum();
     assert_eq!(edges, expected);
 
-    let mermaid = setup_triage::engine::tree_print::mermaid(kb);
+    let mermaid = setup_triage::kb::tree_print::mermaid(kb);
     assert!(mermaid.starts_with("flowchart LR\n"));
     assert!(!mermaid.contains("| missing"), "an edge leads nowhere");
     // Every node is defined once, and every edge ends at a defined node.
@@ -1118,7 +1118,7 @@ fn corpus_logs_reach_the_guide_for_their_cause() {
             println!("skipped {file}: not in this corpus");
             continue;
         };
-        let d = setup_triage::engine::diagnose_files([(file, bytes.as_slice())], &Answers::new());
+        let d = setup_triage::diagnose_files([(file, bytes.as_slice())], &Answers::new());
         if d.guide.id != guide {
             wrong.push(format!(
                 "{file}: {} (expected {guide}; cause {:?})",
@@ -1133,7 +1133,7 @@ fn corpus_logs_reach_the_guide_for_their_cause() {
 /// The page's worker finishes without the tree and the page walks it: together they give what `finish` does.
 #[test]
 fn unguided_finish_then_answer_equals_finish() {
-    use setup_triage::engine::Diagnoser;
+    use setup_triage::Diagnoser;
     let inputs = [
         ("paste", "Error 0x80070643".to_string()),
         ("MSI1935.LOG", include_str!("../fixtures/msi-1935.log").to_string()),
@@ -1154,7 +1154,7 @@ fn unguided_finish_then_answer_equals_finish() {
             split.guide.steps.is_empty(),
             "{name}: no guide without the tree"
         );
-        split.answer(&Answers::new());
+        kb::answer(&mut split, &Answers::new());
         assert_eq!(split, whole, "{name}");
         assert!(!whole.guide.steps.is_empty(), "{name}");
     }
@@ -1166,7 +1166,7 @@ fn unguided_finish_then_answer_equals_finish() {
 /// creates one; the knowledge base's scripts pass, and scripts that skip a selection are caught.
 #[test]
 fn diskpart_scripts_select_before_they_change_anything() {
-    use setup_triage::engine::guide::Shell;
+    use setup_triage::model::guide::Shell;
     let scripts: Vec<(&str, &str)> = kb()
         .steps
         .iter()
@@ -1466,7 +1466,7 @@ fn steps_name_only_the_product_their_guide_is_about() {
 /// it runs (its details match the copyable list one for one).
 #[test]
 fn commands_say_where_they_run_and_who_may_run_them() {
-    use setup_triage::engine::tree::CommandDef;
+    use setup_triage::kb::tree::CommandDef;
     const CHANGES: &[&str] = &[
         "reg add",
         "reg delete",
@@ -1515,7 +1515,7 @@ fn commands_say_where_they_run_and_who_may_run_them() {
 /// under its warning, never in the list of commands to copy.
 #[test]
 fn exports_show_shells_and_scripts() {
-    use setup_triage::engine::export;
+    use setup_triage::case::export;
     let d = diagnose_text(
         "paste",
         "2024-01 Security Update for Windows 10 Version 22H2 for x64-based Systems (KB5034441) - Error 0x80070643",
@@ -1665,8 +1665,8 @@ fn the_reviewed_guides_have_the_steps_the_review_asked_for() {
 /// support at no charge, which nobody established.
 #[test]
 fn commands_that_cost_something_when_pasted_wrongly() {
-    use setup_triage::engine::guide::Shell;
-    use setup_triage::engine::tree::CommandDef;
+    use setup_triage::kb::tree::CommandDef;
+    use setup_triage::model::guide::Shell;
     for s in &kb().steps {
         let commands: Vec<&CommandDef> = s
             .commands

@@ -3,7 +3,7 @@
 //! use, a bundle's lost helper process, a WSUS server's self-update, and the snippets people paste that hold
 //! one line of evidence. One `check` per input: the verdict, the root cause's line, its cause and the guide.
 
-use setup_triage::engine::{Answers, Diagnoser, Diagnosis, Verdict};
+use setup_triage::{Answers, Diagnoser, Diagnosis, Verdict};
 
 use super::readers::{fixture, utf16le};
 
@@ -483,7 +483,7 @@ fn winre_update_without_space_leads_to_the_partition_guide() {
 /// failure.
 #[test]
 fn confidence_follows_the_evidence() {
-    use setup_triage::engine::Confidence;
+    use setup_triage::Confidence;
     let of = |name: &str, input: &[u8]| {
         let mut d = Diagnoser::new();
         d.add_file(name, input);
@@ -509,7 +509,7 @@ fn confidence_follows_the_evidence() {
 /// and every corpus log.
 #[test]
 fn a_guide_title_names_only_codes_of_the_input() {
-    use setup_triage::engine::codes;
+    use setup_triage::scan::codes;
     let mut files: Vec<std::path::PathBuf> = super::corpus::corpus_files(
         &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
     );

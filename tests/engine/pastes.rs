@@ -1,6 +1,6 @@
 //! What people typically paste, end to end: each must reach the right guide and start with the right step.
 
-use setup_triage::engine::{Answers, diagnose_text};
+use setup_triage::{Answers, diagnose_text};
 
 /// Diagnoses `input` as a paste and checks the guide and its first step.
 fn check(input: &str, guide_id: &str, first_step_id: &str) {
@@ -222,7 +222,7 @@ fn plain_words_a_worried_person_types() {
         assert_eq!(
             (d.verdict, d.facts.get("code")),
             (
-                setup_triage::engine::Verdict::Failed,
+                setup_triage::Verdict::Failed,
                 Some("1603")
                     .filter(|_| input.contains("1603"))
                     .or(Some("0x80070643"))

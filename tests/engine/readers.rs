@@ -1,7 +1,7 @@
 //! The format readers on fixtures of our own (tests/fixtures/<format>/), modelled on real logs: one check per
 //! format and per decoy, and snapshots of the diagnoses' compact summaries.
 
-use setup_triage::engine::{Answers, Diagnoser, Diagnosis, Verdict};
+use setup_triage::{Answers, Diagnoser, Diagnosis, Verdict};
 
 pub(super) fn fixture(path: &str) -> Vec<u8> {
     let full = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));

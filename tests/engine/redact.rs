@@ -1,9 +1,9 @@
 //! Redaction: each kind is replaced, marked, and what the guide needs (codes, KB numbers, GUIDs, versions,
 //! the structure of paths) survives.
 
-use setup_triage::engine::redact::{Lexicon, RedactionKind as K, Redactor, redact};
-use setup_triage::engine::scan::re;
-use setup_triage::engine::{Answers, Diagnosis, diagnose_text};
+use setup_triage::case::redact::{RedactionKind as K, Redactor, redact};
+use setup_triage::scan::read::re;
+use setup_triage::{Answers, Diagnosis, diagnose_text};
 
 use super::corpus::{corpus_dir, corpus_files};
 
@@ -256,7 +256,7 @@ fn corpus_profile_paths_lose_their_names() {
             continue;
         }
         let bytes = std::fs::read(&p).unwrap();
-        let (text, _, _) = setup_triage::engine::text::decode_all(&bytes);
+        let (text, _, _) = setup_triage::scan::text::decode_all(&bytes);
         let r = redact(&text);
         files += 1;
         if std::env::var_os("SHOW_REDACTIONS").is_some() {
@@ -324,9 +324,9 @@ const PERSONAL: &[&str] = &[
 /// The page redacts with the lexicon the worker sends ([`Diagnosis::personal`]): for a diagnosis, the share
 /// link, the preview and every forum copy must come out as the patterns make them.
 fn check_page_redacts_as_patterns(d: &Diagnosis) {
-    use setup_triage::engine::export::{self, Format};
-    use setup_triage::engine::share::{self, Case, Progress};
-    let lexicon = Lexicon::of_diagnosis(d);
+    use setup_triage::case::export::{self, Format};
+    use setup_triage::case::share::{self, Case, Progress};
+    let lexicon = case::redact::lexicon_of_diagnosis(d);
     let page = || Redactor::with_lexicon(lexicon.clone());
     let (a, p) = (Answers::new(), Progress::default());
     let name = &d.files.first().map_or("?", |f| f.name.as_str());
@@ -351,7 +351,7 @@ fn the_page_redacts_as_the_patterns_do() {
     for text in PERSONAL {
         let d = diagnose_text("paste", text, &Answers::new());
         // Each text holds personal values, or the comparison would prove nothing.
-        assert!(!Lexicon::of_diagnosis(&d).is_empty(), "{text}");
+        assert!(!case::redact::lexicon_of_diagnosis(&d).is_empty(), "{text}");
         check_page_redacts_as_patterns(&d);
     }
     check_page_redacts_as_patterns(&diagnose_text(
@@ -371,11 +371,10 @@ fn the_page_redacts_the_corpus_as_the_patterns_do() {
     for p in corpus_files(&dir) {
         let bytes = std::fs::read(&p).unwrap();
         let name = p.file_name().unwrap().to_string_lossy().into_owned();
-        let d =
-            setup_triage::engine::diagnose_files([(name.as_str(), &bytes[..])], &Answers::new());
+        let d = setup_triage::diagnose_files([(name.as_str(), &bytes[..])], &Answers::new());
         check_page_redacts_as_patterns(&d);
         files += 1;
-        with_values += usize::from(!Lexicon::of_diagnosis(&d).is_empty());
+        with_values += usize::from(!case::redact::lexicon_of_diagnosis(&d).is_empty());
     }
     eprintln!(
         "{files} corpus files: the page's redaction equals the patterns' ({with_values} with personal values)"
@@ -387,7 +386,7 @@ fn the_page_redacts_the_corpus_as_the_patterns_do() {
 /// its tokens are marked and kept, so the link and the case's storage key do not change.
 #[test]
 fn a_shared_case_shared_again_keeps_its_tokens() {
-    use setup_triage::engine::share::{self, Case, Progress};
+    use setup_triage::case::share::{self, Case, Progress};
     let (a, p) = (Answers::new(), Progress::default());
     // Two users, the second named first in the line: their numbers must survive as they are.
     let d = diagnose_text(
@@ -402,7 +401,7 @@ fn a_shared_case_shared_again_keeps_its_tokens() {
         "{evidence}"
     );
     let opened = share::decode(&share::encode(&case)).unwrap().to_diagnosis();
-    let lexicon = Lexicon::of_tokens(&opened);
+    let lexicon = case::redact::lexicon_of_tokens(&opened);
     let again = Case::from_diagnosis_with(&opened, &a, &p, Redactor::with_lexicon(lexicon.clone()));
     assert_eq!(again.evidence.as_ref().map(|e| &e.text), Some(&evidence));
     assert_eq!(again.storage_key(), case.storage_key());
@@ -417,7 +416,7 @@ fn a_shared_case_shared_again_keeps_its_tokens() {
         "{marked:?}"
     );
     // Not inside other words: `SKIP1` is no IP token.
-    let mut r = Redactor::with_lexicon(Lexicon::of_tokens(&diagnose_text(
+    let mut r = Redactor::with_lexicon(case::redact::lexicon_of_tokens(&diagnose_text(
         "paste",
         "IP1 Error 1603",
         &a,

@@ -1,8 +1,8 @@
 //! Windows Setup logs: Panther setupact/setuperr (upgrades, clean installs, rollbacks), Sysprep, setupapi.dev.log
 //! and SetupDiag's results. Each fixture holds the harmless Error lines a naive search would stop at.
 
-use setup_triage::engine::diagnosis::Role;
-use setup_triage::engine::{Answers, Diagnosis, Verdict, diagnose_text};
+use setup_triage::model::diagnosis::Role;
+use setup_triage::{Answers, Diagnosis, Verdict, diagnose_text};
 
 use crate::digest::{check_fixture, digest};
 use crate::readers::detail;

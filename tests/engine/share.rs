@@ -1,9 +1,9 @@
 //! Share links: every case the knowledge base can produce round-trips; damaged links fail clearly; no
 //! input decodes to a panic; a typical link is short enough for a forum post.
 
-use setup_triage::engine::share::{self, Case, LinkError, Progress};
-use setup_triage::engine::tree::{self, UNKNOWN};
-use setup_triage::engine::{Answers, Diagnosis, diagnose_text};
+use setup_triage::case::share::{self, Case, LinkError, Progress};
+use setup_triage::kb::tree::{self, UNKNOWN};
+use setup_triage::{Answers, Diagnosis, diagnose_text};
 
 const BASE: &str = "https://example.org/setup-triage/";
 
@@ -333,9 +333,9 @@ const GOLDEN: &str = "https://example.org/setup-triage/#c=1.AQEAAgIfAwMCAREDBQIx
 #[test]
 fn arbitrary_cases_round_trip() {
     use proptest::prelude::*;
-    use setup_triage::engine::Facts;
-    use setup_triage::engine::Verdict;
-    use setup_triage::engine::share::Evidence;
+    use setup_triage::Facts;
+    use setup_triage::Verdict;
+    use setup_triage::case::share::Evidence;
     let text = r"(\PC|[\x00-\x1f]|Windows Update|error|[\\:]){0,60}";
     proptest!(|(
         facts in proptest::collection::btree_map("[a-z_]{1,12}", text, 0..6),

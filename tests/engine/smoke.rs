@@ -1,4 +1,4 @@
-use setup_triage::engine::{Answers, Verdict, diagnose_text};
+use setup_triage::{Answers, Verdict, diagnose_text};
 
 #[test]
 fn dotnet_update_0x643_pasted() {
@@ -17,7 +17,7 @@ fn dotnet_update_0x643_pasted() {
         .guide
         .steps
         .iter()
-        .find(|s| s.risk != setup_triage::engine::guide::Risk::Safe);
+        .find(|s| s.risk != setup_triage::model::guide::Risk::Safe);
     assert_eq!(
         first_change.map(|s| s.id.as_str()),
         Some("dotnet-patch-registration")

@@ -1,7 +1,7 @@
 //! The timeline of a Windows Installer log: its actions in order, where it went wrong, in bounded memory.
 
-use setup_triage::engine::diagnosis::Timeline;
-use setup_triage::engine::{Answers, Diagnoser, diagnose_text};
+use setup_triage::model::diagnosis::Timeline;
+use setup_triage::{Answers, Diagnoser, diagnose_text};
 
 /// An MSI log of `n` actions whose `fail`-th (0-based) returns 3, wrapped in INSTALL like real logs.
 fn msi_log(n: usize, fail: Option<usize>) -> String {

@@ -1,6 +1,6 @@
 //! Windows Update logs: WindowsUpdate.log (Windows 10+ and Vista/7), ReportingEvents.log, CMTrace, .etl.
 
-use setup_triage::engine::{Diagnosis, Verdict};
+use setup_triage::{Diagnosis, Verdict};
 
 use crate::digest::{check_fixture, diagnose, digest, fixture};
 

@@ -2,7 +2,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use setup_triage::engine::{Answers, Diagnoser, archive};
+use setup_triage::scan::archive;
+use setup_triage::{Answers, Diagnoser};
 
 fuzz_target!(|data: &[u8]| {
     let mut d = Diagnoser::new();

@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use setup_triage::engine::text::{Decoder, decode_all};
+use setup_triage::scan::text::{Decoder, decode_all};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&size, bytes)) = data.split_first() else {

@@ -4,8 +4,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use setup_triage::engine::scan::MAX_HELD;
-use setup_triage::engine::{Answers, Diagnoser, export};
+use setup_triage::scan::scan::MAX_HELD;
+use setup_triage::case::export;
+use setup_triage::{Answers, Diagnoser};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&size, bytes)) = data.split_first() else {

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use setup_triage::engine::share;
+use setup_triage::case::share;
 
 fuzz_target!(|data: &[u8]| {
     let link = String::from_utf8_lossy(data);

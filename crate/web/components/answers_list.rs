@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::engine::tree::{Question, UNKNOWN};
+use crate::kb::tree::{Question, UNKNOWN};
 use crate::web::strings;
 
 #[derive(Properties, PartialEq)]

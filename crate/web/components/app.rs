@@ -3,8 +3,8 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::engine::share::{self, Case};
-use crate::engine::tree::AnsweredBy;
+use crate::case::share::{self, Case};
+use crate::kb::tree::AnsweredBy;
 use crate::web::components::answers_list::AnswersList;
 use crate::web::components::error_banner::ErrorBanner;
 use crate::web::components::guide_view::GuideView;

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::engine::Finding;
+use crate::Finding;
 use crate::web::strings;
 
 #[derive(Properties, PartialEq)]

@@ -4,8 +4,8 @@
 
 use yew::prelude::*;
 
-use crate::engine::Finding;
-use crate::engine::diagnosis::Role;
+use crate::Finding;
+use crate::model::diagnosis::Role;
 use crate::web::components::evidence::Evidence;
 use crate::web::hooks::focus_id;
 use crate::web::strings;

@@ -6,12 +6,12 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::engine::export::{self, Format};
-use crate::engine::{Answers, Diagnosis};
+use crate::case::export::{self, Format};
 use crate::web::components::copy_box::CopyBox;
 use crate::web::redactor_for;
 use crate::web::state::StepProgress;
 use crate::web::strings;
+use crate::{Answers, Diagnosis};
 
 #[derive(Properties, PartialEq)]
 pub struct ForumCopyProps {

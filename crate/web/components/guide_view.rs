@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::engine::Guide;
+use crate::Guide;
 use crate::web::components::step_card::{StepCard, StepStatus};
 use crate::web::state::StepProgress;
 use crate::web::strings;

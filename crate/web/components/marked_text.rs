@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::engine::redact::Redacted;
+use crate::case::redact::Redacted;
 
 #[derive(Properties, PartialEq)]
 pub struct MarkedTextProps {

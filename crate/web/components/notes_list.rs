@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::engine::Note;
+use crate::Note;
 use crate::web::strings;
 
 #[derive(Properties, PartialEq)]

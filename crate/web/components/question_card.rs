@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::engine::tree::{Question, UNKNOWN};
+use crate::kb::tree::{Question, UNKNOWN};
 use crate::web::strings;
 
 #[derive(Properties, PartialEq)]
@@ -39,7 +39,7 @@ pub fn QuestionCard(props: &QuestionCardProps) -> Html {
 /// The choices in the order to show them. Windows versions are listed newest first: most people who ask
 /// today run Windows 10 or 11, and should not have to read past XP to find it. The knowledge base keeps its
 /// own order (oldest first, as its validation and snapshots expect).
-fn ordered(q: &Question) -> Vec<&crate::engine::tree::Choice> {
+fn ordered(q: &Question) -> Vec<&crate::kb::tree::Choice> {
     let mut choices: Vec<_> = q.choices.iter().collect();
     if q.fact == "windows" {
         choices.reverse();

@@ -2,14 +2,14 @@
 
 use yew::prelude::*;
 
-use crate::engine::facts;
-use crate::engine::tree::kb;
-use crate::engine::{Confidence, Diagnosis, Verdict};
+use crate::kb::tree::kb;
+use crate::scan::facts;
 use crate::web::components::evidence::Evidence;
 use crate::web::components::findings_list::FindingsList;
 use crate::web::components::timeline_view::TimelineView;
 use crate::web::hooks::use_diagnose::PASTE_NAME;
 use crate::web::strings;
+use crate::{Confidence, Diagnosis, Verdict};
 
 #[derive(Properties, PartialEq)]
 pub struct ResultSummaryProps {

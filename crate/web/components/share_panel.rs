@@ -5,9 +5,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::engine::redact::Redacted;
-use crate::engine::share;
-use crate::engine::{Answers, Diagnosis};
+use crate::case::redact::Redacted;
+use crate::case::share;
 use crate::web::components::copy_box::CopyBox;
 use crate::web::components::forum_copy::ForumCopy;
 use crate::web::components::marked_text::MarkedText;
@@ -15,6 +14,7 @@ use crate::web::components::result_summary::fact_label;
 use crate::web::redactor_for;
 use crate::web::state::StepProgress;
 use crate::web::strings;
+use crate::{Answers, Diagnosis};
 
 #[derive(Properties, PartialEq)]
 pub struct SharePanelProps {

@@ -5,8 +5,8 @@
 
 use yew::prelude::*;
 
-use crate::engine::Step;
-use crate::engine::guide::Risk;
+use crate::Step;
+use crate::model::guide::Risk;
 use crate::web::components::command_line::CommandLine;
 use crate::web::components::copy_box::CopyBox;
 use crate::web::hooks::{CopyState, use_clipboard};

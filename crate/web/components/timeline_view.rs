@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::engine::diagnosis::{Timeline, TimelineAction};
+use crate::model::diagnosis::{Timeline, TimelineAction};
 use crate::web::strings;
 
 #[derive(Properties, PartialEq)]

@@ -12,7 +12,7 @@ use gloo::events::EventListener;
 use gloo_worker::{Spawnable, WorkerBridge};
 use yew::prelude::*;
 
-use crate::engine::Answers;
+use crate::Answers;
 use crate::web::hooks::use_saved_progress::saved_case;
 use crate::web::state::{Action, AppState};
 use crate::web::strings;
@@ -200,7 +200,7 @@ fn on_report(
         } => state.dispatch(Action::Progress { file, read, total }),
         Report::Done { mut diagnosis, .. } => {
             // The worker does not walk the knowledge base: the questions and the guide are made here.
-            diagnosis.answer(&Answers::new());
+            kb::answer(&mut diagnosis, &Answers::new());
             let saved = saved_case(&diagnosis);
             state.dispatch(Action::Finished(diagnosis, saved));
         }

@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
-use crate::engine::{Answers, Diagnosis};
 use crate::web::hooks::use_share_link::is_share_fragment;
 use crate::web::state::{Action, AppState, Origin, StepProgress};
+use crate::{Answers, Diagnosis};
 
 /// One entry of the page's history: everything needed to show the result again as it was.
 #[derive(Serialize, Deserialize)]

@@ -7,10 +7,10 @@ use gloo::storage::{LocalStorage, Storage};
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
-use crate::engine::share::{self, Case};
-use crate::engine::{Answers, Diagnosis};
+use crate::case::share::{self, Case};
 use crate::web::redactor_for;
 use crate::web::state::StepProgress;
+use crate::{Answers, Diagnosis};
 
 const PREFIX: &str = "setup-triage.case.";
 /// Bumped when the stored shape changes; older entries are ignored.

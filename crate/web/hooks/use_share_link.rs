@@ -7,12 +7,12 @@
 use gloo::events::EventListener;
 use yew::prelude::*;
 
-use crate::engine::diagnosis::{Note, Verdict};
-use crate::engine::share::{self, Case, LinkError, Progress};
-use crate::engine::{Answers, Facts};
+use crate::case::share::{self, Case, LinkError, Progress};
+use crate::model::diagnosis::{Note, Verdict};
 use crate::web::hooks::use_saved_progress::saved_case;
 use crate::web::state::{Action, AppState, Origin, StepProgress};
 use crate::web::strings;
+use crate::{Answers, Facts};
 
 /// The page's own address without its fragment and query: share links are made against it, so they work
 /// from any host and path prefix (`https://example.org/help/triage/`), and from `file://`.
@@ -55,7 +55,7 @@ pub fn open_link(fragment: &str) -> Result<Action, LinkError> {
     let saved = if deep_step { None } else { saved_case(&d) };
     let (answers, progress, restored) = match saved {
         Some(s) => {
-            d.answer(&s.answers);
+            kb::answer(&mut d, &s.answers);
             let progress = if s.guide == d.guide.id {
                 s.progress()
             } else {
