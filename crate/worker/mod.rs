@@ -195,7 +195,7 @@ impl Job {
         // The page walks the knowledge base (it needs it for answers anyway): the worker ships only its causes.
         let mut diagnosis = Box::new(d.finish_unguided());
         // The page redacts with what the patterns found here: its own WebAssembly has no regex engine.
-        diagnosis.personal = case::redact::lexicon_of_diagnosis(&diagnosis);
+        diagnosis.personal = case::patterns::lexicon_of_diagnosis(&diagnosis);
         (self.report)(Report::Done {
             run: self.run,
             diagnosis,

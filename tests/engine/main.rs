@@ -5,6 +5,7 @@ mod codes;
 mod corpus;
 mod forum;
 mod kb;
+mod layers;
 mod outcomes;
 mod pastes;
 mod readers;

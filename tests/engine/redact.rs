@@ -1,7 +1,8 @@
 //! Redaction: each kind is replaced, marked, and what the guide needs (codes, KB numbers, GUIDs, versions,
 //! the structure of paths) survives.
 
-use setup_triage::case::redact::{RedactionKind as K, Redactor, redact};
+use setup_triage::case::patterns::redact;
+use setup_triage::case::redact::{RedactionKind as K, Redactor};
 use setup_triage::scan::read::re;
 use setup_triage::{Answers, Diagnosis, diagnose_text};
 
@@ -326,7 +327,7 @@ const PERSONAL: &[&str] = &[
 fn check_page_redacts_as_patterns(d: &Diagnosis) {
     use setup_triage::case::export::{self, Format};
     use setup_triage::case::share::{self, Case, Progress};
-    let lexicon = case::redact::lexicon_of_diagnosis(d);
+    let lexicon = case::patterns::lexicon_of_diagnosis(d);
     let page = || Redactor::with_lexicon(lexicon.clone());
     let (a, p) = (Answers::new(), Progress::default());
     let name = &d.files.first().map_or("?", |f| f.name.as_str());
@@ -351,7 +352,10 @@ fn the_page_redacts_as_the_patterns_do() {
     for text in PERSONAL {
         let d = diagnose_text("paste", text, &Answers::new());
         // Each text holds personal values, or the comparison would prove nothing.
-        assert!(!case::redact::lexicon_of_diagnosis(&d).is_empty(), "{text}");
+        assert!(
+            !case::patterns::lexicon_of_diagnosis(&d).is_empty(),
+            "{text}"
+        );
         check_page_redacts_as_patterns(&d);
     }
     check_page_redacts_as_patterns(&diagnose_text(
@@ -374,7 +378,7 @@ fn the_page_redacts_the_corpus_as_the_patterns_do() {
         let d = setup_triage::diagnose_files([(name.as_str(), &bytes[..])], &Answers::new());
         check_page_redacts_as_patterns(&d);
         files += 1;
-        with_values += usize::from(!case::redact::lexicon_of_diagnosis(&d).is_empty());
+        with_values += usize::from(!case::patterns::lexicon_of_diagnosis(&d).is_empty());
     }
     eprintln!(
         "{files} corpus files: the page's redaction equals the patterns' ({with_values} with personal values)"

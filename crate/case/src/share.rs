@@ -56,7 +56,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
-use crate::redact::{Redacted, Redactor};
+use crate::redact::{Redacted, Redactor, squeeze};
 use kb::tree::{self, Answers};
 use model::diagnosis::{Confidence, Diagnosis, Finding, Note, Role, Verdict};
 use model::facts::Facts;
@@ -148,6 +148,7 @@ pub const MAX_EVIDENCE: usize = 240;
 impl Case {
     /// The case of a diagnosis, redacted: names learned from everything the diagnosis holds are replaced in
     /// the evidence line, the file name and the facts.
+    #[cfg(feature = "patterns")]
     pub fn from_diagnosis(d: &Diagnosis, answers: &Answers, progress: &Progress) -> Case {
         Case::from_diagnosis_with(d, answers, progress, Redactor::new())
     }
@@ -307,6 +308,7 @@ pub struct SharedFact {
 
 /// The preview of sharing a diagnosis: redacted unless `redact` is false (then nothing is marked). `base`
 /// is the page's address (empty for a bare `#c=…` fragment).
+#[cfg(feature = "patterns")]
 pub fn preview(
     d: &Diagnosis,
     answers: &Answers,
@@ -369,25 +371,6 @@ pub fn preview_with(
 /// The file name without its folder (either slash).
 fn base_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
-}
-
-/// Runs of spaces and tabs as one space: CBS and Windows Update logs pad their columns, which costs link
-/// length and says nothing.
-pub(crate) fn squeeze(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut blank = false;
-    for c in s.chars() {
-        if c == ' ' || c == '\t' {
-            if !blank {
-                out.push(' ');
-            }
-            blank = true;
-        } else {
-            out.push(c);
-            blank = false;
-        }
-    }
-    out
 }
 
 /// Cuts a text to at most `max` bytes at a character boundary, marking the cut.

@@ -4,6 +4,7 @@
 //! `build.rs` compiles it in (as JSON, and the causes as Rust data), so that neither the page nor its worker
 //! carries a TOML parser. No regex, no I/O.
 //!
+//! Modules, each using only those listed before it:
 //! - [`codes`]: the tables of error codes and what each means, with its source.
 //! - [`tree`]: causes, nodes, guides, steps and sources; the walk from facts and answers to a guide.
 //! - [`tree_print`]: the whole knowledge base as text, Graphviz dot or Mermaid, for reviewers.

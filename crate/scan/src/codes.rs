@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use regex::bytes::Regex;
 
-use crate::read::{re, re_set};
+use crate::re::{re, re_set};
 
 pub use kb::codes::*;
 

@@ -8,7 +8,7 @@ use regex::bytes::Regex;
 
 pub use model::facts::*;
 
-use crate::read::{re, re_set};
+use crate::re::{re, re_set};
 
 /// Learns what one line says about the machine and the update. Cheap when the line says nothing: one
 /// multi-pattern test first, captures only on a hit.

@@ -1,30 +1,35 @@
-//! The scanner: bytes in (in chunks, any size), a [`Diagnosis`](model::Diagnosis) out.
+//! The scanner: bytes in (in chunks, any size), a [`model::Diagnosis`] out.
 //!
 //! No I/O and no web types: callers hand it bytes. Diagnosing never fails and never panics: any input gives a
 //! diagnosis, with notes for what was odd. The result does not depend on where the chunks are cut, and memory
 //! grows with what was found, not with the size of the file. Every regex is compiled once, without Unicode
 //! tables, and runs over bytes.
 //!
-//! Modules, in the order the data flows (each uses only those above it):
-//! - [`read`]: what readers read and write ([`read::Line`], [`read::Output`]), and the regex helpers.
+//! Modules, in the order the data flows, each using only those listed before it:
+//! - [`re`]: compiling patterns (on bytes, without Unicode tables).
 //! - [`codes`]: finding error codes in text.
 //! - [`facts`]: learning facts from lines.
+//! - [`read`]: what readers read and write ([`read::Line`], [`read::Output`]).
 //! - [`text`]: decoding bytes (UTF-8, UTF-16LE/BE, Windows-1252) into text, chunk by chunk.
 //! - [`archive`]: telling a zip, a cabinet, a trace or a binary log from text by its first bytes; unpacking.
 //! - [`formats`]: one reader per log format; each turns lines into findings and facts.
-//! - [`scan`]: splitting text into lines, detecting the format, feeding the reader: the [`Diagnoser`].
-//! - [`combine`]: the verdict and the root cause across files, then the guide.
+//! - [`scan`]: one text file: splitting it into lines, detecting the format, the prefiltered search, feeding
+//!   the reader; a `FileReport` out.
+//! - `combine`: the verdict and the root cause across files, then the guide.
+//! - [`diagnoser`]: the front door, [`Diagnoser`]: the files of a case, archives unpacked, reports combined.
 
 pub mod archive;
 pub mod codes;
 mod combine;
+pub mod diagnoser;
 pub mod facts;
 pub mod formats;
+pub mod re;
 pub mod read;
 pub mod scan;
 pub mod text;
 
-pub use scan::Diagnoser;
+pub use diagnoser::Diagnoser;
 
 use model::{Answers, Diagnosis};
 

@@ -1,37 +1,11 @@
 //! What readers read and write: a [`Line`] in, an [`Output`] of findings, facts and notes out; and the two
-//! helpers every reader compiles its patterns with ([`re`], [`re_set`]). The bottom of the scanner: every
-//! other module of this crate may use it, and it uses none of them but the code finder.
-
-use regex::bytes::{Regex, RegexBuilder};
+//! helpers every reader compiles its patterns with ([`re`], [`re_set`], re-exported from [`crate::re`]).
 
 use model::diagnosis::{ContextLine, Detail, Finding, Note, Role, TimelineAction, Verdict};
 use model::facts::Facts;
 
 use crate::codes;
-
-/// Compiles a pattern for matching bytes, without Unicode tables (they would triple the page's size).
-/// Every pattern in the engine is a constant checked by tests, so a failure here is a bug; it yields a
-/// regex that never matches rather than a panic.
-pub fn re(pattern: &str) -> Regex {
-    RegexBuilder::new(pattern)
-        .unicode(false)
-        .build()
-        .unwrap_or_else(|e| {
-            debug_assert!(false, "bad pattern {pattern}: {e}");
-            Regex::new("[^\\x00-\\xFF]").expect("the never-matching pattern compiles")
-        })
-}
-
-/// Same as [`re`], for a set of patterns tested in one pass.
-pub fn re_set(patterns: &[&str]) -> regex::bytes::RegexSet {
-    regex::bytes::RegexSetBuilder::new(patterns)
-        .unicode(false)
-        .build()
-        .unwrap_or_else(|e| {
-            debug_assert!(false, "bad pattern set: {e}");
-            regex::bytes::RegexSet::empty()
-        })
-}
+pub use crate::re::{re, re_set};
 
 /// One line of a file as readers see it.
 #[derive(Clone, Copy, Debug)]
