@@ -7,8 +7,10 @@
 //! - [`kb`]: the knowledge base, compiled in from TOML: code tables, causes, the decision tree, guides.
 //! - [`scan`]: bytes in (in chunks, any size), a diagnosis out: decoding, archives, one reader per format.
 //! - [`case`]: the diagnosis as it leaves the person's hands: redaction, share links, forum posts.
-//! - `web` (feature `web`): the Yew page; `worker` (feature `worker`): the Web Worker that scans for it.
-//! - The binaries in `crate/bin/`: the command line (`setup-triage`) and the few lines that start the page.
+//! - The page, for wasm32 only: `crate/messages` (what the page and its worker say), `crate/worker` (the Web
+//!   Worker, the only side that links the scanner) and `crate/web` (the Yew page: model, kb and case, no
+//!   scanner and no regex).
+//! - The binaries in `crate/bin/`: the command line (`setup-triage`) and the log generator of the benchmarks.
 
 pub use case;
 pub use kb;
@@ -17,9 +19,3 @@ pub use scan;
 
 pub use model::{Answers, Confidence, Diagnosis, Facts, Finding, Guide, Note, Step, Verdict};
 pub use scan::{Diagnoser, diagnose_files, diagnose_text};
-
-#[cfg(feature = "web")]
-pub mod web;
-
-#[cfg(feature = "worker")]
-pub mod worker;

@@ -63,16 +63,30 @@ end_to_end() {
     return $status
 }
 
+# The page's crate must not depend on the scanner or on regex (its WebAssembly stays small; the worker scans).
+# Cargo keeps the crates apart; this says so in the output, and fails if a dependency ever brings them back.
+page_links_no_scanner() {
+    local deps
+    deps=$(cargo tree --target wasm32-unknown-unknown -p setup-triage-web -e normal --prefix none) || return 1
+    if grep -E '^(setup-triage-scan|regex) ' <<<"$deps"; then
+        echo "the page's crate depends on the scanner or regex (above)"
+        return 1
+    fi
+    echo "the page's crate depends on neither the scanner nor regex"
+}
+
 # The habits of a kept codebase: formatted, and no lint warnings, natively and in the page's and worker's wasm.
 lints() {
     cargo fmt --check &&
-        cargo clippy --workspace --all-targets -- -D warnings &&
-        cargo clippy --target wasm32-unknown-unknown --features web --lib --bin web --bin worker -- -D warnings
+        cargo clippy --all-targets -- -D warnings &&
+        cargo clippy --target wasm32-unknown-unknown -p setup-triage-messages -p setup-triage-worker \
+            -p setup-triage-web --lib --bins --tests -- -D warnings &&
+        page_links_no_scanner
 }
 layer "format and lints (cargo fmt --check, cargo clippy -D warnings)" lints
 layer "native tests (cargo test)" cargo test
 layer "browser tests (wasm-bindgen-test, headless Chromium)" \
-    cargo test --target wasm32-unknown-unknown --features web --test browser
+    cargo test --target wasm32-unknown-unknown -p setup-triage-web --test browser
 if layer "release build (trunk build --release)" trunk build --release --offline; then
     layer "end to end (Playwright, node --test tests/e2e/)" end_to_end
 else

@@ -1,14 +1,15 @@
 //! The page's tests in headless Chromium (wasm-bindgen-test):
-//! `cargo test --target wasm32-unknown-unknown --features web --test browser`.
+//! `cargo test --target wasm32-unknown-unknown -p setup-triage-web --test browser`.
 //! They prove that the engine runs in wasm on a UTF-16 log fed in awkward chunks, and that the mounted page
 //! turns a pasted error into the guide and answers a question without rescanning.
 
-#![cfg(all(target_arch = "wasm32", feature = "web"))]
+#![cfg(target_arch = "wasm32")]
 
 use gloo::timers::future::TimeoutFuture;
-use setup_triage::web::App;
-use setup_triage::web::components::app::AppProps;
-use setup_triage::{Answers, Diagnoser, Verdict};
+use model::{Answers, Verdict};
+use scan::Diagnoser;
+use setup_triage_web::App;
+use setup_triage_web::components::app::AppProps;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
@@ -81,7 +82,7 @@ async fn pasted_error_gives_the_dotnet_guide_after_one_question() {
     document().body().unwrap().append_child(&root).unwrap();
     // No worker script is served here: the same job runs in the page.
     let props = AppProps {
-        in_page: Some(setup_triage::worker::in_page),
+        in_page: Some(worker::run),
     };
     yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
 
@@ -123,9 +124,9 @@ async fn pasted_error_gives_the_dotnet_guide_after_one_question() {
 
 #[wasm_bindgen_test]
 fn answers_rewalk_the_tree_and_can_be_taken_back() {
-    use setup_triage::diagnose_text;
-    use setup_triage::kb::tree::AnsweredBy;
-    use setup_triage::web::state::{Action, AppState};
+    use kb::tree::AnsweredBy;
+    use scan::diagnose_text;
+    use setup_triage_web::state::{Action, AppState};
     use std::rc::Rc;
     use yew::Reducible;
 
@@ -164,7 +165,7 @@ fn answers_rewalk_the_tree_and_can_be_taken_back() {
 
 #[wasm_bindgen_test]
 fn embed_mode_is_asked_by_the_query_string() {
-    use setup_triage::web::embedded;
+    use setup_triage_web::embedded;
     for yes in ["?embed", "?embed=1", "?lang=en&embed=true", "?embed="] {
         assert!(embedded(yes), "{yes}");
     }
@@ -177,7 +178,7 @@ fn embed_mode_is_asked_by_the_query_string() {
 fn products_are_recognised_in_wasm() {
     // The product patterns need no Unicode tables: in wasm (no test dependency turns them on) a Defender
     // or WinRE update title must still name its product, or the page picks the generic guide.
-    use setup_triage::diagnose_text;
+    use scan::diagnose_text;
     for (text, product) in [
         (
             "Security Intelligence Update for Microsoft Defender Antivirus - KB2267602 (Version 1.403.123.0) - Error 0x80070643",
@@ -195,10 +196,10 @@ fn products_are_recognised_in_wasm() {
 
 #[wasm_bindgen_test]
 fn a_share_link_opens_the_same_guide_at_its_step_and_a_bad_one_says_why() {
-    use setup_triage::case::share::{self, Case};
-    use setup_triage::diagnose_text;
-    use setup_triage::web::hooks::use_share_link::open_link;
-    use setup_triage::web::state::{Action, AppState, Origin, StepProgress};
+    use case::share::{self, Case};
+    use scan::diagnose_text;
+    use setup_triage_web::hooks::use_share_link::open_link;
+    use setup_triage_web::state::{Action, AppState, Origin, StepProgress};
     use std::rc::Rc;
     use yew::Reducible;
 
@@ -289,7 +290,7 @@ fn big_msi_blob() -> (web_sys::Blob, u64) {
     let mut bytes = msi_log_utf16();
     let line = "MSI (s) (A4:B0) [10:21:09:114]: Executing op: FileCopy(SourceName=widgets.dll,DestName=widgets.dll,FileSize=40960)\r\n";
     let line: Vec<u8> = line.encode_utf16().flat_map(u16::to_le_bytes).collect();
-    while (bytes.len() as u64) < 3 * setup_triage::worker::CHUNK + 100 {
+    while (bytes.len() as u64) < 3 * messages::CHUNK + 100 {
         bytes.extend_from_slice(&line);
     }
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&bytes[..]));
@@ -298,11 +299,8 @@ fn big_msi_blob() -> (web_sys::Blob, u64) {
 }
 
 /// Runs the worker's job in the page on `blob`; `cancel_at_first_progress` stops it after the first piece.
-async fn run_job(
-    blob: web_sys::Blob,
-    cancel_at_first_progress: bool,
-) -> Vec<setup_triage::worker::Report> {
-    use setup_triage::worker::{Job, Report, Upload};
+async fn run_job(blob: web_sys::Blob, cancel_at_first_progress: bool) -> Vec<messages::Report> {
+    use messages::{Job, Report, Upload};
     use std::cell::{Cell, RefCell};
     use std::rc::Rc;
     let reports = Rc::new(RefCell::new(Vec::new()));
@@ -324,13 +322,13 @@ async fn run_job(
         name: "MSI1935.LOG".into(),
         blob,
     };
-    job.diagnose(String::new(), vec![upload]).await;
+    worker::diagnose(job, String::new(), vec![upload]).await;
     Rc::try_unwrap(reports).ok().unwrap().into_inner()
 }
 
 #[wasm_bindgen_test]
 async fn worker_job_reads_a_blob_in_pieces_with_progress() {
-    use setup_triage::worker::Report;
+    use messages::Report;
     let (blob, size) = big_msi_blob();
     let reports = run_job(blob, false).await;
     let reads: Vec<u64> = reports
@@ -361,7 +359,7 @@ async fn worker_job_reads_a_blob_in_pieces_with_progress() {
 
 #[wasm_bindgen_test]
 async fn worker_job_stops_at_the_next_piece_when_cancelled() {
-    use setup_triage::worker::{CHUNK, Report};
+    use messages::{CHUNK, Report};
     let (blob, _) = big_msi_blob();
     let reports = run_job(blob, true).await;
     assert!(
@@ -379,7 +377,7 @@ async fn worker_job_stops_at_the_next_piece_when_cancelled() {
 
 #[wasm_bindgen_test]
 fn time_left_is_said_once_the_pace_is_known() {
-    use setup_triage::web::components::progress_bar::time_left;
+    use setup_triage_web::components::progress_bar::time_left;
     assert_eq!(time_left(100.0, 10, 100), None, "too early to tell");
     assert_eq!(time_left(1000.0, 0, 100), None);
     assert_eq!(time_left(1000.0, 100, 900).as_deref(), Some("9 seconds"));
@@ -393,8 +391,8 @@ fn time_left_is_said_once_the_pace_is_known() {
 /// region says; Back (a history entry revisited) goes to the step it names.
 #[wasm_bindgen_test]
 fn each_answer_moves_focus_to_what_changed_and_says_so() {
-    use setup_triage::diagnose_text;
-    use setup_triage::web::state::{Action, AppState, Origin, StepProgress};
+    use scan::diagnose_text;
+    use setup_triage_web::state::{Action, AppState, Origin, StepProgress};
     use std::rc::Rc;
     use yew::Reducible;
 
@@ -418,7 +416,7 @@ fn each_answer_moves_focus_to_what_changed_and_says_so() {
     let open = d
         .questions
         .iter()
-        .find(|q| q.answered_by == setup_triage::kb::tree::AnsweredBy::Open);
+        .find(|q| q.answered_by == kb::tree::AnsweredBy::Open);
     match open {
         Some(q) => assert_eq!(
             s.focus.as_deref(),

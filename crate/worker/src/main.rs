@@ -1,0 +1,5 @@
+//! The Web Worker that reads and scans the page's files; Trunk builds it for wasm32 (see www/index.html).
+
+fn main() {
+    messages::register(setup_triage_worker::run);
+}
