@@ -19,10 +19,11 @@ use regex::bytes::SetMatches;
 pub enum Part {
     /// It may say why the run failed: a root-cause candidate.
     Cause,
-    /// It marks the failure (a failed action, a failing exit code) without saying why.
+    /// It states an outcome: when that is a failure (a failed action, a failing exit code), it marks the
+    /// failure without saying why.
     Failure,
-    /// It states how the run ended, which may be a success.
-    Outcome,
+    /// It says that something worked.
+    Success,
     /// It teaches the reader something it keeps: a product name, an update's title, the Windows version, the
     /// span of an action.
     Fact,
@@ -287,8 +288,8 @@ mod tests {
         }
     }
 
-    /// What a kind's example alone makes its reader write: a cause, a failure (or a summary of one), nothing
-    /// for a decoy.
+    /// What a kind's example alone makes its reader write: a cause, a failure (or a summary of one), no cause or
+    /// failure for a decoy or a success.
     fn check_part(table: &Table, row: &KindRow) {
         let mut reader = reader(table.format);
         let mut out = Output::default();
@@ -306,9 +307,14 @@ mod tests {
                 roles.contains(&Role::Failure) || roles.contains(&Role::Summary),
                 "{who}: {roles:?}"
             ),
-            Part::Decoy => assert!(roles.is_empty(), "{who}: {roles:?}"),
-            // Outcomes and facts change what the reader decides at the end, not what a line writes.
-            Part::Outcome | Part::Fact => {}
+            Part::Decoy | Part::Success => assert!(
+                !roles
+                    .iter()
+                    .any(|r| matches!(r, Role::Cause | Role::Failure)),
+                "{who}: {roles:?}"
+            ),
+            // Facts change what the reader decides at the end, not what a line writes.
+            Part::Fact => {}
         }
     }
 

@@ -273,5 +273,8 @@ impl LogReader for NoLines {
 #[cfg(test)]
 fn kind_tables() -> Vec<(LogFormat, &'static [kinds::KindRow])> {
     use kinds::LineKind;
-    vec![(LogFormat::Msi, msi::MsiLine::ROWS)]
+    vec![
+        (LogFormat::Msi, msi::MsiLine::ROWS),
+        (LogFormat::WindowsUpdate, windows_update::UpdateLine::ROWS),
+    ]
 }

@@ -315,14 +315,14 @@ line_kinds! {
             example: "Action ended 13:00:09: InstallFinalize. Return value 3.",
         },
         /// The installation's final code, from the client, the server or the tail.
-        Final: Outcome {
+        Final: Failure {
             pattern: r"MainEngineThread is returning [0-9]+|Installation success or error status: [0-9]+|Back from server\. Return value: [0-9]+",
             fields: r"(?:returning|error status:|Return value:) ([0-9]+)",
             prefilter: ["eturn", "success"],
             example: "MSI (c) (7C:2C) [13:00:09:700]: MainEngineThread is returning 1603",
         },
         /// Windows Installer says the installation worked.
-        Success: Outcome {
+        Success: Success {
             pattern: r"-- (?:Installation|Configuration|Removal) (?:operation )?completed successfully|Installation completed successfully",
             prefilter: ["success"],
             example: "MSI (s) (58:90) [02:26:01:266]: Product: Contoso Agent -- Installation completed successfully.",
