@@ -27,35 +27,8 @@ const SUCCESS_RESULTS: &[u32] = &[0, 0x0024_0005, 0x0024_0006, 0x8024_2014];
 /// Of those, the ones that mean "restart to finish".
 const RESTART_RESULTS: &[u32] = &[0x0024_0005, 0x8024_2014];
 
-/// Cause ids for Windows Update and servicing codes that the knowledge base's own table does not name.
-/// Sorted by code (a test checks it).
-const WU_CAUSES: &[(u32, &str)] = &[
-    (0x8007_0005, "access-denied"),
-    (0x8007_0070, "disk-full"),
-    (0x8007_0652, "another-install"),
-    (0x8007_2ee2, "wu-network"),
-    (0x8007_2efd, "wu-network"),
-    (0x8007_2efe, "wu-network"),
-    (0x8007_2f8f, "wu-network"),
-    (0x8007_3712, "component-store"),
-    (0x8007_371b, "component-store"),
-    (0x800f_081f, "source-missing"),
-    (0x800f_0831, "component-store"),
-    (0x800f_0906, "source-missing"),
-    (0x800f_0907, "source-missing"),
-    (0x800f_0922, "servicing-installer"),
-    (0x800f_0954, "source-missing"),
-    (0x8020_002b, "wu-network"),
-    (0x8024_0009, "wu-busy"),
-    (0x8024_0016, "wu-busy"),
-    (0x8024_4019, "wu-network"),
-    (0x8024_401b, "wu-network"),
-    (0x8024_4022, "wu-network"),
-    (0x8024_402c, "wu-network"),
-    (0x8024_402f, "wu-network"),
-];
-
-/// The cause a finding's codes point to: the knowledge base's specific causes first, then [`WU_CAUSES`].
+/// The cause a finding's codes point to: the knowledge base's specific causes first, then the causes
+/// Windows Update codes name ([`codes::UPDATE_CAUSES`], from kb/codes.toml).
 pub(crate) fn cause_for(codes: &[String]) -> Option<String> {
     let mut all: Vec<String> = codes.to_vec();
     for c in codes {
@@ -67,7 +40,7 @@ pub(crate) fn cause_for(codes: &[String]) -> Option<String> {
         return Some(c.id.clone());
     }
     all.iter().find_map(|c| match codes::parse(c) {
-        Some(Code::HResult(h)) => WU_CAUSES
+        Some(Code::HResult(h)) => codes::UPDATE_CAUSES
             .iter()
             .find(|(k, _)| *k == h)
             .map(|(_, id)| id.to_string()),
@@ -1111,8 +1084,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cause_table_is_sorted_and_unique() {
-        assert!(WU_CAUSES.windows(2).all(|w| w[0].0 < w[1].0));
+    fn success_results_are_sorted_and_unique() {
         assert!(SUCCESS_RESULTS.windows(2).all(|w| w[0] < w[1]));
     }
 
