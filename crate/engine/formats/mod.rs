@@ -276,5 +276,7 @@ fn kind_tables() -> Vec<(LogFormat, &'static [kinds::KindRow])> {
     vec![
         (LogFormat::Msi, msi::MsiLine::ROWS),
         (LogFormat::WindowsUpdate, windows_update::UpdateLine::ROWS),
+        (LogFormat::Cbs, cbs::CbsLine::ROWS),
+        (LogFormat::Dotnet, dotnet::DotnetLine::ROWS),
     ]
 }
