@@ -459,6 +459,9 @@ fn kb_check_passes_the_built_in_knowledge_base_and_names_a_writers_mistake() {
                 "sources = [\"no-such-source\"]",
                 1,
             )
+        } else if e.file_name() == "codes.toml" {
+            // A Windows Update code naming a cause misspelt.
+            text.replacen("cause = \"wu-busy\"", "cause = \"wu-bussy\"", 1)
         } else {
             text
         };
@@ -469,6 +472,12 @@ fn kb_check_passes_the_built_in_knowledge_base_and_names_a_writers_mistake() {
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(
         stdout.contains("cites unknown source 'no-such-source'"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "update_cause 0x80240009 names the cause 'wu-bussy', which no [[cause]] defines and no node on the cause routes"
+        ),
         "{stdout}"
     );
     let _ = std::fs::remove_dir_all(&dir);

@@ -45,6 +45,7 @@ fn tables_are_sorted_and_unique() {
     assert_sorted_unique("WIN32", WIN32.iter().map(|e| e.0));
     assert_sorted_unique("MSI_MESSAGES", MSI_MESSAGES.iter().map(|e| e.0));
     assert_sorted_unique("FACILITIES", FACILITIES.iter().map(|e| e.0));
+    assert_sorted_unique("UPDATE_CAUSES", codes::UPDATE_CAUSES.iter().map(|e| e.0));
 }
 
 #[test]

@@ -141,6 +141,146 @@ check = "c"
     );
 }
 
+/// The knowledge base as a writer edits it (the TOML, with codes.toml's tables, which the compiled one leaves to
+/// Rust data) passes `kb check`'s rules.
+#[test]
+fn builtin_toml_with_its_code_tables_is_valid() {
+    let toml = Kb::parse(tree::builtin_files()).expect("the TOML parses");
+    assert!(!toml.codes.hresults.is_empty() && !toml.codes.update_causes.is_empty());
+    let problems = toml.validate();
+    assert!(problems.is_empty(), "problems:\n{}", problems.join("\n"));
+}
+
+/// The code tables the engine reads (written by build.rs) are codes.toml's, row for row.
+#[test]
+fn compiled_code_tables_equal_the_toml() {
+    let toml = Kb::parse(tree::builtin_files()).expect("the TOML parses");
+    let t = &toml.codes;
+    let source = |id: &str| {
+        t.sources
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.text.clone())
+            .unwrap_or_default()
+    };
+    let rows = |table: &[(u32, codes::CodeInfo)]| -> Vec<(u32, String, String, String)> {
+        table
+            .iter()
+            .map(|(n, i)| (*n, i.name.into(), i.meaning.into(), i.source.into()))
+            .collect()
+    };
+    let hresults: Vec<_> = t
+        .hresults
+        .iter()
+        .map(|r| {
+            let n = u32::from_str_radix(r.code.trim_start_matches("0x"), 16).expect("hex");
+            (n, r.name.clone(), r.meaning.clone(), source(&r.source))
+        })
+        .collect();
+    assert_eq!(rows(codes::HRESULTS), hresults);
+    let numbered = |defs: &[tree::CodeDef<u32>]| -> Vec<(u32, String, String, String)> {
+        defs.iter()
+            .map(|r| (r.code, r.name.clone(), r.meaning.clone(), source(&r.source)))
+            .collect()
+    };
+    assert_eq!(rows(codes::WIN32), numbered(&t.win32));
+    assert_eq!(rows(codes::MSI_MESSAGES), numbered(&t.messages));
+    let facilities: Vec<(u32, String)> = t
+        .facilities
+        .iter()
+        .map(|f| (f.number, f.name.clone()))
+        .collect();
+    let compiled: Vec<(u32, String)> = codes::FACILITIES
+        .iter()
+        .map(|(n, name)| (*n, name.to_string()))
+        .collect();
+    assert_eq!(compiled, facilities);
+    let causes: Vec<(String, String)> = t
+        .update_causes
+        .iter()
+        .map(|u| (u.code.clone(), u.cause.clone()))
+        .collect();
+    let compiled: Vec<(String, String)> = codes::UPDATE_CAUSES
+        .iter()
+        .map(|(n, c)| (format!("0x{n:08x}"), c.to_string()))
+        .collect();
+    assert_eq!(compiled, causes);
+}
+
+/// `kb check`'s words for what is wrong in a code table: `codes` is a codes.toml, read with the built-in
+/// knowledge base's causes; every line of `expected` must be among the problems.
+#[track_caller]
+fn check_code_tables(codes: &str, expected: &[&str]) {
+    let mut files: Vec<(&str, &str)> = tree::builtin_files()
+        .iter()
+        .copied()
+        .filter(|(name, _)| *name != "codes.toml")
+        .collect();
+    files.push(("codes.toml", codes));
+    let kb = Kb::parse(&files).expect("parses");
+    let problems = kb.validate().join("\n");
+    for e in expected {
+        assert!(problems.contains(e), "missing «{e}» in:\n{problems}");
+    }
+    if expected.is_empty() {
+        assert!(problems.is_empty(), "{problems}");
+    }
+}
+
+#[test]
+fn code_tables_name_a_writers_mistakes() {
+    let source = "[[code_source]]\nid = \"winerror\"\ntext = \"winerror.h (mingw-w64)\"\n";
+    let row = |table: &str, code: &str, meaning: &str, source: &str| {
+        format!(
+            "[[{table}]]\ncode = {code}\nname = \"NAME\"\nmeaning = \"{meaning}\"\nsource = \"{source}\"\n"
+        )
+    };
+    let ok = "The operation failed for a reason.";
+    check_code_tables(
+        &[source, &row("hresult", "\"0x80070005\"", ok, "winerror")].concat(),
+        &[],
+    );
+    check_code_tables(
+        &[
+            source,
+            &row("hresult", "\"0x80070643\"", ok, "winerror"),
+            &row("hresult", "\"0x80070005\"", ok, "winerror"),
+            &row("hresult", "\"0x80070005\"", ok, "winerror"),
+        ]
+        .concat(),
+        &[
+            "hresult 0x80070005 comes after 0x80070643: keep the table sorted by code",
+            "hresult 0x80070005 is listed twice",
+        ],
+    );
+    check_code_tables(
+        &[
+            source,
+            &row("hresult", "\"0x8007064\"", ok, "winerror"),
+            &row("hresult", "\"0x800F081F\"", ok, "winerror"),
+            &row("win32", "1603", "fatal error", "nowhere"),
+            &row("message", "1935", ok, "winerror"),
+            &row("message", "1935", ok, "winerror"),
+        ]
+        .concat(),
+        &[
+            "hresult '0x8007064' is not written as 0x and 8 lowercase hex digits (0x80070643)",
+            "hresult '0x800F081F' is not written as 0x and 8 lowercase hex digits (0x80070643)",
+            "win32 code 1603's meaning is not one sentence that starts with a capital and ends with a full stop: \"fatal error\"",
+            "win32 code 1603 names the source 'nowhere', which no [[code_source]] defines",
+            "message 1935 is listed twice",
+        ],
+    );
+    check_code_tables(
+        "[[update_cause]]\ncode = \"0x80240009\"\ncause = \"wu-busy\"\n\
+         [[update_cause]]\ncode = \"0x80070005\"\ncause = \"no-such-cause\"\n",
+        &[
+            "update_cause 0x80070005 names the cause 'no-such-cause', which no [[cause]] defines and no node on the cause routes",
+            "update_cause 0x80070005 comes after 0x80240009: keep the table sorted by code",
+        ],
+    );
+}
+
 /// Every code the knowledge base mentions (the causes' codes, and the `code`/`hresult` values the tree and the
 /// steps branch on) must be normalised and known to the code table, under the kind of code it can be.
 #[test]

@@ -1,6 +1,6 @@
 //! The knowledge base and the walk through it.
 //!
-//! The knowledge base is data: `kb/*.toml`, compiled into the program and checked by tests (every reference
+//! The knowledge base is data: `data/*.toml`, compiled into the program and checked by tests (every reference
 //! resolves, no cycles, every node reachable, every leaf a guide, every step cited). It holds:
 //! - **causes**: what a finding's codes mean for the decision (`1618` → `another-install`);
 //! - **nodes**: the decision tree. A node branches on one fact; a node with a question asks it when no fact
@@ -30,9 +30,12 @@ const KB_FILES: &[(&str, &str)] = &[
     ("updates.toml", include_str!("../data/updates.toml")),
     ("installer.toml", include_str!("../data/installer.toml")),
     ("programs.toml", include_str!("../data/programs.toml")),
+    // What codes mean: scanning's knowledge, which build.rs compiles into Rust data for `codes.rs` and not into
+    // JSON (see [`CodeTables`]); read here for checking.
+    ("codes.toml", include_str!("../data/codes.toml")),
 ];
 
-/// The same files compiled to JSON by build.rs: what [`kb`] reads, so that no TOML parser ships in the page.
+/// The same files compiled to JSON by build.rs (all but codes.toml, which is Rust data): what [`kb`] reads, so that no TOML parser ships in the page.
 const KB_COMPILED: &[(&str, &str)] = &[
     (
         "sources.toml",
@@ -74,7 +77,7 @@ mod compiled_causes {
     include!(concat!(env!("OUT_DIR"), "/kb-causes.rs"));
 }
 
-// ---- The data model, as written in kb/*.toml ----
+// ---- The data model, as written in data/*.toml ----
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -89,6 +92,70 @@ struct KbFile {
     guide: Vec<GuideDef>,
     #[serde(default)]
     step: Vec<StepDef>,
+    #[serde(default)]
+    code_source: Vec<CodeSourceDef>,
+    #[serde(default)]
+    facility: Vec<FacilityDef>,
+    #[serde(default)]
+    hresult: Vec<CodeDef<String>>,
+    #[serde(default)]
+    win32: Vec<CodeDef<u32>>,
+    #[serde(default)]
+    message: Vec<CodeDef<u32>>,
+    #[serde(default)]
+    update_cause: Vec<UpdateCauseDef>,
+}
+
+/// Where the meaning of codes comes from (`codes.toml`'s `[[code_source]]`), named by the rows' `source`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeSourceDef {
+    pub id: String,
+    pub text: String,
+}
+
+/// An HRESULT facility's number and name (`codes.toml`'s `[[facility]]`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FacilityDef {
+    pub number: u32,
+    pub name: String,
+}
+
+/// What one code means (`codes.toml`'s `[[hresult]]`, `[[win32]]` and `[[message]]`). An HRESULT's code is text
+/// (`0x80070643`), a Win32 code's or a message's a number.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeDef<C> {
+    pub code: C,
+    pub name: String,
+    pub meaning: String,
+    /// A [`CodeSourceDef`]'s id.
+    pub source: String,
+}
+
+/// The cause a Windows Update or servicing HRESULT names when no cause lists it (`codes.toml`'s
+/// `[[update_cause]]`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateCauseDef {
+    /// `0x` and 8 lowercase hex digits.
+    pub code: String,
+    /// A cause's id.
+    pub cause: String,
+}
+
+/// The code tables of `codes.toml`, as a writer edits them. The engine reads them as Rust data that build.rs
+/// writes (`codes::HRESULTS`, …; the tests check both agree); here they are only checked ([`Kb::validate`]). The
+/// compiled knowledge base ([`kb`]) leaves them empty.
+#[derive(Clone, Debug, Default)]
+pub struct CodeTables {
+    pub sources: Vec<CodeSourceDef>,
+    pub facilities: Vec<FacilityDef>,
+    pub hresults: Vec<CodeDef<String>>,
+    pub win32: Vec<CodeDef<u32>>,
+    pub messages: Vec<CodeDef<u32>>,
+    pub update_causes: Vec<UpdateCauseDef>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -270,6 +337,8 @@ pub struct Kb {
     pub nodes: Vec<NodeDef>,
     pub guides: Vec<GuideDef>,
     pub steps: Vec<StepDef>,
+    /// What codes mean (`codes.toml`), when read from TOML.
+    pub codes: CodeTables,
     node_index: HashMap<String, usize>,
     guide_index: HashMap<String, usize>,
     step_index: HashMap<String, usize>,
@@ -307,6 +376,12 @@ impl Kb {
             all.node.extend(f.node);
             all.guide.extend(f.guide);
             all.step.extend(f.step);
+            all.code_source.extend(f.code_source);
+            all.facility.extend(f.facility);
+            all.hresult.extend(f.hresult);
+            all.win32.extend(f.win32);
+            all.message.extend(f.message);
+            all.update_cause.extend(f.update_cause);
         }
         let index = |ids: Vec<&String>| {
             ids.into_iter()
@@ -324,6 +399,14 @@ impl Kb {
             nodes: all.node,
             guides: all.guide,
             steps: all.step,
+            codes: CodeTables {
+                sources: all.code_source,
+                facilities: all.facility,
+                hresults: all.hresult,
+                win32: all.win32,
+                messages: all.message,
+                update_causes: all.update_cause,
+            },
         })
     }
 
@@ -1047,6 +1130,126 @@ impl Kb {
         for key in self.fact_keys_used() {
             if key != "windows_name" && !facts::KEYS.iter().any(|k| k.key == key) {
                 problems.push(format!("fact key '{key}' is not in facts::KEYS"));
+            }
+        }
+        problems.extend(self.code_problems());
+        problems
+    }
+
+    /// The code tables' problems, in a writer's words: each table sorted by code without repeats (the engine
+    /// looks codes up by binary search), HRESULTs written as the logs' normalised form, every row named, its
+    /// meaning one sentence that starts with a capital, its source and its cause known.
+    fn code_problems(&self) -> Vec<String> {
+        let t = &self.codes;
+        let mut problems = Vec::new();
+        let mut ids = std::collections::HashSet::new();
+        for s in &t.sources {
+            if !ids.insert(s.id.as_str()) {
+                problems.push(format!("duplicate code source id '{}'", s.id));
+            }
+            if s.text.trim().is_empty() {
+                problems.push(format!("code source '{}' has no text", s.id));
+            }
+        }
+        // A code's written form, and its value when the form is right.
+        let hresult = |what: &str, code: &str, problems: &mut Vec<String>| -> Option<u32> {
+            let value = code
+                .strip_prefix("0x")
+                .filter(|hex| hex.len() == 8 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+                .and_then(|hex| u32::from_str_radix(hex, 16).ok());
+            if value.is_none() || code != code.to_ascii_lowercase() {
+                problems.push(format!(
+                    "{what} '{code}' is not written as 0x and 8 lowercase hex digits (0x80070643)"
+                ));
+            }
+            value
+        };
+        let mut order = |table: &str, shown: &dyn Fn(u32) -> String, codes: &[Option<u32>]| {
+            let known: Vec<u32> = codes.iter().flatten().copied().collect();
+            for w in known.windows(2) {
+                if w[0] == w[1] {
+                    problems.push(format!("{table} {} is listed twice", shown(w[0])));
+                } else if w[0] > w[1] {
+                    problems.push(format!(
+                        "{table} {} comes after {}: keep the table sorted by code",
+                        shown(w[1]),
+                        shown(w[0])
+                    ));
+                }
+            }
+        };
+        let hex = |n: u32| format!("0x{n:08x}");
+        let decimal = |n: u32| n.to_string();
+        let facilities: Vec<Option<u32>> = t.facilities.iter().map(|f| Some(f.number)).collect();
+        order("facility", &decimal, &facilities);
+        let mut hresults = Vec::new();
+        let mut rows: Vec<(String, &str, &str, &str)> = Vec::new();
+        let mut form_problems = Vec::new();
+        for r in &t.hresults {
+            hresults.push(hresult("hresult", &r.code, &mut form_problems));
+            rows.push((
+                format!("hresult {}", r.code),
+                &r.name,
+                &r.meaning,
+                &r.source,
+            ));
+        }
+        order("hresult", &hex, &hresults);
+        let win32: Vec<Option<u32>> = t.win32.iter().map(|r| Some(r.code)).collect();
+        order("win32 code", &decimal, &win32);
+        let messages: Vec<Option<u32>> = t.messages.iter().map(|r| Some(r.code)).collect();
+        order("message", &decimal, &messages);
+        let mut update_causes = Vec::new();
+        for u in &t.update_causes {
+            update_causes.push(hresult("update_cause", &u.code, &mut form_problems));
+            // A reader's cause id is either a cause of its own or one the tree routes as its nearest cause
+            // (see tree.toml's head).
+            let routed = self
+                .nodes
+                .iter()
+                .any(|n| n.fact == "cause" && n.choice.iter().any(|c| c.values.contains(&u.cause)));
+            if self.cause(&u.cause).is_none() && !routed {
+                form_problems.push(format!(
+                    "update_cause {} names the cause '{}', which no [[cause]] defines and no node on the cause routes",
+                    u.code, u.cause
+                ));
+            }
+        }
+        order("update_cause", &hex, &update_causes);
+        problems.extend(form_problems);
+        rows.extend(t.win32.iter().map(|r| {
+            (
+                format!("win32 code {}", r.code),
+                &*r.name,
+                &*r.meaning,
+                &*r.source,
+            )
+        }));
+        rows.extend(t.messages.iter().map(|r| {
+            (
+                format!("message {}", r.code),
+                &*r.name,
+                &*r.meaning,
+                &*r.source,
+            )
+        }));
+        for (code, name, meaning, source) in rows {
+            if name.trim().is_empty() {
+                problems.push(format!("{code} has no name"));
+            }
+            let sentence = meaning.len() > 10
+                && meaning.ends_with('.')
+                && !meaning.contains('\n')
+                && meaning.starts_with(|c: char| c.is_ascii_uppercase() || c == '.');
+            if !sentence {
+                problems.push(format!(
+                    "{code}'s meaning is not one sentence that starts with a capital and ends with a full stop: {meaning:?}"
+                ));
+            }
+            if !ids.contains(source) {
+                problems.push(format!(
+                    "{code} names the source '{source}', which no [[code_source]] defines"
+                ));
             }
         }
         problems

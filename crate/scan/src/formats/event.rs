@@ -8,13 +8,14 @@
 
 use std::sync::OnceLock;
 
-use regex::bytes::{Regex, RegexSet};
+use regex::bytes::Regex;
 
 use super::LogReader;
+use super::kinds::line_kinds;
 use super::text::TextLog;
 use crate::codes::{self, Code};
 use crate::facts;
-use crate::read::{Line, Output, re, re_set};
+use crate::read::{Line, Output, re};
 use kb::tree;
 use model::diagnosis::{Role, Verdict};
 
@@ -67,72 +68,113 @@ impl EventLine {
     }
 }
 
-const WU_FAILED: usize = 0;
-const WU_OK: usize = 1;
-const WU_RESTART: usize = 2;
-const MSI_PRODUCT_FAILED: usize = 3;
-const MSI_PRODUCT_OK: usize = 4;
-const MSI_PRODUCT_ERROR: usize = 5;
-const MSI_STATUS: usize = 6;
-const MSI_UPDATE_OK: usize = 7;
-const MSI_UPDATE_FAILED: usize = 8;
-const WINRE_FAILED: usize = 9;
-const SERVICING_FAILED: usize = 10;
-const WU_CONNECT: usize = 11;
-const SETUP_FAILED_CODE: usize = 12;
+line_kinds! {
+    /// The event messages [`classify_line`] knows. The reader has no prefilter (see [`EventLog`]), so the rows
+    /// have no literals. A line is read as its first kind in this order.
+    pub(super) enum EventMessage {
+        /// WindowsUpdateClient 20.
+        WuFailed: Failure {
+            pattern: r"Installation Failure: Windows failed to install the following update with error",
+            example: "Installation Failure: Windows failed to install the following update with error 0x80070643: Security Update for Microsoft .NET Framework 4 on Windows 7 x64 (KB2656351).",
+        },
+        /// WindowsUpdateClient 19.
+        WuOk: Success {
+            pattern: r"Installation Successful: Windows successfully installed the following update",
+            example: "Installation Successful: Windows successfully installed the following update: 2024-01 Security Update for Windows 10 Version 22H2 for x64-based Systems (KB5034441)",
+        },
+        /// WindowsUpdateClient 21: installed, waiting for a restart.
+        WuRestart: Success {
+            pattern: r"Restart Required: To complete the installation of the following updates?, the computer must be restarted",
+            example: "Restart Required: To complete the installation of the following update, the computer must be restarted. Update: 2024-01 Security Update for Windows 10 Version 22H2 for x64-based Systems (KB5034441)",
+        },
+        /// MsiInstaller 1xxxx: an error message with its number.
+        MsiProductError: Cause {
+            pattern: r"Product: .+ -- Error [0-9]{4,5}[.:]",
+            example: "Product: Contoso Agent -- Error 1500. Another installation is in progress. You must complete that installation before continuing this one.",
+        },
+        /// MsiInstaller 11708.
+        MsiProductFailed: Failure {
+            pattern: r"Product: .+ -- Installation (?:operation )?failed",
+            example: "Product: Contoso Agent -- Installation operation failed.",
+        },
+        /// A setup's own event with its result (Service Pack Installer 8: `Service Pack installation failed
+        /// with error code 0x800f0826.`).
+        SetupFailedCode: Failure {
+            pattern: r"(?i)(?:installation|setup|update) failed with error code:? (?:0x)?[0-9A-Fa-f]{8}\b",
+            example: "Service Pack installation failed with error code 0x80070643.",
+        },
+        /// MsiInstaller 11707.
+        MsiProductOk: Success {
+            pattern: r"Product: .+ -- (?:Installation|Removal|Configuration) (?:operation )?completed successfully",
+            example: "Product: Contoso Agent -- Installation operation completed successfully.",
+        },
+        /// MsiInstaller 1033 and its kin: the product and its status.
+        MsiStatus: Failure {
+            pattern: r"Windows Installer (?:installed|reconfigured|removed) the (?:product|update)\..*(?:success or error status|completed with status): *-?[0-9]+",
+            fields: r"Product Name: (.+?)\. Product Version.*(?:success or error status|completed with status): *(-?[0-9]+)",
+            example: "Windows Installer installed the product. Product Name: Contoso Agent. Product Version: 2.1.0. Product Language: 1033. Manufacturer: Contoso. Installation success or error status: 1603.",
+        },
+        /// MsiInstaller 1023: an update that could not be installed, with its error and log.
+        MsiUpdateFailed: Failure {
+            pattern: r"Product: .+ - Update '.+' could not be installed\. Error code [0-9]+",
+            fields: r"Product: (.+?) - Update '(.+?)' (?:installed successfully|could not be installed\. Error code ([0-9]+))",
+            example: "Product: Microsoft Office Professional Plus 2016 - Update 'Security Update for Microsoft Office 2016 (KB4484103) 64-Bit Edition' could not be installed. Error code 1603. Additional information is available in the log file C:\\Windows\\TEMP\\KB4484103.log.",
+        },
+        /// MsiInstaller 1022.
+        MsiUpdateOk: Success {
+            pattern: r"Product: .+ - Update '.+' installed successfully",
+            fields: r"Product: (.+?) - Update '(.+?)' (?:installed successfully|could not be installed\. Error code ([0-9]+))",
+            example: "Product: Microsoft Office Professional Plus 2016 - Update 'Security Update for Microsoft Office 2016 (KB4484103) 64-Bit Edition' installed successfully.",
+        },
+        /// WinRE 4502; in phase 2, the recovery partition is too small.
+        WinreFailed: Failure {
+            pattern: r"Windows Recovery Environment servicing failed",
+            example: "Windows Recovery Environment servicing failed.",
+        },
+        /// Servicing: a package that could not change state, with its status.
+        ServicingFailed: Failure {
+            pattern: r"Package (?:KB[0-9]+|[A-Za-z0-9_~.-]+) failed to be changed to the [A-Za-z]+ state\. Status: 0x[0-9A-Fa-f]+",
+            fields: r"Package (\S+) failed to be changed to the [A-Za-z]+ state\. Status: (0x[0-9A-Fa-f]+)",
+            example: "Package KB5034441 failed to be changed to the Installed state. Status: 0x80070643.",
+        },
+        /// WindowsUpdateClient 16.
+        WuConnect: Failure {
+            pattern: r"Unable to Connect: Windows is unable to connect to the automatic updates service",
+            example: "Unable to Connect: Windows is unable to connect to the automatic updates service and therefore cannot download and install updates according to the set schedule.",
+        },
+    }
+}
 
-fn classes() -> &'static RegexSet {
-    static SET: OnceLock<RegexSet> = OnceLock::new();
-    SET.get_or_init(|| {
-        re_set(&[
-            r"Installation Failure: Windows failed to install the following update with error",
-            r"Installation Successful: Windows successfully installed the following update",
-            r"Restart Required: To complete the installation of the following updates?, the computer must be restarted",
-            r"Product: .+ -- Installation (?:operation )?failed",
-            r"Product: .+ -- (?:Installation|Removal|Configuration) (?:operation )?completed successfully",
-            r"Product: .+ -- Error [0-9]{4,5}[.:]",
-            r"Windows Installer (?:installed|reconfigured|removed) the (?:product|update)\..*(?:success or error status|completed with status): *-?[0-9]+",
-            r"Product: .+ - Update '.+' installed successfully",
-            r"Product: .+ - Update '.+' could not be installed\. Error code [0-9]+",
-            r"Windows Recovery Environment servicing failed",
-            r"Package (?:KB[0-9]+|[A-Za-z0-9_~.-]+) failed to be changed to the [A-Za-z]+ state\. Status: 0x[0-9A-Fa-f]+",
-            r"Unable to Connect: Windows is unable to connect to the automatic updates service",
-            // A setup's own event with its result (Service Pack Installer 8: `Service Pack installation failed
-            // with error code 0x800f0826.`).
-            r"(?i)(?:installation|setup|update) failed with error code:? (?:0x)?[0-9A-Fa-f]{8}\b",
-        ])
+/// A Windows Update message's code and update title.
+fn update_named() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        re(r"the following update(?: with error (0x[0-9A-Fa-f]{1,8}|[0-9A-Fa-f]{8}))?: *(.+?)\.?[ \t]*$")
     })
 }
 
-struct Patterns {
-    wu: Regex,
-    product: Regex,
-    msi_status: Regex,
-    msi_update: Regex,
-    log_file: Regex,
-    kb: Regex,
-    error_phase: Regex,
-    servicing: Regex,
+/// The product an Installer message names.
+fn product_named() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| re(r"Product: (.+?) --? "))
 }
 
-fn patterns() -> &'static Patterns {
-    static P: OnceLock<Patterns> = OnceLock::new();
-    P.get_or_init(|| Patterns {
-        wu: re(
-            r"the following update(?: with error (0x[0-9A-Fa-f]{1,8}|[0-9A-Fa-f]{8}))?: *(.+?)\.?[ \t]*$",
-        ),
-        product: re(r"Product: (.+?) --? "),
-        msi_status: re(
-            r"Product Name: (.+?)\. Product Version.*(?:success or error status|completed with status): *(-?[0-9]+)",
-        ),
-        msi_update: re(
-            r"Product: (.+?) - Update '(.+?)' (?:installed successfully|could not be installed\. Error code ([0-9]+))",
-        ),
-        log_file: re(r"(?i)log file ([A-Za-z]:\\[^\r\n]+?\.(?:log|txt))"),
-        kb: re(r"(?i)\bKB ?([0-9]{6,7})\b"),
-        error_phase: re(r"(?i)ErrorPhase:? *([0-9]+)"),
-        servicing: re(r"Package (\S+) failed to be changed to the [A-Za-z]+ state\. Status: (0x[0-9A-Fa-f]+)"),
-    })
+/// The log file an Installer message names.
+fn log_file() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| re(r"(?i)log file ([A-Za-z]:\\[^\r\n]+?\.(?:log|txt))"))
+}
+
+/// A KB number in a title or a message.
+fn kb_number() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| re(r"(?i)\bKB ?([0-9]{6,7})\b"))
+}
+
+/// The phase a WinRE servicing failure names.
+fn error_phase() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| re(r"(?i)ErrorPhase:? *([0-9]+)"))
 }
 
 fn text(b: &[u8]) -> String {
@@ -140,8 +182,7 @@ fn text(b: &[u8]) -> String {
 }
 
 fn kb_of(s: &str) -> Option<String> {
-    patterns()
-        .kb
+    kb_number()
         .captures(s.as_bytes())
         .map(|c| format!("KB{}", text(&c[1])))
 }
@@ -172,11 +213,8 @@ fn with_code(code: &Option<String>) -> String {
 /// Reads one line as an event message. `None` when it is not one of the messages this module knows.
 pub(crate) fn classify_line(line: &str) -> Option<EventLine> {
     let bytes = line.as_bytes();
-    let hits = classes().matches(bytes);
-    if !hits.matched_any() {
-        return None;
-    }
-    let p = patterns();
+    // A line is read as its first kind.
+    let kind = EventMessage::of(bytes).iter().next()?;
     let mut e = EventLine {
         event: "",
         role: Role::Context,
@@ -189,163 +227,138 @@ pub(crate) fn classify_line(line: &str) -> Option<EventLine> {
         cause: None,
         restart_pending: false,
     };
-    if hits.matched(WU_FAILED) || hits.matched(WU_OK) {
-        let c = p.wu.captures(bytes);
-        e.code = c
-            .as_ref()
-            .and_then(|c| c.get(1))
-            .and_then(|m| norm(&text(m.as_bytes())));
-        e.title = c
-            .as_ref()
-            .and_then(|c| c.get(2))
-            .map(|m| text(m.as_bytes()));
-        if hits.matched(WU_FAILED) {
-            e.event = "WindowsUpdateClient 20";
-            e.role = Role::Failure;
-            e.summary = format!(
-                "Windows Update reports that the update failed to install{}.",
-                with_code(&e.code)
-            );
-        } else {
-            e.event = "WindowsUpdateClient 19";
-            e.role = Role::Success;
-            e.summary = "Windows Update reports that the update was installed.".into();
-        }
-    } else if hits.matched(WU_RESTART) {
-        e.event = "WindowsUpdateClient 21";
-        e.role = Role::Success;
-        e.restart_pending = true;
-        e.summary = "The update was installed; a restart is needed to complete it.".into();
-    } else if hits.matched(MSI_PRODUCT_ERROR) {
-        e.event = "MsiInstaller 1xxxx";
-        e.is_product = true;
-        e.role = Role::Cause;
-        e.title = p.product.captures(bytes).map(|c| text(&c[1]));
-        let number = codes::find_codes(bytes)
-            .into_iter()
-            .find_map(|m| match m.code {
-                Code::MsiMessage(n) => Some(n),
-                _ => None,
-            });
-        // Numbers of 25000 and above are the package's own messages (its Error table): no code table knows
-        // them, but they are the number the person sees and searches for.
-        let number = number.or_else(|| {
-            let at = line.find("-- Error ")? + "-- Error ".len();
-            let digits: String = line[at..]
-                .chars()
-                .take_while(char::is_ascii_digit)
-                .collect();
-            digits.parse::<u32>().ok().filter(|n| *n >= 25000)
-        });
-        if let Some(n) = number.filter(|n| *n >= 25000) {
-            e.code = Some(n.to_string());
-            e.summary = format!(
-                "The package's own error {n} (a message its maker defined): {}",
-                line.split_once(&format!("Error {n}"))
-                    .map(|(_, rest)| rest.trim_start_matches(['.', ':', ' ']).trim())
-                    .unwrap_or_default()
-            );
-        } else if let Some(n) = number {
-            e.code = Some(Code::MsiMessage(n).normalized());
-            e.summary = match codes::info(&Code::MsiMessage(n)) {
-                Some(i) => format!("Windows Installer error {n}: {}", i.meaning),
-                None => format!("Windows Installer error {n}."),
-            };
-        } else {
-            e.summary = "Windows Installer reported an error.".into();
-        }
-    } else if hits.matched(SETUP_FAILED_CODE) && !hits.matched(MSI_PRODUCT_FAILED) {
-        e.event = "setup result";
-        e.code = codes::find_codes(bytes)
-            .into_iter()
-            .find(|m| matches!(m.code, Code::HResult(h) if h & 0x8000_0000 != 0))
-            .map(|m| m.code.normalized());
-        // The setup's own code says why, unless it is the generic installer failure.
-        e.cause = e.code.as_deref().and_then(specific_cause);
-        e.role = match e.code.as_deref() {
-            Some("0x80070643") | None => Role::Failure,
-            Some(_) => Role::Cause,
-        };
-        e.summary = format!("A setup reports its own failure{}.", with_code(&e.code));
-    } else if hits.matched(MSI_PRODUCT_FAILED) {
-        e.event = "MsiInstaller 11708";
-        e.is_product = true;
-        e.role = Role::Failure;
-        e.title = p.product.captures(bytes).map(|c| text(&c[1]));
-        e.summary = "Windows Installer reports that the installation failed (event 11708). The event does not say why; the installer's verbose log does.".into();
-    } else if hits.matched(MSI_PRODUCT_OK) {
-        e.event = "MsiInstaller 11707";
-        e.is_product = true;
-        e.role = Role::Success;
-        e.title = p.product.captures(bytes).map(|c| text(&c[1]));
-        e.summary = "Windows Installer reports that the operation completed successfully.".into();
-    } else if hits.matched(MSI_STATUS) {
-        e.event = "MsiInstaller 1033";
-        e.is_product = true;
-        let c = p.msi_status.captures(bytes);
-        e.title = c.as_ref().map(|c| text(&c[1]));
-        let status = c
-            .as_ref()
-            .and_then(|c| text(&c[2]).parse::<i64>().ok())
-            .unwrap_or(0);
-        if matches!(status, 0 | 1641 | 3010) {
-            e.role = Role::Success;
-            e.restart_pending = status != 0;
-            e.summary = format!("Windows Installer reports success (status {status}).");
-        } else {
-            e.role = Role::Failure;
-            e.code = norm(&status.to_string());
-            e.summary = format!(
-                "Windows Installer reports that the operation ended with status {status}; its verbose log holds the cause."
-            );
-        }
-    } else if hits.matched(MSI_UPDATE_OK) || hits.matched(MSI_UPDATE_FAILED) {
-        let c = p.msi_update.captures(bytes);
-        let product = c.as_ref().map(|c| text(&c[1]));
-        e.title = c.as_ref().map(|c| text(&c[2])).or(product);
-        if hits.matched(MSI_UPDATE_FAILED) {
-            e.event = "MsiInstaller 1023";
-            e.role = Role::Failure;
+    match kind {
+        EventMessage::WuFailed | EventMessage::WuOk => {
+            let c = update_named().captures(bytes);
             e.code = c
                 .as_ref()
-                .and_then(|c| c.get(3))
+                .and_then(|c| c.get(1))
                 .and_then(|m| norm(&text(m.as_bytes())));
-            e.log_path = p.log_file.captures(bytes).map(|c| text(&c[1]));
-            e.summary = format!(
-                "Windows Installer could not install the update{}.",
-                e.code
-                    .as_ref()
-                    .map(|c| format!(" (error {c})"))
-                    .unwrap_or_default()
-            );
-        } else {
-            e.event = "MsiInstaller 1022";
+            e.title = c
+                .as_ref()
+                .and_then(|c| c.get(2))
+                .map(|m| text(m.as_bytes()));
+            if kind == EventMessage::WuFailed {
+                e.event = "WindowsUpdateClient 20";
+                e.role = Role::Failure;
+                e.summary = format!(
+                    "Windows Update reports that the update failed to install{}.",
+                    with_code(&e.code)
+                );
+            } else {
+                e.event = "WindowsUpdateClient 19";
+                e.role = Role::Success;
+                e.summary = "Windows Update reports that the update was installed.".into();
+            }
+        }
+        EventMessage::WuRestart => {
+            e.event = "WindowsUpdateClient 21";
             e.role = Role::Success;
-            e.summary = "Windows Installer installed the update.".into();
+            e.restart_pending = true;
+            e.summary = "The update was installed; a restart is needed to complete it.".into();
         }
-    } else if hits.matched(WINRE_FAILED) {
-        e.event = "WinRE 4502";
-        e.role = Role::Failure;
-        e.title = Some("Windows Recovery Environment".into());
-        let phase = p.error_phase.captures(bytes).map(|c| text(&c[1]));
-        if phase.as_deref() == Some("2") {
-            e.cause = Some("winre-partition".into());
-            e.summary = "Windows Recovery Environment servicing failed in phase 2: the recovery partition is too small.".into();
-        } else {
-            e.summary = "Windows Recovery Environment servicing failed (event 4502).".into();
+        EventMessage::MsiProductError => msi_product_error(line, &mut e),
+        EventMessage::SetupFailedCode => {
+            e.event = "setup result";
+            e.code = codes::find_codes(bytes)
+                .into_iter()
+                .find(|m| matches!(m.code, Code::HResult(h) if h & 0x8000_0000 != 0))
+                .map(|m| m.code.normalized());
+            // The setup's own code says why, unless it is the generic installer failure.
+            e.cause = e.code.as_deref().and_then(specific_cause);
+            e.role = match e.code.as_deref() {
+                Some("0x80070643") | None => Role::Failure,
+                Some(_) => Role::Cause,
+            };
+            e.summary = format!("A setup reports its own failure{}.", with_code(&e.code));
         }
-    } else if hits.matched(SERVICING_FAILED) {
-        e.event = "Servicing";
-        e.role = Role::Failure;
-        let c = p.servicing.captures(bytes);
-        e.title = c.as_ref().map(|c| text(&c[1]));
-        e.code = c.as_ref().and_then(|c| norm(&text(&c[2])));
-        e.summary = "The servicing stack could not install the package.".into();
-    } else if hits.matched(WU_CONNECT) {
-        e.event = "WindowsUpdateClient 16";
-        e.role = Role::Failure;
-        e.cause = Some("wu-network".into());
-        e.summary = "Windows Update could not connect to the update service.".into();
+        EventMessage::MsiProductFailed => {
+            e.event = "MsiInstaller 11708";
+            e.is_product = true;
+            e.role = Role::Failure;
+            e.title = product_named().captures(bytes).map(|c| text(&c[1]));
+            e.summary = "Windows Installer reports that the installation failed (event 11708). The event does not say why; the installer's verbose log does.".into();
+        }
+        EventMessage::MsiProductOk => {
+            e.event = "MsiInstaller 11707";
+            e.is_product = true;
+            e.role = Role::Success;
+            e.title = product_named().captures(bytes).map(|c| text(&c[1]));
+            e.summary =
+                "Windows Installer reports that the operation completed successfully.".into();
+        }
+        EventMessage::MsiStatus => {
+            e.event = "MsiInstaller 1033";
+            e.is_product = true;
+            let c = kind.captures(bytes);
+            e.title = c.as_ref().map(|c| text(&c[1]));
+            let status = c
+                .as_ref()
+                .and_then(|c| text(&c[2]).parse::<i64>().ok())
+                .unwrap_or(0);
+            if matches!(status, 0 | 1641 | 3010) {
+                e.role = Role::Success;
+                e.restart_pending = status != 0;
+                e.summary = format!("Windows Installer reports success (status {status}).");
+            } else {
+                e.role = Role::Failure;
+                e.code = norm(&status.to_string());
+                e.summary = format!(
+                    "Windows Installer reports that the operation ended with status {status}; its verbose log holds the cause."
+                );
+            }
+        }
+        EventMessage::MsiUpdateFailed | EventMessage::MsiUpdateOk => {
+            let c = kind.captures(bytes);
+            let product = c.as_ref().map(|c| text(&c[1]));
+            e.title = c.as_ref().map(|c| text(&c[2])).or(product);
+            if kind == EventMessage::MsiUpdateFailed {
+                e.event = "MsiInstaller 1023";
+                e.role = Role::Failure;
+                e.code = c
+                    .as_ref()
+                    .and_then(|c| c.get(3))
+                    .and_then(|m| norm(&text(m.as_bytes())));
+                e.log_path = log_file().captures(bytes).map(|c| text(&c[1]));
+                e.summary = format!(
+                    "Windows Installer could not install the update{}.",
+                    e.code
+                        .as_ref()
+                        .map(|c| format!(" (error {c})"))
+                        .unwrap_or_default()
+                );
+            } else {
+                e.event = "MsiInstaller 1022";
+                e.role = Role::Success;
+                e.summary = "Windows Installer installed the update.".into();
+            }
+        }
+        EventMessage::WinreFailed => {
+            e.event = "WinRE 4502";
+            e.role = Role::Failure;
+            e.title = Some("Windows Recovery Environment".into());
+            let phase = error_phase().captures(bytes).map(|c| text(&c[1]));
+            if phase.as_deref() == Some("2") {
+                e.cause = Some("winre-partition".into());
+                e.summary = "Windows Recovery Environment servicing failed in phase 2: the recovery partition is too small.".into();
+            } else {
+                e.summary = "Windows Recovery Environment servicing failed (event 4502).".into();
+            }
+        }
+        EventMessage::ServicingFailed => {
+            e.event = "Servicing";
+            e.role = Role::Failure;
+            let c = kind.captures(bytes);
+            e.title = c.as_ref().map(|c| text(&c[1]));
+            e.code = c.as_ref().and_then(|c| norm(&text(&c[2])));
+            e.summary = "The servicing stack could not install the package.".into();
+        }
+        EventMessage::WuConnect => {
+            e.event = "WindowsUpdateClient 16";
+            e.role = Role::Failure;
+            e.cause = Some("wu-network".into());
+            e.summary = "Windows Update could not connect to the update service.".into();
+        }
     }
     if e.event.is_empty() {
         return None;
@@ -361,6 +374,48 @@ pub(crate) fn classify_line(line: &str) -> Option<EventLine> {
         }
     }
     Some(e)
+}
+
+/// MsiInstaller 1xxxx: an error message, with its number's meaning, or the package's own message.
+fn msi_product_error(line: &str, e: &mut EventLine) {
+    let bytes = line.as_bytes();
+    e.event = "MsiInstaller 1xxxx";
+    e.is_product = true;
+    e.role = Role::Cause;
+    e.title = product_named().captures(bytes).map(|c| text(&c[1]));
+    let number = codes::find_codes(bytes)
+        .into_iter()
+        .find_map(|m| match m.code {
+            Code::MsiMessage(n) => Some(n),
+            _ => None,
+        });
+    // Numbers of 25000 and above are the package's own messages (its Error table): no code table knows
+    // them, but they are the number the person sees and searches for.
+    let number = number.or_else(|| {
+        let at = line.find("-- Error ")? + "-- Error ".len();
+        let digits: String = line[at..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse::<u32>().ok().filter(|n| *n >= 25000)
+    });
+    if let Some(n) = number.filter(|n| *n >= 25000) {
+        e.code = Some(n.to_string());
+        e.summary = format!(
+            "The package's own error {n} (a message its maker defined): {}",
+            line.split_once(&format!("Error {n}"))
+                .map(|(_, rest)| rest.trim_start_matches(['.', ':', ' ']).trim())
+                .unwrap_or_default()
+        );
+    } else if let Some(n) = number {
+        e.code = Some(Code::MsiMessage(n).normalized());
+        e.summary = match codes::info(&Code::MsiMessage(n)) {
+            Some(i) => format!("Windows Installer error {n}: {}", i.meaning),
+            None => format!("Windows Installer error {n}."),
+        };
+    } else {
+        e.summary = "Windows Installer reported an error.".into();
+    }
 }
 
 /// Records a classified event message as a finding with its details; learns its facts. Returns the
@@ -453,28 +508,38 @@ pub struct EventLog {
     export: bool,
 }
 
-const HDR_TYPE: usize = 0;
-const HDR_SOURCE: usize = 1;
-const HDR_ID: usize = 2;
-const HDR_FRST: usize = 3;
-const HDR_LEVEL: usize = 4;
-
-fn headers() -> &'static (RegexSet, Regex, Regex, Regex) {
-    static H: OnceLock<(RegexSet, Regex, Regex, Regex)> = OnceLock::new();
-    H.get_or_init(|| {
-        (
-            re_set(&[
-                r"^(?:Event Type|Level|LevelDisplayName) *:[ \t]+",
-                r"^(?:Event )?Source:[ \t]+|^ProviderName *:[ \t]+",
-                r"^(?:Event ID:|Id +:)[ \t]+",
-                r"^[A-Za-z\x80-\xFF]+: \([0-9/.: APM-]+\) \(Source: [^)]*\) \(EventID: [0-9]+\)",
-                r"(?i)^(?:Event Type|Level|LevelDisplayName) *:[ \t]+(?:Error|Feil|Fehler|Erreur|Critical)",
-            ]),
-            re(r"^(?:(?:Event )?Source:|ProviderName *:)[ \t]+(.+?)[ \t]*$"),
-            re(r"^(?:Event ID:|Id +:)[ \t]+([0-9]+)"),
-            re(r"^([A-Za-z\x80-\xFF]+): \([^)]*\) \(Source: ([^)]*)\) \(EventID: ([0-9]+)\)"),
-        )
-    })
+line_kinds! {
+    /// The header lines of an event export (`wevtutil`, Event Viewer's text, PowerShell, FRST) that say which
+    /// event the next lines describe. Their literals are none: the reader has no prefilter.
+    pub(super) enum EventHeader {
+        /// The event's level (`Event Type: Error`, `Level: Error`).
+        Type: Fact {
+            pattern: r"^(?:Event Type|Level|LevelDisplayName) *:[ \t]+",
+            example: "Level: Warning",
+        },
+        /// The event's source.
+        Source: Fact {
+            pattern: r"^(?:Event )?Source:[ \t]+|^ProviderName *:[ \t]+",
+            fields: r"^(?:(?:Event )?Source:|ProviderName *:)[ \t]+(.+?)[ \t]*$",
+            example: "Source: Microsoft-Windows-WindowsUpdateClient",
+        },
+        /// The event's id.
+        Id: Fact {
+            pattern: r"^(?:Event ID:|Id +:)[ \t]+([0-9]+)?",
+            example: "Event ID: 20",
+        },
+        /// FRST's one-line header: level, time, source and id.
+        Frst: Fact {
+            pattern: r"^[A-Za-z\x80-\xFF]+: \([0-9/.: APM-]+\) \(Source: [^)]*\) \(EventID: [0-9]+\)",
+            fields: r"^([A-Za-z\x80-\xFF]+): \([^)]*\) \(Source: ([^)]*)\) \(EventID: ([0-9]+)\)",
+            example: "Error: (03/05/2025 10:00:00 AM) (Source: MsiInstaller) (EventID: 11708) (User: Kari-PC)",
+        },
+        /// A level that is an error (read with [`EventHeader::Type`]).
+        ErrorLevel: Fact {
+            pattern: r"(?i)^(?:Event Type|Level|LevelDisplayName) *:[ \t]+(?:Error|Feil|Fehler|Erreur|Critical)",
+            example: "Event Type:\tError",
+        },
+    }
 }
 
 impl EventLog {
@@ -493,27 +558,34 @@ impl EventLog {
 impl LogReader for EventLog {
     fn line(&mut self, line: &Line<'_>, out: &mut Output) {
         let bytes = line.text.as_bytes();
-        let (set, source, id, frst) = headers();
-        let h = set.matches(bytes);
-        if h.matched_any() {
+        let headers = EventHeader::of(bytes);
+        if headers.any() {
             self.export = true;
-            if h.matched(HDR_TYPE) {
-                self.error = h.matched(HDR_LEVEL);
-            }
-            if h.matched(HDR_SOURCE) {
-                if let Some(c) = source.captures(bytes) {
-                    self.source = text(&c[1]).to_ascii_lowercase();
-                }
-            }
-            if h.matched(HDR_ID) {
-                self.id = id.captures(bytes).and_then(|c| text(&c[1]).parse().ok());
-            }
-            if h.matched(HDR_FRST) {
-                if let Some(c) = frst.captures(bytes) {
-                    let level = text(&c[1]).to_ascii_lowercase();
-                    self.error = matches!(level.as_str(), "error" | "feil" | "fehler" | "erreur");
-                    self.source = text(&c[2]).to_ascii_lowercase();
-                    self.id = text(&c[3]).parse().ok();
+            for kind in headers.iter() {
+                match kind {
+                    EventHeader::Type => self.error = headers.has(EventHeader::ErrorLevel),
+                    EventHeader::Source => {
+                        if let Some(c) = kind.captures(bytes) {
+                            self.source = text(&c[1]).to_ascii_lowercase();
+                        }
+                    }
+                    EventHeader::Id => {
+                        self.id = kind
+                            .captures(bytes)
+                            .and_then(|c| c.get(1))
+                            .and_then(|m| text(m.as_bytes()).parse().ok());
+                    }
+                    EventHeader::Frst => {
+                        if let Some(c) = kind.captures(bytes) {
+                            let level = text(&c[1]).to_ascii_lowercase();
+                            self.error =
+                                matches!(level.as_str(), "error" | "feil" | "fehler" | "erreur");
+                            self.source = text(&c[2]).to_ascii_lowercase();
+                            self.id = text(&c[3]).parse().ok();
+                        }
+                    }
+                    // Read with `Type`.
+                    EventHeader::ErrorLevel => {}
                 }
             }
             return;

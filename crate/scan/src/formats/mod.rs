@@ -5,6 +5,8 @@
 //! is wrapped in [`paste::Pasted`], which undoes what pasting does to a log (quote marks, line numbers, a log
 //! flattened onto one line…), so a snippet pasted into a forum post is read by its own format's rules.
 
+// Each reader's line kinds in one table (`line_kinds!`).
+mod kinds;
 mod msi;
 mod paste;
 mod text;
@@ -265,4 +267,18 @@ struct NoLines;
 impl LogReader for NoLines {
     fn line(&mut self, _line: &Line<'_>, _out: &mut Output) {}
     fn finish(&mut self, _out: &mut Output) {}
+}
+
+/// Every reader's table of line kinds, with the format whose reader reads it, for the tests of [`kinds`].
+#[cfg(test)]
+fn kind_tables() -> Vec<(LogFormat, &'static [kinds::KindRow])> {
+    use kinds::LineKind;
+    vec![
+        (LogFormat::Msi, msi::MsiLine::ROWS),
+        (LogFormat::WindowsUpdate, windows_update::UpdateLine::ROWS),
+        (LogFormat::Cbs, cbs::CbsLine::ROWS),
+        (LogFormat::Dotnet, dotnet::DotnetLine::ROWS),
+        (LogFormat::EventLog, event::EventMessage::ROWS),
+        (LogFormat::EventLog, event::EventHeader::ROWS),
+    ]
 }

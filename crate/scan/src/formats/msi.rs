@@ -6,12 +6,14 @@
 
 use std::sync::OnceLock;
 
-use regex::bytes::{Regex, RegexSet};
+use regex::bytes::Regex;
 
 use crate::codes::{self, Code};
 use std::collections::VecDeque;
 
-use crate::read::{Line, Output, re, re_set};
+use super::kinds::{Kinds, line_kinds};
+
+use crate::read::{Line, Output, re};
 use kb::tree;
 use model::diagnosis::{Role, Timeline, TimelineAction, Verdict};
 
@@ -161,111 +163,196 @@ impl ActionTimeline {
     }
 }
 
-// Line classes, tested in one pass.
-const HEADER: usize = 0;
-const ACTION_START: usize = 1;
-const ACTION_END_FAIL: usize = 2;
-const ERROR_MESSAGE: usize = 3;
-const DEBUG_ERROR: usize = 4;
-const CA_ERROR: usize = 5;
-const CA_HOST: usize = 6;
-const FINAL: usize = 7;
-const SUCCESS: usize = 8;
-const TRANSLATED: usize = 9;
-const PRODUCT_PROP: usize = 10;
-const UNEXPECTED: usize = 11;
-const NOTE_ERROR: usize = 12;
-const PRODUCT_FAILED: usize = 13;
-const PATCH: usize = 14;
-const WINDOWS_PROP: usize = 15;
-const CA_DECOY: usize = 16;
-const MANAGED: usize = 17;
-const ACTION_ENDED: usize = 18;
-const PRODUCT_CODE: usize = 19;
-const TIMELINE_START: usize = 20;
-const CACHED_MISSING: usize = 21;
-const MUTEX: usize = 22;
-const API_FAILED: usize = 23;
-
-fn classes() -> &'static RegexSet {
-    static SET: OnceLock<RegexSet> = OnceLock::new();
-    SET.get_or_init(|| {
-        re_set(&[
-            r"^=== (?:Verbose logging|Logging) started",
-            r"^(?:Action start [0-9:]+: |MSI \([cs]\) \([0-9A-Fa-f:!]+\) \[[0-9:]+\]: Doing action: )",
-            r"^(?:Action ended [0-9:]+: .*Return value 3\.|.*(?:返回值 3。|傳回值 3。|戻り値 3。|Rückgabewert 3\.|Valeur de retour 3\.|Valeur renvoyée 3\.|Valor devuelto 3\.|Возвращенное значение 3\.|Возвращаемое значение 3\.|Návratová hodnota 3\.|Wartość zwracana 3\.))",
-            r"(?:^|-- )Error [0-9]{4}\.",
-            r"^DEBUG: Error [0-9]{4}:",
-            r"CustomAction \S+ returned actual error code [1-9]|Custom Action failed with code|InstallAssembly ended with return value [1-9]|DDSet_Error|err:msi:",
-            r"^(?:WixQuietExec(?:64)?|CAQuietExec(?:64)?|SFXCA|CPLog|[A-Za-z]+CA): .*(?i:error|fail|exception|returned [1-9])",
-            r"MainEngineThread is returning [0-9]+|Installation success or error status: [0-9]+|Back from server\. Return value: [0-9]+",
-            r"-- (?:Installation|Configuration|Removal) (?:operation )?completed successfully|Installation completed successfully",
-            r"but will be translated to success",
-            r"^Property\([SC]\): ProductName = ",
-            r"The installer has encountered an unexpected error installing this package.*error code is [0-9]+",
-            // The internal form of a user-facing error, printed before its text: `Note: 1: 1721 2: InstallVSIX`.
-            r"Note: 1: 1[0-9]{3} ",
-            r"-- (?:Installation|Removal|Configuration) (?:operation )?failed\.",
-            r"PATCH SEQUENCER|Couldn't find local patch|[Pp]atch .*(?:1612|source is not available)|Error 1612\.",
-            r"^Property\([SC]\): (?:VersionNT|WindowsBuild|MsiWin32AssemblySupport) = ",
-            // Host chatter that looks like an error and never is one.
-            r"Wow64(?:Disable|Revert)Wow64FsRedirection returned|returned actual error code 259\b",
-            // A managed (DTF) custom action's exception, as its host prints it.
-            r"^(?:Exception thrown by custom action:|System\.[A-Za-z.]+Exception: |Unhandled [Ee]xception|CustomActionException)",
-            // English and Simplified Chinese logs (`操作结束 23:49:51: InstallFinalize。返回值 3。`).
-            r"^(?:Action ended|操作结束) [0-9:]+: ",
-            r"ProductCode(?: = |[ ]?')\{",
-            r"^(?:Action start|操作开始) [0-9:]+: ",
-            // The copy of an installed package that Windows Installer keeps is gone (1612 follows unless the
-            // original source is found).
-            r"Local cached package '[^']*' is missing",
-            // Another installation holds the _MSIExecute mutex (1618).
-            r"Failed to grab execution mutex",
-            // Windows Installer's own call to Windows failing (`SHELL32::SHGetKnownFolderPath failed with error:
-            // -2147024891`): the reason when no error message names one.
-            r"\]: [A-Z0-9]+::[A-Za-z]+ failed with error",
-        ])
-    })
+line_kinds! {
+    /// The lines an MSI log's reader acts on. A line may be of several kinds: the reader handles them in this
+    /// order (a missing cached package, a held mutex and a failed system call end the line's handling).
+    pub(super) enum MsiLine {
+        /// `=== Verbose logging started: …`: whether the log is verbose.
+        Header: Fact {
+            pattern: r"^=== (?:Verbose logging|Logging) started",
+            prefilter: ["=== "],
+            example: "=== Verbose logging started: 1/17/2020  13:00:03  Build type: SHIP UNICODE 5.00.10011.00  Calling process: C:\\WINDOWS\\system32\\msiexec.exe ===",
+        },
+        /// Another installation holds the _MSIExecute mutex (1618).
+        Mutex: Cause {
+            pattern: r"Failed to grab execution mutex",
+            prefilter: ["ution mutex"],
+            example: "MSI (c) (94:F8) [14:35:16:163]: Failed to grab execution mutex. System error 258.",
+        },
+        /// The copy of an installed package that Windows Installer keeps is gone (1612 follows unless the
+        /// original source is found).
+        CachedMissing: Cause {
+            pattern: r"Local cached package '[^']*' is missing",
+            prefilter: ["ached package"],
+            example: "MSI (s) (08:3C) [05:54:13:979]: Warning: Local cached package 'C:\\Windows\\Installer\\3f1a2.msi' is missing.",
+        },
+        /// Windows Installer's own call to Windows failing (`SHELL32::SHGetKnownFolderPath failed with error:
+        /// -2147024891`): the reason when no error message names one.
+        ApiFailed: Cause {
+            pattern: r"\]: [A-Z0-9]+::[A-Za-z]+ failed with error",
+            prefilter: ["fail"],
+            example: "MSI (s) (A4:B8) [10:12:30:351]: SHELL32::SHGetKnownFolderPath failed with error: -2147024891",
+        },
+        /// `Property(S): ProductName = …`: the product.
+        ProductProp: Fact {
+            pattern: r"^Property\([SC]\): ProductName = (.+)?",
+            prefilter: ["Product"],
+            example: "Property(S): ProductName = Contoso Überwachung",
+        },
+        /// The Windows version as Windows Installer sees it; the side-by-side version carries the real build.
+        WindowsProp: Fact {
+            pattern: r"^Property\([SC]\): (VersionNT|WindowsBuild|MsiWin32AssemblySupport) = (?:([0-9]+)(?:\.[0-9]+\.([0-9]+))?)?",
+            prefilter: ["nNT = ", "sBuild = ", "MsiWin32AssemblySupport = "],
+            example: "Property(S): MsiWin32AssemblySupport = 6.3.19041.1",
+        },
+        /// A patch's lines; a local copy of a patch that is gone (1612) breaks the patch's registration.
+        Patch: Cause {
+            pattern: r"PATCH SEQUENCER|Couldn't find local patch|[Pp]atch .*(?:1612|source is not available)|Error 1612\.",
+            prefilter: ["PATCH SEQUENCER", "atch ", "Error [0-9]{4}"],
+            example: "MSI (s) (C4:D0) [11:02:41:093]: Couldn't find local patch 'C:\\WINDOWS\\Installer\\5a1b2.msp'. Looking for it at its source.",
+        },
+        /// The package's ProductCode, which must be a well-formed GUID.
+        ProductCode: Fact {
+            pattern: r"ProductCode(?: = |[ ]?')(\{[^'} \t]{0,60}\}?)",
+            prefilter: ["Product"],
+            example: "Property(S): ProductCode = {5A1B2C3D-1111-2222-3333-444455556666}",
+        },
+        /// MsiInstaller 11708's text, `Product: X -- Installation failed.`
+        ProductFailed: Failure {
+            pattern: r"-- (?:Installation|Removal|Configuration) (?:operation )?failed\.",
+            prefilter: ["fail"],
+            example: "MSI (s) (58:90) [02:26:01:266]: Product: Contoso Agent -- Installation failed.",
+        },
+        /// An action starts, for the timeline (English and Simplified Chinese).
+        TimelineStart: Fact {
+            pattern: r"^(?:Action start|操作开始) [0-9:]+: ([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)?",
+            prefilter: ["n start ", "操作"],
+            example: "操作开始 23:49:51: InstallFinalize。",
+        },
+        /// An action ends with its return value, for the timeline (English and Simplified Chinese:
+        /// `操作结束 23:49:51: InstallFinalize。返回值 3。`).
+        ActionEnded: Fact {
+            pattern: r"^(?:Action ended|操作结束) [0-9:]+: (?:([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)(?:\. Return value |。返回值 )([0-9]+))?",
+            prefilter: ["n ended ", "操作"],
+            example: "操作结束 23:49:51: InstallFinalize。返回值 3。",
+        },
+        /// An action starts (`Action start` or `Doing action:`): the span of a failure begins here.
+        ActionStart: Fact {
+            pattern: r"^(?:Action start [0-9:]+: |MSI \([cs]\) \([0-9A-Fa-f:!]+\) \[[0-9:]+\]: Doing action: )",
+            fields: r"(?:Action start [0-9:]+: |Doing action: )([A-Za-z0-9_.]+)",
+            prefilter: ["n start ", "Doing action: "],
+            example: "MSI (s) (84:F4) [13:00:03:078]: Doing action: InstallFiles",
+        },
+        /// A user-facing error message, `Error 1935.` (alone or after `Product: X -- `).
+        ErrorMessage: Cause {
+            pattern: r"(?:^|-- )Error [0-9]{4}\.",
+            prefilter: ["Error [0-9]{4}"],
+            example: "MSI (s) (58:90) [02:26:01:266]: Product: Contoso Agent -- Error 1722. There is a problem with this Windows Installer package.",
+        },
+        /// An internal error message, `DEBUG: Error 2826:`.
+        DebugError: Cause {
+            pattern: r"^DEBUG: Error [0-9]{4}:",
+            prefilter: ["Error [0-9]{4}"],
+            example: "DEBUG: Error 2235: Database: . Column 'Action' not present or ambiguous in SQL query",
+        },
+        /// The error dialog of an internal error, with its number.
+        Unexpected: Cause {
+            pattern: r"The installer has encountered an unexpected error installing this package.*error code is [0-9]+",
+            prefilter: ["unexpected error installing"],
+            example: "The installer has encountered an unexpected error installing this package. This may indicate a problem with this package. The error code is 2503.",
+        },
+        /// The internal form of a user-facing error, printed before its text: `Note: 1: 1721 2: InstallVSIX`.
+        NoteError: Cause {
+            pattern: r"Note: 1: 1[0-9]{3} ",
+            prefilter: ["1: 1[0-9]{3} "],
+            example: "MSI (s) (6C:AC) [16:40:52:570]: Note: 1: 1722 2: InstallVSIX 3: C:\\Program Files\\Contoso\\setup.exe 4: /quiet ",
+        },
+        /// A custom action's host printing an error (`WixQuietExec64:  Error 0x80070005: …`).
+        CaHost: Cause {
+            pattern: r"^(?:WixQuietExec(?:64)?|CAQuietExec(?:64)?|SFXCA|CPLog|[A-Za-z]+CA): .*(?i:error|fail|exception|returned [1-9])",
+            prefilter: ["QuietExec", "CPLog", "CA: "],
+            example: "WixQuietExec64:  Error 0x80070005: Command line returned an error.",
+        },
+        /// A managed (DTF) custom action's exception, as its host prints it.
+        Managed: Cause {
+            pattern: r"^(?:Exception thrown by custom action:|System\.[A-Za-z.]+Exception: |Unhandled [Ee]xception|CustomActionException)",
+            prefilter: ["xception"],
+            example: "Exception thrown by custom action:",
+        },
+        /// A custom action's error code, or a host's error line (`DDSet_Error`, Wine's `err:msi:`).
+        CaError: Cause {
+            pattern: r"CustomAction \S+ returned actual error code [1-9]|Custom Action failed with code|InstallAssembly ended with return value [1-9]|DDSet_Error|err:msi:",
+            prefilter: ["eturn", "fail", "DDSet_Error", "err:msi:"],
+            example: "CustomAction CA_Setup returned actual error code 1603 (note this may not be 100% accurate)",
+        },
+        /// An error a custom action says it turns into a success: not a cause.
+        Translated: Decoy {
+            pattern: r"but will be translated to success",
+            prefilter: ["success"],
+            example: "CustomAction CA_Check returned actual error code 1 but will be translated to success due to continue marking",
+        },
+        /// Host chatter that looks like an error and never is one.
+        CaDecoy: Decoy {
+            pattern: r"Wow64(?:Disable|Revert)Wow64FsRedirection returned|returned actual error code 259\b",
+            prefilter: ["eturn"],
+            example: "CustomAction CA_Wait returned actual error code 259 (note this may not be 100% accurate)",
+        },
+        /// An action that returned 3 (English, or the word for "return value" in a translated log).
+        ActionEndFail: Failure {
+            pattern: r"^(?:Action ended [0-9:]+: .*Return value 3\.|.*(?:返回值 3。|傳回值 3。|戻り値 3。|Rückgabewert 3\.|Valeur de retour 3\.|Valeur renvoyée 3\.|Valor devuelto 3\.|Возвращенное значение 3\.|Возвращаемое значение 3\.|Návratová hodnota 3\.|Wartość zwracana 3\.))",
+            fields: r"[0-9]{1,2}:[0-9]{2}:[0-9]{2} ?: ([A-Za-z0-9_.]+)(?:\.|。)",
+            prefilter: [
+                "n ended ",
+                " 3。",
+                "wert 3",
+                "retour 3",
+                "renvoyée 3",
+                "devuelto 3",
+                "значение 3",
+                "hodnota 3",
+                "zwracana 3",
+            ],
+            example: "Action ended 13:00:09: InstallFinalize. Return value 3.",
+        },
+        /// The installation's final code, from the client, the server or the tail.
+        Final: Failure {
+            pattern: r"MainEngineThread is returning [0-9]+|Installation success or error status: [0-9]+|Back from server\. Return value: [0-9]+",
+            fields: r"(?:returning|error status:|Return value:) ([0-9]+)",
+            prefilter: ["eturn", "success"],
+            example: "MSI (c) (7C:2C) [13:00:09:700]: MainEngineThread is returning 1603",
+        },
+        /// Windows Installer says the installation worked.
+        Success: Success {
+            pattern: r"-- (?:Installation|Configuration|Removal) (?:operation )?completed successfully|Installation completed successfully",
+            prefilter: ["success"],
+            example: "MSI (s) (58:90) [02:26:01:266]: Product: Contoso Agent -- Installation completed successfully.",
+        },
+    }
 }
 
-struct Patterns {
-    action: Regex,
-    ended: Regex,
-    number: Regex,
-    final_code: Regex,
-    product: Regex,
-    product_prop: Regex,
-    windows_prop: Regex,
-    custom_action: Regex,
-    action_ended: Regex,
-    product_code: Regex,
-    guid: Regex,
-    timeline_start: Regex,
+/// The product named on any line the reader handles (`Product: X -- Error 1722.`).
+fn product_named() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| re(r"Product: (.+?) -- "))
 }
 
-fn patterns() -> &'static Patterns {
-    static P: OnceLock<Patterns> = OnceLock::new();
-    P.get_or_init(|| Patterns {
-        action: re(r"(?:Action start [0-9:]+: |Doing action: )([A-Za-z0-9_.]+)"),
-        ended: re(r"[0-9]{1,2}:[0-9]{2}:[0-9]{2} ?: ([A-Za-z0-9_.]+)(?:\.|。)"),
-        number: re(r"(?:Error|Note: 1:) ([0-9]{4})"),
-        final_code: re(r"(?:returning|error status:|Return value:) ([0-9]+)"),
-        product: re(r"Product: (.+?) -- "),
-        product_prop: re(r"ProductName = (.+)$"),
-        windows_prop: re(
-            r"^Property\([SC]\): (VersionNT|WindowsBuild|MsiWin32AssemblySupport) = ([0-9]+)(?:\.[0-9]+\.([0-9]+))?",
-        ),
-        custom_action: re(
-            r"CustomAction (\S+) returned actual error code|Action: ?([A-Za-z0-9_.]+)",
-        ),
-        action_ended: re(
-            r"^(?:Action ended|操作结束) [0-9:]+: ([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)(?:\. Return value |。返回值 )([0-9]+)",
-        ),
-        timeline_start: re(
-            r"^(?:Action start|操作开始) [0-9:]+: ([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)",
-        ),
-        product_code: re(r"ProductCode(?: = |[ ]?')(\{[^'} \t]{0,60}\}?)"),
-        guid: re(r"^\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}$"),
+/// The number of an error message or of its internal note, on any error line.
+fn message_number() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| re(r"(?:Error|Note: 1:) ([0-9]{4})"))
+}
+
+/// The custom action an error line names.
+fn custom_action_named() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| re(r"CustomAction (\S+) returned actual error code|Action: ?([A-Za-z0-9_.]+)"))
+}
+
+/// A well-formed ProductCode.
+fn guid() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        re(r"^\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}$")
     })
 }
 
@@ -361,35 +448,6 @@ fn text_of(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-/// Every line [`MsiLog`] acts on holds one of these: a literal of each line class (a superset: the classes
-/// still decide). Written for the search's speed: 32 literals at most (past 32 the search takes a wider
-/// algorithm, 30 % slower on a verbose log), each starting with bytes that are rare in a verbose log, so that
-/// it seldom stops on a line it does not want (`Return value 1.` and `Note: 1: 2205` lines, which no class
-/// takes, are not candidates). One literal covers several classes where it can (`eturn`, `fail`, `Product`).
-/// Checked against handing every line to the reader by the chunking tests and the corpus.
-const PREFILTER: &[&str] = &[
-    // HEADER, ACTION_START and TIMELINE_START (`Action start `), ACTION_ENDED and ACTION_END_FAIL (English);
-    // `eturn`: FINAL (`MainEngineThread is returning`, `Back from server. Return value: `), CA_ERROR and
-    // CA_DECOY (`returned actual error code`, `FsRedirection returned`, `Assembly ended with return value`)
-    r"=== |n start |Doing action: |n ended |eturn",
-    // TIMELINE_START and ACTION_ENDED in Chinese (`操作开始 `, `操作结束 `); ACTION_END_FAIL, translated: each ends
-    // in its word for "value" and 3 (` 3。` for Chinese and Japanese)
-    r"操作| 3。|wert 3|retour 3|renvoyée 3|devuelto 3|значение 3|hodnota 3|zwracana 3",
-    // ERROR_MESSAGE, DEBUG_ERROR, PATCH's `Error 1612.`, NOTE_ERROR (`Note: 1: 1721 `)
-    r"Error [0-9]{4}|1: 1[0-9]{3} ",
-    // `fail`: CA_ERROR's `Custom Action failed with code`, PRODUCT_FAILED; the rest of CA_ERROR, CA_HOST, MANAGED
-    r"fail|DDSet_Error|err:msi:|QuietExec|CPLog|CA: |xception",
-    // FINAL, SUCCESS, TRANSLATED (`success or error status`, `completed successfully`, `translated to success`)
-    r"success",
-    // PRODUCT_PROP, PRODUCT_CODE and `Product: X -- ` (`Product`), WINDOWS_PROP (`VersionNT = `,
-    // `WindowsBuild = `), UNEXPECTED
-    r"Product|nNT = |sBuild = |MsiWin32AssemblySupport = |unexpected error installing",
-    // PATCH (`[Pp]atch … 1612`, `patch … source is not available`)
-    // PATCH (`[Pp]atch … 1612`, `patch … source is not available`, `Couldn't find local patch`); CACHED_MISSING;
-    // MUTEX
-    r"PATCH SEQUENCER|atch |ached package|ution mutex",
-];
-
 impl MsiLog {
     /// An action starts (`Doing action:` and `Action start` both name it): the span of a failure begins here.
     fn enter_action(&mut self, name: &str) {
@@ -398,11 +456,186 @@ impl MsiLog {
             self.current_action = Some(name.to_string());
         }
     }
+
+    /// A line that is a failure by itself, with its code and cause: a held execution mutex, a missing cached
+    /// package.
+    fn failure_by_itself(
+        &mut self,
+        line: &Line<'_>,
+        out: &mut Output,
+        code: &str,
+        cause: &str,
+        summary: &str,
+    ) {
+        if let Some(idx) = out.finding(line, Role::Cause, summary) {
+            let f = &mut out.findings[idx];
+            if !f.codes.iter().any(|c| c == code) {
+                f.codes.insert(0, code.to_string());
+            }
+            out.cause(idx, cause);
+            self.candidates.push(idx);
+            self.failure_line = true;
+        }
+    }
+
+    /// `VersionNT`, `WindowsBuild` or `MsiWin32AssemblySupport`: the first value of each counts.
+    fn windows_property(&mut self, kind: MsiLine, bytes: &[u8]) {
+        let Some(c) = kind.captures(bytes) else {
+            return;
+        };
+        let Some(value) = c.get(2) else {
+            return;
+        };
+        let n = text_of(value.as_bytes()).parse::<u32>().ok();
+        match &c[1] {
+            b"VersionNT" => self.version_nt = self.version_nt.or(n),
+            b"WindowsBuild" => self.windows_build = self.windows_build.or(n),
+            _ => {
+                // The side-by-side version carries the real build (6.3.19041.x on Windows 10 2004).
+                self.sxs_build = self
+                    .sxs_build
+                    .or_else(|| c.get(3).and_then(|m| text_of(m.as_bytes()).parse().ok()));
+            }
+        }
+    }
+
+    /// An error line (a message, a custom action's error or its host's output), before the failure: a cause
+    /// candidate unless it is a decoy.
+    fn error_line(&mut self, line: &Line<'_>, kinds: &Kinds<MsiLine>, out: &mut Output) {
+        if self.failed.is_some() || kinds.has(MsiLine::Translated) || kinds.has(MsiLine::CaDecoy) {
+            return;
+        }
+        let bytes = line.text.as_bytes();
+        let number = message_number()
+            .captures(bytes)
+            .and_then(|c| text_of(&c[1]).parse::<u32>().ok());
+        if kinds.has(MsiLine::ErrorMessage) && number.is_some_and(|n| (1000..2000).contains(&n)) {
+            self.user_error |= !number.is_some_and(is_decoy);
+        }
+        if number.is_some_and(is_decoy) {
+            return;
+        }
+        let summary = summarize(line.text, number);
+        let Some(idx) = out.finding(line, Role::Cause, summary) else {
+            return;
+        };
+        let from_custom_action = [MsiLine::CaError, MsiLine::CaHost, MsiLine::Managed];
+        if from_custom_action.iter().any(|&k| kinds.has(k)) {
+            self.ca_candidates.push(idx);
+        }
+        self.failure_line |= kinds.has(MsiLine::CaError);
+        if let Some(n) = number {
+            // `Error 1935.` is a message number, not Win32 error 1935.
+            let code = Code::MsiMessage(n).normalized();
+            let f = &mut out.findings[idx];
+            if !f.codes.contains(&code) {
+                f.codes.insert(0, code);
+            }
+        }
+        if let Some(a) = &self.current_action {
+            out.detail(idx, "action", a.clone());
+        }
+        if let Some(c) = custom_action_named().captures(bytes) {
+            if let Some(m) = c.get(1).or(c.get(2)) {
+                out.detail(idx, "custom action", text_of(m.as_bytes()));
+            }
+        }
+        let cause = tree::cause_for_codes(&out.findings[idx].codes).map(|c| c.id.clone());
+        if let Some(c) = cause {
+            out.cause(idx, &c);
+        }
+        let is_note = kinds.has(MsiLine::NoteError) && !kinds.has(MsiLine::ErrorMessage);
+        // The server's `Product: X -- Error 1310. Error writing to file…` printed right after the internal form
+        // `Note: 1: 1310 …` says the same in words: it takes the note's place. When the words come only much
+        // later (after the user closed the dialog), the note stays first. A custom action's error (1720–1723)
+        // is the exception: its note names the action, its source and the command it ran, which the words only
+        // repeat, so the note stays.
+        match (self.last_note, number) {
+            (Some((n, pos, at)), Some(m))
+                if !is_note
+                    && n == m
+                    && !(1720..=1723).contains(&n)
+                    && line.text.contains("-- Error")
+                    && line.no.saturating_sub(at) <= 8 =>
+            {
+                self.candidates[pos] = idx;
+                self.last_note = None;
+            }
+            _ => {
+                if is_note {
+                    self.last_note = number.map(|n| (n, self.candidates.len(), line.no));
+                }
+                self.candidates.push(idx);
+            }
+        }
+    }
+
+    /// The first custom action that returned an error before the failure.
+    fn custom_action_failed(&mut self, bytes: &[u8], kinds: &Kinds<MsiLine>) {
+        if kinds.has(MsiLine::Translated)
+            || kinds.has(MsiLine::CaDecoy)
+            || self.failed.is_some()
+            || self.failed_ca.is_some()
+        {
+            return;
+        }
+        if let Some(m) = custom_action_named().captures(bytes).and_then(|c| c.get(1)) {
+            self.failed_ca = Some(text_of(m.as_bytes()));
+        }
+    }
+
+    /// The first action that returned 3: the failure, and the span its cause is looked for in.
+    fn action_failed(&mut self, line: &Line<'_>, kind: MsiLine, out: &mut Output) {
+        let action = kind
+            .captures(line.text.as_bytes())
+            .map(|c| text_of(&c[1]).trim_end_matches('.').to_string())
+            .unwrap_or_default();
+        if let Some(idx) = out.finding(
+            line,
+            Role::Failure,
+            format!("The installer action {action} failed (return value 3 = error 1603)."),
+        ) {
+            out.findings[idx].codes = vec!["1603".into()];
+            out.detail(idx, "action", action.clone());
+            // Only candidates inside the failing action's span explain it, when it had any.
+            self.failed_span_start = if self.current_action.as_deref() == Some(&action) {
+                self.action_start_finding
+            } else {
+                0
+            };
+            self.failed = Some((idx, action));
+        }
+    }
+
+    /// The installation's final code: the last failing one wins over a 0.
+    fn final_code(&mut self, line: &Line<'_>, kind: MsiLine, out: &mut Output) {
+        let Some(c) = kind.captures(line.text.as_bytes()) else {
+            return;
+        };
+        let Ok(n) = text_of(&c[1]).parse::<u32>() else {
+            return;
+        };
+        if self.final_code.is_none() || n != 0 {
+            self.final_code = Some(n);
+        }
+        if !matches!(n, 0 | 1641 | 3010) && self.summary_line.is_none() {
+            self.summary_line = out.finding(
+                line,
+                Role::Summary,
+                format!("The installation ended with code {n}."),
+            );
+        }
+    }
 }
 
 impl super::LogReader for MsiLog {
+    /// The rows' literals (see [`MsiLine`]). Written for the search's speed: 32 literals at most (past 32 the
+    /// search takes a wider algorithm, 30 % slower on a verbose log), each starting with bytes that are rare in a
+    /// verbose log, so that it seldom stops on a line it does not want (`Return value 1.` and `Note: 1: 2205`
+    /// lines, which no kind takes, are not candidates). One literal covers several kinds where it can (`eturn`,
+    /// `fail`, `Product`). Checked against handing every line to the reader by the chunking tests and the corpus.
     fn prefilter(&self) -> Option<&'static [&'static str]> {
-        Some(PREFILTER)
+        Some(MsiLine::prefilter())
     }
 
     fn line(&mut self, line: &Line<'_>, out: &mut Output) {
@@ -436,249 +669,133 @@ impl super::LogReader for MsiLog {
             None => {}
         }
         let bytes = line.text.as_bytes();
-        let hits = classes().matches(bytes);
-        if !hits.matched_any() {
+        let kinds = MsiLine::of(bytes);
+        if !kinds.any() {
             return;
         }
-        let p = patterns();
-        if hits.matched(HEADER) && self.verbose.is_none() {
-            self.verbose = Some(line.text.contains("Verbose logging"));
-        }
-        if hits.matched(CACHED_MISSING) || hits.matched(MUTEX) {
-            let (code, cause, summary) = if hits.matched(MUTEX) {
-                (
-                    "1618",
-                    "another-install",
-                    "Another installation holds Windows Installer's execution mutex, so this one cannot start (1618).",
-                )
-            } else {
-                (
-                    "1612",
-                    "missing-cache",
-                    "The copy of the installed package that Windows Installer keeps in C:\\Windows\\Installer is missing (1612 follows unless the original setup is found).",
-                )
-            };
-            if let Some(idx) = out.finding(line, Role::Cause, summary) {
-                let f = &mut out.findings[idx];
-                if !f.codes.iter().any(|c| c == code) {
-                    f.codes.insert(0, code.to_string());
-                }
-                out.cause(idx, cause);
-                self.candidates.push(idx);
-                self.failure_line = true;
-            }
-            return;
-        }
-        if hits.matched(API_FAILED) && self.api_failure.is_none() {
-            let summary = "A call Windows Installer made to Windows failed.".to_string();
-            if let Some(idx) = out.finding(line, Role::Cause, summary) {
-                if let Some(c) = tree::cause_for_codes(&out.findings[idx].codes) {
-                    let id = c.id.clone();
-                    out.cause(idx, &id);
-                }
-                self.api_failure = Some(idx);
-            }
-            return;
-        }
-        if hits.matched(PRODUCT_PROP) {
-            if let Some(c) = p.product_prop.captures(bytes) {
-                self.product
-                    .get_or_insert_with(|| text_of(&c[1]).trim().to_string());
-            }
-        }
-        if hits.matched(WINDOWS_PROP) {
-            if let Some(c) = p.windows_prop.captures(bytes) {
-                let n = text_of(&c[2]).parse::<u32>().ok();
-                match &c[1] {
-                    b"VersionNT" => self.version_nt = self.version_nt.or(n),
-                    b"WindowsBuild" => self.windows_build = self.windows_build.or(n),
-                    _ => {
-                        // The side-by-side version carries the real build (6.3.19041.x on Windows 10 2004).
-                        self.sxs_build = self
-                            .sxs_build
-                            .or_else(|| c.get(3).and_then(|m| text_of(m.as_bytes()).parse().ok()));
+        // An error line of several kinds is one candidate.
+        let mut error_read = false;
+        for kind in kinds.iter() {
+            match kind {
+                MsiLine::Header => {
+                    if self.verbose.is_none() {
+                        self.verbose = Some(line.text.contains("Verbose logging"));
                     }
                 }
-            }
-        }
-        if hits.matched(PATCH) {
-            self.patch = true;
-            if self.patch_registration.is_none()
-                && (line.text.contains("Couldn't find local patch") || line.text.contains("1612"))
-            {
-                let summary = "The installer cannot find the local copy of a patch it needs (error 1612): the patch's registration is broken (KB971187).";
-                if let Some(idx) = out.finding(line, Role::Cause, summary) {
-                    out.cause(idx, "patch-registration");
-                    if let Some(a) = &self.current_action {
-                        out.detail(idx, "action", a.clone());
+                MsiLine::Mutex => {
+                    let summary = "Another installation holds Windows Installer's execution mutex, so this one cannot start (1618).";
+                    self.failure_by_itself(line, out, "1618", "another-install", summary);
+                    return;
+                }
+                MsiLine::CachedMissing => {
+                    let summary = "The copy of the installed package that Windows Installer keeps in C:\\Windows\\Installer is missing (1612 follows unless the original setup is found).";
+                    self.failure_by_itself(line, out, "1612", "missing-cache", summary);
+                    return;
+                }
+                MsiLine::ApiFailed => {
+                    if self.api_failure.is_none() {
+                        let summary =
+                            "A call Windows Installer made to Windows failed.".to_string();
+                        if let Some(idx) = out.finding(line, Role::Cause, summary) {
+                            if let Some(c) = tree::cause_for_codes(&out.findings[idx].codes) {
+                                let id = c.id.clone();
+                                out.cause(idx, &id);
+                            }
+                            self.api_failure = Some(idx);
+                        }
+                        return;
                     }
-                    self.patch_registration = Some(idx);
                 }
-            }
-        }
-        if hits.matched(PRODUCT_CODE) && self.bad_product_code.is_none() {
-            if let Some(c) = p.product_code.captures(bytes) {
-                if !p.guid.is_match(&c[1]) {
-                    self.bad_product_code = Some(text_of(&c[1]));
+                MsiLine::ProductProp => {
+                    if let Some(m) = kind.captures(bytes).and_then(|c| c.get(1)) {
+                        self.product
+                            .get_or_insert_with(|| text_of(m.as_bytes()).trim().to_string());
+                    }
                 }
+                MsiLine::WindowsProp => self.windows_property(kind, bytes),
+                MsiLine::Patch => {
+                    self.patch = true;
+                    if self.patch_registration.is_none()
+                        && (line.text.contains("Couldn't find local patch")
+                            || line.text.contains("1612"))
+                    {
+                        let summary = "The installer cannot find the local copy of a patch it needs (error 1612): the patch's registration is broken (KB971187).";
+                        if let Some(idx) = out.finding(line, Role::Cause, summary) {
+                            out.cause(idx, "patch-registration");
+                            if let Some(a) = &self.current_action {
+                                out.detail(idx, "action", a.clone());
+                            }
+                            self.patch_registration = Some(idx);
+                        }
+                    }
+                }
+                MsiLine::ProductCode => {
+                    if self.bad_product_code.is_none() {
+                        if let Some(c) = kind.captures(bytes) {
+                            if !guid().is_match(&c[1]) {
+                                self.bad_product_code = Some(text_of(&c[1]));
+                            }
+                        }
+                    }
+                }
+                MsiLine::ProductFailed => {
+                    if self.product_failed.is_none() {
+                        self.product_failed = out.finding(
+                            line,
+                            Role::Failure,
+                            "Windows Installer reports that the installation failed.",
+                        );
+                    }
+                }
+                MsiLine::TimelineStart => {
+                    if let Some(m) = kind.captures(bytes).and_then(|c| c.get(1)) {
+                        self.timeline.start(&text_of(m.as_bytes()), line.no);
+                    }
+                }
+                MsiLine::ActionEnded => {
+                    if let Some(c) = kind.captures(bytes) {
+                        if let (Some(name), Some(value)) = (c.get(1), c.get(2)) {
+                            let result = text_of(value.as_bytes()).parse::<u32>().ok();
+                            self.timeline
+                                .end(&text_of(name.as_bytes()), line.no, result);
+                        }
+                    }
+                }
+                MsiLine::ActionStart => {
+                    if let Some(c) = kind.captures(bytes) {
+                        self.enter_action(text_of(&c[1]).trim_end_matches('.'));
+                    }
+                }
+                MsiLine::ErrorMessage
+                | MsiLine::DebugError
+                | MsiLine::Unexpected
+                | MsiLine::NoteError
+                | MsiLine::CaHost
+                | MsiLine::Managed
+                | MsiLine::CaError => {
+                    if !std::mem::replace(&mut error_read, true) {
+                        self.error_line(line, &kinds, out);
+                    }
+                    if kind == MsiLine::CaError {
+                        self.custom_action_failed(bytes, &kinds);
+                    }
+                }
+                // Read through `kinds.has` by the error kinds above.
+                MsiLine::Translated | MsiLine::CaDecoy => {}
+                MsiLine::ActionEndFail => {
+                    if self.failed.is_none() {
+                        self.action_failed(line, kind, out);
+                    }
+                }
+                MsiLine::Final => self.final_code(line, kind, out),
+                MsiLine::Success => self.success = true,
             }
-        }
-        if hits.matched(PRODUCT_FAILED) && self.product_failed.is_none() {
-            self.product_failed = out.finding(
-                line,
-                Role::Failure,
-                "Windows Installer reports that the installation failed.",
-            );
         }
         if line.text.contains("Back from server. Return value: ") {
             self.client_tail = true;
         }
-        if hits.matched(TIMELINE_START) {
-            if let Some(c) = p.timeline_start.captures(bytes) {
-                self.timeline.start(&text_of(&c[1]), line.no);
-            }
-        }
-        if hits.matched(ACTION_ENDED) {
-            if let Some(c) = p.action_ended.captures(bytes) {
-                let result = text_of(&c[2]).parse::<u32>().ok();
-                self.timeline.end(&text_of(&c[1]), line.no, result);
-            }
-        }
-        if hits.matched(ACTION_START) {
-            if let Some(c) = p.action.captures(bytes) {
-                self.enter_action(text_of(&c[1]).trim_end_matches('.'));
-            }
-        }
-        let is_error = hits.matched(ERROR_MESSAGE)
-            || hits.matched(DEBUG_ERROR)
-            || hits.matched(UNEXPECTED)
-            || hits.matched(NOTE_ERROR);
-        if self.failed.is_none()
-            && (is_error
-                || hits.matched(CA_ERROR)
-                || hits.matched(CA_HOST)
-                || hits.matched(MANAGED))
-            && !hits.matched(TRANSLATED)
-            && !hits.matched(CA_DECOY)
-        {
-            let number = p
-                .number
-                .captures(bytes)
-                .and_then(|c| text_of(&c[1]).parse::<u32>().ok());
-            if hits.matched(ERROR_MESSAGE) && number.is_some_and(|n| (1000..2000).contains(&n)) {
-                self.user_error |= !number.is_some_and(is_decoy);
-            }
-            if !number.is_some_and(is_decoy) {
-                let summary = summarize(line.text, number);
-                if let Some(idx) = out.finding(line, Role::Cause, summary) {
-                    if hits.matched(CA_ERROR) || hits.matched(CA_HOST) || hits.matched(MANAGED) {
-                        self.ca_candidates.push(idx);
-                    }
-                    self.failure_line |= hits.matched(CA_ERROR);
-                    if let Some(n) = number {
-                        // `Error 1935.` is a message number, not Win32 error 1935.
-                        let code = Code::MsiMessage(n).normalized();
-                        let f = &mut out.findings[idx];
-                        if !f.codes.contains(&code) {
-                            f.codes.insert(0, code);
-                        }
-                    }
-                    if let Some(a) = &self.current_action {
-                        out.detail(idx, "action", a.clone());
-                    }
-                    if let Some(c) = p.custom_action.captures(bytes) {
-                        if let Some(m) = c.get(1).or(c.get(2)) {
-                            out.detail(idx, "custom action", text_of(m.as_bytes()));
-                        }
-                    }
-                    let cause =
-                        tree::cause_for_codes(&out.findings[idx].codes).map(|c| c.id.clone());
-                    if let Some(c) = cause {
-                        out.cause(idx, &c);
-                    }
-                    let is_note = hits.matched(NOTE_ERROR) && !hits.matched(ERROR_MESSAGE);
-                    // The server's `Product: X -- Error 1310. Error writing to file…` printed right after the
-                    // internal form `Note: 1: 1310 …` says the same in words: it takes the note's place. When the
-                    // words come only much later (after the user closed the dialog), the note stays first.
-                    // A custom action's error (1720–1723) is the exception: its note names the action, its
-                    // source and the command it ran, which the words only repeat, so the note stays.
-                    match (self.last_note, number) {
-                        (Some((n, pos, at)), Some(m))
-                            if !is_note
-                                && n == m
-                                && !(1720..=1723).contains(&n)
-                                && line.text.contains("-- Error")
-                                && line.no.saturating_sub(at) <= 8 =>
-                        {
-                            self.candidates[pos] = idx;
-                            self.last_note = None;
-                        }
-                        _ => {
-                            if is_note {
-                                self.last_note =
-                                    number.map(|n| (n, self.candidates.len(), line.no));
-                            }
-                            self.candidates.push(idx);
-                        }
-                    }
-                }
-            }
-        }
-        if hits.matched(CA_ERROR)
-            && !hits.matched(TRANSLATED)
-            && !hits.matched(CA_DECOY)
-            && self.failed.is_none()
-            && self.failed_ca.is_none()
-        {
-            if let Some(c) = p.custom_action.captures(bytes) {
-                if let Some(m) = c.get(1) {
-                    self.failed_ca = Some(text_of(m.as_bytes()));
-                }
-            }
-        }
-        if hits.matched(ACTION_END_FAIL) && self.failed.is_none() {
-            let action = p
-                .ended
-                .captures(bytes)
-                .map(|c| text_of(&c[1]).trim_end_matches('.').to_string())
-                .unwrap_or_default();
-            if let Some(idx) = out.finding(
-                line,
-                Role::Failure,
-                format!("The installer action {action} failed (return value 3 = error 1603)."),
-            ) {
-                out.findings[idx].codes = vec!["1603".into()];
-                out.detail(idx, "action", action.clone());
-                // Only candidates inside the failing action's span explain it, when it had any.
-                self.failed_span_start = if self.current_action.as_deref() == Some(&action) {
-                    self.action_start_finding
-                } else {
-                    0
-                };
-                self.failed = Some((idx, action));
-            }
-        }
-        if hits.matched(FINAL) {
-            if let Some(c) = p.final_code.captures(bytes) {
-                if let Ok(n) = text_of(&c[1]).parse::<u32>() {
-                    if self.final_code.is_none() || n != 0 {
-                        self.final_code = Some(n);
-                    }
-                    if !matches!(n, 0 | 1641 | 3010) && self.summary_line.is_none() {
-                        self.summary_line = out.finding(
-                            line,
-                            Role::Summary,
-                            format!("The installation ended with code {n}."),
-                        );
-                    }
-                }
-            }
-        }
-        if hits.matched(SUCCESS) {
-            self.success = true;
-        }
         if self.product.is_none() {
-            if let Some(c) = p.product.captures(bytes) {
+            if let Some(c) = product_named().captures(bytes) {
                 self.product = Some(text_of(&c[1]).trim().to_string());
             }
         }
@@ -869,32 +986,34 @@ mod tests {
     /// value their captures give. The two must agree for the shortcut to change nothing.
     fn by_classes(text: &str) -> Option<ActionLine<'_>> {
         let bytes = text.as_bytes();
-        let hits: Vec<usize> = classes().matches(bytes).iter().collect();
-        let p = patterns();
+        let kinds: Vec<MsiLine> = MsiLine::of(bytes).iter().collect();
         fn name(m: Option<regex::bytes::Match<'_>>) -> Option<&str> {
             m.and_then(|m| std::str::from_utf8(m.as_bytes()).ok())
                 .map(|s| s.trim_end_matches('.'))
         }
         // Nothing else the reader looks at may be on the line.
-        if p.product.is_match(bytes) || text.contains("Back from server. Return value: ") {
+        if product_named().is_match(bytes) || text.contains("Back from server. Return value: ") {
             return None;
         }
-        if hits == [ACTION_START, TIMELINE_START] {
-            let timeline = name(p.timeline_start.captures(bytes)?.get(1))?;
-            let action = name(p.action.captures(bytes)?.get(1))?;
+        if kinds == [MsiLine::TimelineStart, MsiLine::ActionStart] {
+            let timeline = name(MsiLine::TimelineStart.captures(bytes)?.get(1))?;
+            let action = name(MsiLine::ActionStart.captures(bytes)?.get(1))?;
             let start = text.find(timeline)?;
             return (timeline == action)
                 .then(|| ActionLine::Start(&text[start..start + timeline.len()]));
         }
-        if hits == [ACTION_ENDED] {
-            let c = p.action_ended.captures(bytes)?;
+        if kinds == [MsiLine::ActionEnded] {
+            let c = MsiLine::ActionEnded.captures(bytes)?;
             let ended = name(c.get(1))?;
-            let value: u32 = std::str::from_utf8(&c[2]).ok()?.parse().ok()?;
+            let value: u32 = std::str::from_utf8(c.get(2)?.as_bytes())
+                .ok()?
+                .parse()
+                .ok()?;
             let start = text.find(ended)?;
             return Some(ActionLine::Ended(&text[start..start + ended.len()], value));
         }
-        if hits == [ACTION_START] {
-            let action = name(p.action.captures(bytes)?.get(1))?;
+        if kinds == [MsiLine::ActionStart] {
+            let action = name(MsiLine::ActionStart.captures(bytes)?.get(1))?;
             let start = text.rfind(action)?;
             return Some(ActionLine::Doing(&text[start..start + action.len()]));
         }

@@ -11,13 +11,14 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use regex::bytes::{Regex, RegexSet};
+use regex::bytes::Regex;
 
 use super::LogReader;
 use super::event;
+use super::kinds::line_kinds;
 use crate::codes::{self, Code};
 use crate::facts;
-use crate::read::{Line, Output, re, re_set};
+use crate::read::{Line, Output, re};
 use kb::tree;
 use model::diagnosis::{Role, Verdict};
 
@@ -26,35 +27,8 @@ const SUCCESS_RESULTS: &[u32] = &[0, 0x0024_0005, 0x0024_0006, 0x8024_2014];
 /// Of those, the ones that mean "restart to finish".
 const RESTART_RESULTS: &[u32] = &[0x0024_0005, 0x8024_2014];
 
-/// Cause ids for Windows Update and servicing codes that the knowledge base's own table does not name.
-/// Sorted by code (a test checks it).
-const WU_CAUSES: &[(u32, &str)] = &[
-    (0x8007_0005, "access-denied"),
-    (0x8007_0070, "disk-full"),
-    (0x8007_0652, "another-install"),
-    (0x8007_2ee2, "wu-network"),
-    (0x8007_2efd, "wu-network"),
-    (0x8007_2efe, "wu-network"),
-    (0x8007_2f8f, "wu-network"),
-    (0x8007_3712, "component-store"),
-    (0x8007_371b, "component-store"),
-    (0x800f_081f, "source-missing"),
-    (0x800f_0831, "component-store"),
-    (0x800f_0906, "source-missing"),
-    (0x800f_0907, "source-missing"),
-    (0x800f_0922, "servicing-installer"),
-    (0x800f_0954, "source-missing"),
-    (0x8020_002b, "wu-network"),
-    (0x8024_0009, "wu-busy"),
-    (0x8024_0016, "wu-busy"),
-    (0x8024_4019, "wu-network"),
-    (0x8024_401b, "wu-network"),
-    (0x8024_4022, "wu-network"),
-    (0x8024_402c, "wu-network"),
-    (0x8024_402f, "wu-network"),
-];
-
-/// The cause a finding's codes point to: the knowledge base's specific causes first, then [`WU_CAUSES`].
+/// The cause a finding's codes point to: the knowledge base's specific causes first, then the causes
+/// Windows Update codes name ([`codes::UPDATE_CAUSES`], from kb/codes.toml).
 pub(crate) fn cause_for(codes: &[String]) -> Option<String> {
     let mut all: Vec<String> = codes.to_vec();
     for c in codes {
@@ -66,7 +40,7 @@ pub(crate) fn cause_for(codes: &[String]) -> Option<String> {
         return Some(c.id.clone());
     }
     all.iter().find_map(|c| match codes::parse(c) {
-        Some(Code::HResult(h)) => WU_CAUSES
+        Some(Code::HResult(h)) => codes::UPDATE_CAUSES
             .iter()
             .find(|(k, _)| *k == h)
             .map(|(_, id)| id.to_string()),
@@ -154,110 +128,156 @@ pub struct WindowsUpdateLog {
     build: Option<String>,
 }
 
-const LOG_HISTORY: usize = 0;
-const CALL_COMPLETE: usize = 1;
-const HR_DEPLOY: usize = 2;
-const RETURN_CODE: usize = 3;
-const EXIT_CODE: usize = 4;
-const CLASSIC_WARNING: usize = 5;
-const HANDLER: usize = 6;
-const REPORT_EVENT: usize = 7;
-const DOWNLOAD_ERROR: usize = 8;
-const TITLE: usize = 9;
-const UPDATE_ID: usize = 10;
-const DESERIALIZED: usize = 11;
-const DOWNLOAD_OK: usize = 12;
-const OS_VERSION: usize = 13;
-const EVENT_MESSAGE: usize = 14;
-const SUSPENDED: usize = 15;
-const SEARCH_OK: usize = 16;
-const SELF_UPDATE_OK: usize = 17;
-const SELF_UPDATE_FAILED: usize = 18;
-
-fn classes() -> &'static RegexSet {
-    static SET: OnceLock<RegexSet> = OnceLock::new();
-    SET.get_or_init(|| {
-        re_set(&[
-            r"LogHistory called.*resultMapped=[0-9A-Fa-f]+",
-            r"(?:Install|Download|Uninstall) call complete \(succeeded = [0-9]+, succeeded with errors = [0-9]+, failed = [0-9]+",
-            r"Method (?:failed|succeeded) for update [0-9A-Fa-f-]{36}.*hrDeploy = 0x[0-9A-Fa-f]+",
-            r"Install complete for update ID: [0-9A-Fa-f-]{36}.* Return code is 0x[0-9A-Fa-f]+",
-            r"\* END \* +(?:Finding updates|Downloading updates|Installing updates).*Exit code = 0x[0-9A-Fa-f]+|WARNING: Exit code = 0x[0-9A-Fa-f]+",
-            r"WARNING: (?:Install failed|Download failed|Failed to synchronize|Failed to find updates|Uninstall failed|Search callback failed)[^=]*(?:, error = 0x| with error code |, result = 0x)[0-9A-Fa-f]+|FATAL: .*(?:error|Error|hr|result)(?: with)?[ =:]+(?:0x)?8[0-9A-Fa-f]{7}",
-            r"(?i)transaction error = 0x[0-9a-f]+, MSI result = 0x[0-9a-f]+|Command line install completed\. Return code = 0x[0-9A-Fa-f]+",
-            r"REPORT EVENT: \{",
-            r"Error occurred while downloading update [0-9A-Fa-f-]{36}|BITS job \{[^}]*\} failed, updateId = [0-9A-Fa-f-]{36}, hr = 0x[0-9A-Fa-f]+|OnDownloadJobFailure - UUP update [0-9A-Fa-f-]{36}.* failed with 0x8[0-9A-Fa-f]{7}",
-            r"\bTitle = .",
-            r"\bUpdateId = \{?[0-9A-Fa-f-]{36}",
-            r"Deserialized installable update .+, UpdateID = \{[0-9A-Fa-f-]{36}",
-            r"job \{[^}]*\} completed successfully, updateId = [0-9A-Fa-f-]{36}",
-            r"OS ?Version ?= ?[0-9]+\.[0-9]+\.[0-9]{4,5}",
-            r"Installation Failure: Windows failed to install|Installation Successful: Windows successfully installed",
-            r"[0-9A-Fa-f-]{36}\}? download suspended|hit a transient error, updateId = [0-9A-Fa-f-]{36}",
-            r"Found [0-9]+ updates and [0-9]+ categories in search",
-            r"Install of setup package .* succeeded",
-            // The agent's self-update from its update server (`…/selfupdate/wuident.cab: error 0x80190194`,
-            // `SelfUpdate: … IsUpdateRequired failed: 0x80244019`).
-            r"(?i:selfupdate)[^\r\n]*(?:failed|error)[^0-9\r\n]*(?:0x)?8[0-9A-Fa-f]{7}",
-        ])
-    })
+line_kinds! {
+    /// The lines [`WindowsUpdateLog`] acts on. Lines that keep state (a `Title = ` waiting for its
+    /// `UpdateId = `, a download error waiting for its `Download call complete`) are kinds too, so they are all
+    /// seen. A line may be of several kinds: the reader handles them in this order (the agent's failed
+    /// self-update ends the line's handling).
+    pub(super) enum UpdateLine {
+        /// An update's title, for the `UpdateId = ` line that follows it (and for the handler's failure).
+        Title: Fact {
+            pattern: r"\bTitle = (.+?)[ \t]*$",
+            prefilter: [r"Title = "],
+            example: "  Title = Security Update for Microsoft .NET Framework 4 on Windows 7 x64 (KB2656351)",
+        },
+        /// The id of the update whose title came just before.
+        UpdateId: Fact {
+            pattern: r"\bUpdateId = \{?([0-9A-Fa-f-]{36})",
+            prefilter: [r"UpdateId = "],
+            example: "  UpdateId = {7D3A61F2-5B1C-4E2A-9C0D-1A2B3C4D5E6F}.200",
+        },
+        /// An update's title and id on one line.
+        Deserialized: Fact {
+            pattern: r"Deserialized installable update (.+), UpdateID = \{([0-9A-Fa-f-]{36})",
+            prefilter: [r"Deserialized installable update "],
+            example: "Deserialized installable update 2024-01 Security Update for Windows 10 Version 1809 for x64-based Systems (KB5034127), UpdateID = {5E4D3C2B-1A09-4F8E-B7D6-C5B4A3928170.1}, CallbackInfo",
+        },
+        /// The machine's Windows build.
+        OsVersion: Fact {
+            pattern: r"OS ?Version ?= ?([0-9]+\.[0-9]+\.[0-9]{4,5}(?:\.[0-9]+)?)",
+            prefilter: [r"OS ?Version ?="],
+            example: "  * OS Version = 6.1.7601.1.0.65792",
+        },
+        /// An update downloaded: an earlier failure to download it does not stand.
+        DownloadOk: Success {
+            pattern: r"job \{[^}]*\} completed successfully, updateId = [0-9A-Fa-f-]{36}",
+            fields: r"completed successfully, updateId = ([0-9A-Fa-f-]{36})",
+            prefilter: [r"updateId = "],
+            example: "DnldMgr   BITS job {0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D} completed successfully, updateId = 7D3A61F2-5B1C-4E2A-9C0D-1A2B3C4D5E6F.200",
+        },
+        /// A search that worked: an earlier failed search does not stand.
+        SearchOk: Success {
+            pattern: r"Found [0-9]+ updates and [0-9]+ categories in search",
+            prefilter: [r" categories in search"],
+            example: "Agent     Found 3 updates and 89 categories in search; evaluated appl. rules of 1866 out of 3463 deployed entities",
+        },
+        /// The agent updated itself (Vista/7 self-update): an installation that worked.
+        SelfUpdateOk: Success {
+            pattern: r"Install of setup package .* succeeded",
+            prefilter: [r"Install of setup package "],
+            example: "Setup     Install of setup package WUClient-Core.cab succeeded",
+        },
+        /// A download the agent suspended or that hit a transient error: it resumes it on its own.
+        Suspended: Fact {
+            pattern: r"[0-9A-Fa-f-]{36}\}? download suspended|hit a transient error, updateId = [0-9A-Fa-f-]{36}",
+            fields: r"([0-9A-Fa-f-]{36})\}? download suspended|updateId = ([0-9A-Fa-f-]{36})",
+            prefilter: [r" download suspended", r"updateId = "],
+            example: "DnldMgr   DO job {0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D} hit a transient error, updateId = 7D3A61F2-5B1C-4E2A-9C0D-1A2B3C4D5E6F.200, hr = 0x80D02002",
+        },
+        /// A download error, for the `Download call complete` line that follows it.
+        DownloadError: Fact {
+            pattern: r"Error occurred while downloading update [0-9A-Fa-f-]{36}|BITS job \{[^}]*\} failed, updateId = [0-9A-Fa-f-]{36}, hr = 0x[0-9A-Fa-f]+|OnDownloadJobFailure - UUP update [0-9A-Fa-f-]{36}.* failed with 0x8[0-9A-Fa-f]{7}",
+            fields: r"(?:update|updateId = |UUP update) ([0-9A-Fa-f-]{36})(?:.*(?:hr = 0x|failed with 0x)([0-9A-Fa-f]{8}))?",
+            prefilter: [
+                r"Error occurred while downloading update ",
+                r"updateId = ",
+                r"OnDownloadJobFailure - UUP update ",
+            ],
+            example: "DnldMgr   Error occurred while downloading update 11111111-2222-3333-4444-555555555555; *FAILED* [80072EE2]",
+        },
+        /// The history the agent records for an update: installed, or failed with its result.
+        LogHistory: Failure {
+            pattern: r"LogHistory called.*resultMapped=[0-9A-Fa-f]+",
+            fields: r"idUpdate=\{?([0-9A-Fa-f-]{36})\}?.*resultMapped=([0-9A-Fa-f]+)",
+            prefilter: [r"LogHistory called"],
+            example: "LogHistory called. idUpdate={576B0DD6-57CC-457B-A5EC-E888491B395D}.200, resultMapped=80070643, resultUnMapped=800F0828",
+        },
+        /// The deployment handler's result for an update: its installer's own failure code.
+        HrDeploy: Cause {
+            pattern: r"Method (failed|succeeded) for update ([0-9A-Fa-f-]{36}).*hrDeploy = 0x([0-9A-Fa-f]+)",
+            prefilter: [r"hrDeploy = 0x"],
+            example: "Handler   Method failed for update 7D3A61F2-5B1C-4E2A-9C0D-1A2B3C4D5E6F.200, hrDeploy = 0x80070643",
+        },
+        /// The Vista/7 handler's result for an update, and whether it wants a restart.
+        ReturnCode: Cause {
+            pattern: r"Install complete for update ID: ([0-9A-Fa-f-]{36}).* Return code is 0x([0-9A-Fa-f]+)(.*Requires Reboot: ?Yes)?",
+            prefilter: [r"Return code is 0x"],
+            example: "Handler   Install complete for update ID: 7D3A61F2-5B1C-4E2A-9C0D-1A2B3C4D5E6F.200. Return code is 0x80070643. Requires Reboot:No",
+        },
+        /// The MSI or command-line handler's result: the installer's own code, and the MSI action it failed in.
+        Handler: Cause {
+            pattern: r"(?i)transaction error = 0x[0-9a-f]+, MSI result = 0x[0-9a-f]+|Command line install completed\. Return code = 0x[0-9A-Fa-f]+",
+            fields: r"(?i)(?:MSI )?transaction error = (0x[0-9a-f]+), MSI result = (0x[0-9a-f]+)(?:, MSI action = ([A-Za-z0-9_.]+))?|Return code = (0x[0-9A-Fa-f]+)",
+            lowercase: [r"transaction error = 0x", r"command line install completed\. return code = 0x"],
+            example: "Handler   Command line install completed. Return code = 0x800f0828, Result = Failed, Reboot required = false",
+        },
+        /// How many updates an install, download or uninstall call installed or failed.
+        CallComplete: Failure {
+            pattern: r"(Install|Download|Uninstall) call complete \(succeeded = ([0-9]+), succeeded with errors = ([0-9]+), failed = ([0-9]+)",
+            prefilter: [r" call complete \(succeeded = "],
+            example: "AU        #  WARNING: Download call complete (succeeded = 0, succeeded with errors = 0, failed = 1, cancelled = 0, unaccounted = 0)",
+        },
+        /// The end of a search, download or installation, with its exit code.
+        ExitCode: Failure {
+            pattern: r"\* END \* +(?:Finding updates|Downloading updates|Installing updates).*Exit code = 0x[0-9A-Fa-f]+|WARNING: Exit code = 0x[0-9A-Fa-f]+",
+            fields: r"(Finding updates|Downloading updates|Installing updates|WARNING: Exit code).*Exit code = 0x([0-9A-Fa-f]+)",
+            prefilter: [r"Exit code = 0x"],
+            example: "Agent     * END * Finding updates CallerId = Update;ScanForUpdates, Id = 5618, Exit code = 0x8024402C (cV = xS24Yd5ZFEOijniv.1.0.1.0.0.2.1)",
+        },
+        /// The agent's self-update from its update server failing (`…/selfupdate/wuident.cab: error 0x80190194`,
+        /// `SelfUpdate: … IsUpdateRequired failed: 0x80244019`).
+        SelfUpdateFailed: Cause {
+            pattern: r"(?i:selfupdate)[^\r\n]*(?:failed|error)[^0-9\r\n]*(?:0x)?8[0-9A-Fa-f]{7}",
+            prefilter: [r"elfupdate", r"elfUpdate"],
+            example: "Misc      WARNING: DownloadFileInternal failed for http://wsus01:8530/selfupdate/wuident.cab: error 0x80190194",
+        },
+        /// The Vista/7 agent's warnings and fatal errors with their code.
+        ClassicWarning: Failure {
+            pattern: r"WARNING: (Install failed|Download failed|Failed to synchronize|Failed to find updates|Uninstall failed|Search callback failed)[^=]*?(?:, error = 0x| with error code |, result = 0x)([0-9A-Fa-f]+)|(FATAL): .*?(?:error|Error|hr|result)(?: with)?[ =:]+(?:0x)?(8[0-9A-Fa-f]{7})",
+            prefilter: [
+                r"WARNING: (?:Install failed|Download failed|Failed to synchronize|Failed to find updates|Uninstall failed|Search callback failed)",
+                r"FATAL: ",
+            ],
+            example: "Handler   WARNING: Install failed, error = 0x80070643 / 0x80070643",
+        },
+        /// A ReportingEvents row quoted in the Vista/7 log.
+        ReportEvent: Failure {
+            pattern: r"REPORT EVENT: \{",
+            prefilter: [r"REPORT EVENT: \{"],
+            example: "Report    REPORT EVENT: {D1E2F3A4-B5C6-4D7E-8F90-A1B2C3D4E5F6}\t2013-06-12 10:31:22:000-0400\t1\t182\t101\t{8F2C5A10-3B4D-4E6F-9A1B-2C3D4E5F6A7B}\t201\t80070643\tAutomaticUpdates\tFailure\tContent Install\tInstallation Failure: Windows failed to install the following update with error 0x80070643: Contoso Server Service Pack 2 (KB948465).",
+        },
+        /// The event-log message of an installation, quoted on its own (read only when not in a report row).
+        EventMessage: Failure {
+            pattern: r"Installation Failure: Windows failed to install|Installation Successful: Windows successfully installed",
+            prefilter: [
+                r"Installation Failure: Windows failed to install",
+                r"Installation Successful: Windows successfully installed",
+            ],
+            example: "Installation Failure: Windows failed to install the following update with error 0x80070643: Security Update for Microsoft .NET Framework 4 on Windows 7 x64 (KB2656351).",
+        },
+    }
 }
 
-struct Patterns {
-    log_history: Regex,
-    call_complete: Regex,
-    hr_deploy: Regex,
-    return_code: Regex,
-    exit_code: Regex,
-    classic_warning: Regex,
-    handler: Regex,
-    download_error: Regex,
-    title: Regex,
-    update_id: Regex,
-    deserialized: Regex,
-    download_ok: Regex,
-    os_version: Regex,
-    kb: Regex,
-    suspended: Regex,
-    failed_bracket: Regex,
+/// A KB number in an update's title.
+fn kb_in_title() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| re(r"(?i)\bKB ?([0-9]{6,7})\b"))
 }
 
-fn patterns() -> &'static Patterns {
-    static P: OnceLock<Patterns> = OnceLock::new();
-    P.get_or_init(|| Patterns {
-        log_history: re(
-            r"idUpdate=\{?([0-9A-Fa-f-]{36})\}?.*resultMapped=([0-9A-Fa-f]+)",
-        ),
-        call_complete: re(
-            r"(Install|Download|Uninstall) call complete \(succeeded = ([0-9]+), succeeded with errors = ([0-9]+), failed = ([0-9]+)",
-        ),
-        hr_deploy: re(
-            r"Method (failed|succeeded) for update ([0-9A-Fa-f-]{36}).*hrDeploy = 0x([0-9A-Fa-f]+)",
-        ),
-        return_code: re(
-            r"Install complete for update ID: ([0-9A-Fa-f-]{36}).* Return code is 0x([0-9A-Fa-f]+)(.*Requires Reboot: ?Yes)?",
-        ),
-        exit_code: re(
-            r"(Finding updates|Downloading updates|Installing updates|WARNING: Exit code).*Exit code = 0x([0-9A-Fa-f]+)",
-        ),
-        classic_warning: re(
-            r"WARNING: (Install failed|Download failed|Failed to synchronize|Failed to find updates|Uninstall failed|Search callback failed)[^=]*?(?:, error = 0x| with error code |, result = 0x)([0-9A-Fa-f]+)|(FATAL): .*?(?:error|Error|hr|result)(?: with)?[ =:]+(?:0x)?(8[0-9A-Fa-f]{7})",
-        ),
-        handler: re(
-            r"(?i)(?:MSI )?transaction error = (0x[0-9a-f]+), MSI result = (0x[0-9a-f]+)(?:, MSI action = ([A-Za-z0-9_.]+))?|Return code = (0x[0-9A-Fa-f]+)",
-        ),
-        download_error: re(
-            r"(?:update|updateId = |UUP update) ([0-9A-Fa-f-]{36})(?:.*(?:hr = 0x|failed with 0x)([0-9A-Fa-f]{8}))?",
-        ),
-        title: re(r"\bTitle = (.+?)[ \t]*$"),
-        update_id: re(r"\bUpdateId = \{?([0-9A-Fa-f-]{36})"),
-        deserialized: re(r"Deserialized installable update (.+), UpdateID = \{([0-9A-Fa-f-]{36})"),
-        download_ok: re(r"completed successfully, updateId = ([0-9A-Fa-f-]{36})"),
-        os_version: re(r"OS ?Version ?= ?([0-9]+\.[0-9]+\.[0-9]{4,5}(?:\.[0-9]+)?)"),
-        kb: re(r"(?i)\bKB ?([0-9]{6,7})\b"),
-        failed_bracket: re(r"\*FAILED\* \[([0-9A-Fa-f]{8})\]"),
-        suspended: re(r"([0-9A-Fa-f-]{36})\}? download suspended|updateId = ([0-9A-Fa-f-]{36})"),
-    })
+/// The agent's `*FAILED* [80070002]`, the code of a download error that names none of its own.
+fn failed_bracket() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| re(r"\*FAILED\* \[([0-9A-Fa-f]{8})\]"))
 }
 
 /// How many updates a log keeps titles and outcomes for (a log lists hundreds of updates in its searches).
@@ -321,393 +341,93 @@ fn describe(h: u32) -> String {
     }
 }
 
-/// Every line [`WindowsUpdateLog`] acts on holds one of these: a literal of each line class (a superset: the
-/// classes still decide). Lines that keep state (a `Title = ` waiting for its `UpdateId = `, a download
-/// error waiting for its `Download call complete`) are line classes too, so they are all seen. Checked
-/// against handing every line to the reader by the chunking tests and the corpus.
-const PREFILTER: &[&str] = &[
-    // LOG_HISTORY, CALL_COMPLETE, HR_DEPLOY, RETURN_CODE, EXIT_CODE
-    r"LogHistory called| call complete \(succeeded = |hrDeploy = 0x|Return code is 0x|Exit code = 0x",
-    // CLASSIC_WARNING, REPORT_EVENT
-    r"WARNING: (?:Install failed|Download failed|Failed to synchronize|Failed to find updates|Uninstall failed|Search callback failed)|FATAL: |REPORT EVENT: \{",
-    // DOWNLOAD_ERROR, DOWNLOAD_OK, SUSPENDED
-    r"Error occurred while downloading update |updateId = |OnDownloadJobFailure - UUP update | download suspended",
-    // TITLE, UPDATE_ID, DESERIALIZED, OS_VERSION
-    r"Title = |UpdateId = |Deserialized installable update |OS ?Version ?=",
-    // EVENT_MESSAGE, SEARCH_OK, SELF_UPDATE_OK
-    r"Installation Failure: Windows failed to install|Installation Successful: Windows successfully installed| categories in search|Install of setup package ",
-    // SELF_UPDATE_FAILED
-    r"elfupdate|elfUpdate",
-];
-
-/// HANDLER, which is case-insensitive, as lowercase words.
-const PREFILTER_LOWERCASE: &[&str] =
-    &[r"transaction error = 0x|command line install completed\. return code = 0x"];
-
 impl LogReader for WindowsUpdateLog {
+    /// The rows' literals (see [`UpdateLine`]). Checked against handing every line to the reader by the chunking
+    /// tests and the corpus.
     fn prefilter(&self) -> Option<&'static [&'static str]> {
-        Some(PREFILTER)
+        Some(UpdateLine::prefilter())
     }
 
+    /// The case-insensitive handler lines' words, lowercase.
     fn prefilter_lowercase(&self) -> Option<&'static [&'static str]> {
-        Some(PREFILTER_LOWERCASE)
+        Some(UpdateLine::prefilter_lowercase())
     }
 
     fn line(&mut self, line: &Line<'_>, out: &mut Output) {
         let bytes = line.text.as_bytes();
-        let hits = classes().matches(bytes);
-        if !hits.matched_any() {
+        let kinds = UpdateLine::of(bytes);
+        if !kinds.any() {
             return;
         }
-        let p = patterns();
-        if hits.matched(TITLE) {
-            if let Some(c) = p.title.captures(bytes) {
-                let t = text(&c[1]);
-                self.last_title = Some(t.clone());
-                self.pending_title = Some(t);
-            }
-        }
-        if hits.matched(UPDATE_ID) {
-            if let (Some(t), Some(c)) = (self.pending_title.take(), p.update_id.captures(bytes)) {
-                self.remember_title(guid(&c[1]), t);
-            }
-        }
-        if hits.matched(DESERIALIZED) {
-            if let Some(c) = p.deserialized.captures(bytes) {
-                self.remember_title(guid(&c[2]), text(&c[1]));
-            }
-        }
-        if hits.matched(OS_VERSION) && self.build.is_none() {
-            if let Some(c) = p.os_version.captures(bytes) {
-                self.build = Some(text(&c[1]));
-            }
-        }
-        if hits.matched(DOWNLOAD_OK) {
-            if let Some(c) = p.download_ok.captures(bytes) {
-                self.recover(guid(&c[1]), line.no);
-            }
-        }
-        if hits.matched(SEARCH_OK) {
-            self.last_search_ok = line.no;
-        }
-        if hits.matched(SELF_UPDATE_OK) {
-            // The agent updated itself (Vista/7 self-update): an installation that worked.
-            self.success = true;
-        }
-        if hits.matched(SUSPENDED) && self.suspended.len() < MAX_TITLES {
-            if let Some(c) = p.suspended.captures(bytes) {
-                if let Some(m) = c.get(1).or(c.get(2)) {
-                    self.suspended.insert(guid(m.as_bytes()), line.no);
+        for kind in kinds.iter() {
+            match kind {
+                UpdateLine::Title => {
+                    if let Some(c) = kind.captures(bytes) {
+                        let t = text(&c[1]);
+                        self.last_title = Some(t.clone());
+                        self.pending_title = Some(t);
+                    }
                 }
-            }
-        }
-        if hits.matched(DOWNLOAD_ERROR) {
-            if let Some(c) = p.download_error.captures(bytes) {
-                let code = c
-                    .get(2)
-                    .and_then(|m| hex(m.as_bytes()))
-                    .or_else(|| p.failed_bracket.captures(bytes).and_then(|b| hex(&b[1])));
-                // Only the latest errors matter, for the `Download call complete` line that follows them.
-                if self.download_errors.len() >= 8 {
-                    self.download_errors.remove(0);
+                UpdateLine::UpdateId => {
+                    if let (Some(t), Some(c)) = (self.pending_title.take(), kind.captures(bytes)) {
+                        self.remember_title(guid(&c[1]), t);
+                    }
                 }
-                self.download_errors.push((guid(&c[1]), code));
-            }
-        }
-        if hits.matched(LOG_HISTORY) {
-            if let Some(c) = p.log_history.captures(bytes) {
-                let id = guid(&c[1]);
-                let result = hex(&c[2]).unwrap_or(0);
-                if SUCCESS_RESULTS.contains(&result) {
-                    self.success = true;
-                    self.restart_pending |= RESTART_RESULTS.contains(&result);
-                    self.recover(id, line.no);
-                } else {
-                    let summary = format!(
-                        "Windows Update recorded the installation as failed: {}.",
-                        describe(result)
-                    );
-                    self.candidate(
-                        out,
-                        line,
-                        Found {
-                            role: Role::Failure,
-                            rank: 1,
-                            kind: Kind::Install,
-                            update: Some(id),
-                            summary,
-                            code: Some(result),
-                        },
-                    );
+                UpdateLine::Deserialized => {
+                    if let Some(c) = kind.captures(bytes) {
+                        self.remember_title(guid(&c[2]), text(&c[1]));
+                    }
                 }
-            }
-        }
-        if hits.matched(HR_DEPLOY) {
-            if let Some(c) = p.hr_deploy.captures(bytes) {
-                let id = guid(&c[2]);
-                let hr = hex(&c[3]).unwrap_or(0);
-                if &c[1] == b"succeeded" || hr == 0 {
-                    self.success = true;
-                    self.recover(id, line.no);
-                } else {
-                    let summary = format!("Installing the update failed with {}.", describe(hr));
-                    self.candidate(out, line, Found::install_cause(Some(id), summary, hr));
-                }
-            }
-        }
-        if hits.matched(RETURN_CODE) {
-            if let Some(c) = p.return_code.captures(bytes) {
-                let id = guid(&c[1]);
-                let rc = hex(&c[2]).unwrap_or(0);
-                if rc == 0 || SUCCESS_RESULTS.contains(&rc) {
-                    self.success = true;
-                    self.restart_pending |= c.get(3).is_some() || RESTART_RESULTS.contains(&rc);
-                    self.recover(id, line.no);
-                } else {
-                    let summary = format!("The update's installer returned {}.", describe(rc));
-                    self.candidate(out, line, Found::install_cause(Some(id), summary, rc));
-                }
-            }
-        }
-        if hits.matched(HANDLER) {
-            if let Some(c) = p.handler.captures(bytes) {
-                let result = c.get(2).or(c.get(4)).and_then(|m| hex(m.as_bytes()));
-                if let Some(r) = result.filter(|r| *r != 0 && !SUCCESS_RESULTS.contains(r)) {
-                    let action = c.get(3).map(|m| text(m.as_bytes()));
-                    let summary = format!(
-                        "The update's installer failed with {}{}.",
-                        describe(r),
-                        action
-                            .as_ref()
-                            .map(|a| format!(" in the action {a}"))
-                            .unwrap_or_default()
-                    );
-                    if let Some(idx) =
-                        self.candidate(out, line, Found::install_cause(None, summary, r))
-                    {
-                        if let Some(a) = action {
-                            out.detail(idx, "action", a);
-                        }
-                        if let Some(t) = &self.last_title {
-                            out.detail(idx, "update", t.clone());
+                UpdateLine::OsVersion => {
+                    if self.build.is_none() {
+                        if let Some(c) = kind.captures(bytes) {
+                            self.build = Some(text(&c[1]));
                         }
                     }
                 }
-            }
-        }
-        if hits.matched(CALL_COMPLETE) {
-            if let Some(c) = p.call_complete.captures(bytes) {
-                let failed: u32 = text(&c[4]).parse().unwrap_or(0);
-                let ok: u32 = text(&c[2]).parse::<u32>().unwrap_or(0)
-                    + text(&c[3]).parse::<u32>().unwrap_or(0);
-                let is_download = &c[1] == b"Download";
-                if failed > 0 {
-                    let (update, code) = self
-                        .download_errors
-                        .last()
-                        .map(|(u, c)| (Some(u.clone()), *c))
-                        .unwrap_or((None, None));
-                    if is_download {
-                        let summary = format!(
-                            "Windows Update could not download {failed} update(s){}.",
-                            code.map(|h| format!(": {}", describe(h)))
-                                .unwrap_or_default()
-                        );
-                        self.candidate(
-                            out,
-                            line,
-                            Found {
-                                role: Role::Failure,
-                                rank: 1,
-                                kind: Kind::Download,
-                                update,
-                                summary,
-                                code,
-                            },
-                        );
-                    } else {
-                        let summary =
-                            format!("Windows Update reports {failed} update(s) failed to install.");
-                        self.candidate(
-                            out,
-                            line,
-                            Found {
-                                role: Role::Summary,
-                                rank: 2,
-                                kind: Kind::Install,
-                                update: None,
-                                summary,
-                                code: None,
-                            },
-                        );
-                    }
-                } else if ok > 0 {
-                    self.success = true;
-                    if is_download {
-                        self.download_errors.clear();
+                UpdateLine::DownloadOk => {
+                    if let Some(c) = kind.captures(bytes) {
+                        self.recover(guid(&c[1]), line.no);
                     }
                 }
-            }
-        }
-        if hits.matched(EXIT_CODE) {
-            if let Some(c) = p.exit_code.captures(bytes) {
-                let code = hex(&c[2]).unwrap_or(0);
-                let what = text(&c[1]);
-                let benign =
-                    code == 0 || code & 0x8000_0000 == 0 || SUCCESS_RESULTS.contains(&code);
-                if what == "Finding updates" && benign {
-                    self.last_search_ok = line.no;
-                } else if !benign {
-                    let (kind, rank, summary) = match what.as_str() {
-                        "Finding updates" => (
-                            Kind::Search,
-                            1,
-                            format!(
-                                "Windows Update could not search for updates: {}.",
-                                describe(code)
-                            ),
-                        ),
-                        "Downloading updates" => (
-                            Kind::Download,
-                            1,
-                            format!(
-                                "Windows Update could not download updates: {}.",
-                                describe(code)
-                            ),
-                        ),
-                        "Installing updates" => (
-                            Kind::Install,
-                            1,
-                            format!(
-                                "Windows Update could not install updates: {}.",
-                                describe(code)
-                            ),
-                        ),
-                        // A Vista/7 `WARNING: Exit code = …` repeats the handler's or the agent's result.
-                        _ => (
-                            Kind::Install,
-                            2,
-                            format!("A Windows Update component ended with {}.", describe(code)),
-                        ),
-                    };
-                    // A search that fails is Windows Update's own problem; everything else in this branch
-                    // follows an installation.
-                    if kind != Kind::Install || rank < 2 || !self.candidates.is_empty() {
-                        self.candidate(
-                            out,
-                            line,
-                            Found {
-                                role: Role::Failure,
-                                rank,
-                                kind,
-                                update: None,
-                                summary,
-                                code: Some(code),
-                            },
-                        );
+                UpdateLine::SearchOk => self.last_search_ok = line.no,
+                UpdateLine::SelfUpdateOk => self.success = true,
+                UpdateLine::Suspended => {
+                    if self.suspended.len() < MAX_TITLES {
+                        if let Some(c) = kind.captures(bytes) {
+                            if let Some(m) = c.get(1).or(c.get(2)) {
+                                self.suspended.insert(guid(m.as_bytes()), line.no);
+                            }
+                        }
                     }
                 }
-            }
-        }
-        if hits.matched(SELF_UPDATE_FAILED) && !self.self_update_failed {
-            // The first failing request of the agent's self-update names what the server did not serve; the
-            // lines after it only repeat the result.
-            let code = codes::find_codes(bytes).iter().find_map(|m| match m.code {
-                Code::HResult(h) if h & 0x8000_0000 != 0 => Some(h),
-                _ => None,
-            });
-            if let Some(idx) = self.candidate(
-                out,
-                line,
-                Found {
-                    role: Role::Cause,
-                    rank: 0,
-                    kind: Kind::Search,
-                    update: None,
-                    summary: "Windows Update could not update itself from its update server (the server's self-update folder).".into(),
-                    code,
-                },
-            ) {
-                out.cause(idx, "wsus-selfupdate");
-                self.self_update_failed = true;
-            }
-            return;
-        }
-        if hits.matched(CLASSIC_WARNING) {
-            if let Some(c) = p.classic_warning.captures(bytes) {
-                let what = c
-                    .get(1)
-                    .or(c.get(3))
-                    .map(|m| text(m.as_bytes()))
-                    .unwrap_or_default();
-                let code = c
-                    .get(2)
-                    .or(c.get(4))
-                    .and_then(|m| hex(m.as_bytes()))
-                    .unwrap_or(0);
-                if code != 0 && !SUCCESS_RESULTS.contains(&code) {
-                    let kind = match what.as_str() {
-                        "Download failed" => Kind::Download,
-                        "Failed to synchronize"
-                        | "Failed to find updates"
-                        | "Search callback failed" => Kind::Search,
-                        _ => Kind::Install,
-                    };
-                    let summary = if what == "FATAL" {
-                        format!("A Windows Update component failed: {}.", describe(code))
-                    } else {
-                        format!("Windows Update: {what}, {}.", describe(code))
-                    };
-                    self.candidate(
-                        out,
-                        line,
-                        Found {
-                            role: Role::Failure,
-                            rank: 1,
-                            kind,
-                            update: None,
-                            summary,
-                            code: Some(code),
-                        },
-                    );
-                } else if code != 0 {
-                    self.success = true;
-                    self.restart_pending |= RESTART_RESULTS.contains(&code);
+                UpdateLine::DownloadError => self.download_error(kind, bytes),
+                UpdateLine::LogHistory => self.log_history(line, kind, out),
+                UpdateLine::HrDeploy => self.hr_deploy(line, kind, out),
+                UpdateLine::ReturnCode => self.return_code(line, kind, out),
+                UpdateLine::Handler => self.handler(line, kind, out),
+                UpdateLine::CallComplete => self.call_complete(line, kind, out),
+                UpdateLine::ExitCode => self.exit_code(line, kind, out),
+                UpdateLine::SelfUpdateFailed => {
+                    if !self.self_update_failed {
+                        self.self_update_failed(line, out);
+                        return;
+                    }
                 }
-            }
-        }
-        if hits.matched(REPORT_EVENT) {
-            if let Some(pos) = line.text.find("REPORT EVENT: ") {
-                if let Some(r) = ReportRow::parse(&line.text[pos + "REPORT EVENT: ".len()..]) {
-                    self.report_row(&r, line, out);
+                UpdateLine::ClassicWarning => self.classic_warning(line, kind, out),
+                UpdateLine::ReportEvent => {
+                    if let Some(pos) = line.text.find("REPORT EVENT: ") {
+                        if let Some(r) =
+                            ReportRow::parse(&line.text[pos + "REPORT EVENT: ".len()..])
+                        {
+                            self.report_row(&r, line, out);
+                        }
+                    }
                 }
-            }
-        } else if hits.matched(EVENT_MESSAGE) {
-            if let Some(e) = event::classify_line(line.text) {
-                if e.role == Role::Success {
-                    self.success = true;
-                } else {
-                    let code = e
-                        .code
-                        .as_deref()
-                        .and_then(codes::parse)
-                        .and_then(|c| match c {
-                            Code::HResult(h) => Some(h),
-                            _ => None,
-                        });
-                    if let Some(idx) = self.candidate(
-                        out,
-                        line,
-                        Found {
-                            role: Role::Failure,
-                            rank: 1,
-                            kind: Kind::Install,
-                            update: None,
-                            summary: e.summary.clone(),
-                            code,
-                        },
-                    ) {
-                        add_event_details(idx, &e, out);
+                UpdateLine::EventMessage => {
+                    // A report row quotes the message too: the row says more.
+                    if !kinds.has(UpdateLine::ReportEvent) {
+                        self.event_message(line, out);
                     }
                 }
             }
@@ -776,8 +496,7 @@ impl LogReader for WindowsUpdateLog {
                 });
             if let Some(t) = title {
                 out.detail(idx, "update", t.clone());
-                let kb = patterns()
-                    .kb
+                let kb = kb_in_title()
                     .captures(t.as_bytes())
                     .map(|c| format!("KB{}", text(&c[1])));
                 if let Some(kb) = &kb {
@@ -799,6 +518,330 @@ impl LogReader for WindowsUpdateLog {
             }
         } else {
             out.verdict = Some(Verdict::Inconclusive);
+        }
+    }
+}
+
+/// What each kind of line does, for [`WindowsUpdateLog::line`]'s dispatch.
+impl WindowsUpdateLog {
+    /// A download error, kept for the `Download call complete` line that follows it.
+    fn download_error(&mut self, kind: UpdateLine, bytes: &[u8]) {
+        let Some(c) = kind.captures(bytes) else {
+            return;
+        };
+        let code = c
+            .get(2)
+            .and_then(|m| hex(m.as_bytes()))
+            .or_else(|| failed_bracket().captures(bytes).and_then(|b| hex(&b[1])));
+        // Only the latest errors matter, for the `Download call complete` line that follows them.
+        if self.download_errors.len() >= 8 {
+            self.download_errors.remove(0);
+        }
+        self.download_errors.push((guid(&c[1]), code));
+    }
+
+    fn log_history(&mut self, line: &Line<'_>, kind: UpdateLine, out: &mut Output) {
+        let Some(c) = kind.captures(line.text.as_bytes()) else {
+            return;
+        };
+        let id = guid(&c[1]);
+        let result = hex(&c[2]).unwrap_or(0);
+        if SUCCESS_RESULTS.contains(&result) {
+            self.success = true;
+            self.restart_pending |= RESTART_RESULTS.contains(&result);
+            self.recover(id, line.no);
+        } else {
+            let summary = format!(
+                "Windows Update recorded the installation as failed: {}.",
+                describe(result)
+            );
+            self.candidate(
+                out,
+                line,
+                Found {
+                    role: Role::Failure,
+                    rank: 1,
+                    kind: Kind::Install,
+                    update: Some(id),
+                    summary,
+                    code: Some(result),
+                },
+            );
+        }
+    }
+
+    fn hr_deploy(&mut self, line: &Line<'_>, kind: UpdateLine, out: &mut Output) {
+        let Some(c) = kind.captures(line.text.as_bytes()) else {
+            return;
+        };
+        let id = guid(&c[2]);
+        let hr = hex(&c[3]).unwrap_or(0);
+        if &c[1] == b"succeeded" || hr == 0 {
+            self.success = true;
+            self.recover(id, line.no);
+        } else {
+            let summary = format!("Installing the update failed with {}.", describe(hr));
+            self.candidate(out, line, Found::install_cause(Some(id), summary, hr));
+        }
+    }
+
+    fn return_code(&mut self, line: &Line<'_>, kind: UpdateLine, out: &mut Output) {
+        let Some(c) = kind.captures(line.text.as_bytes()) else {
+            return;
+        };
+        let id = guid(&c[1]);
+        let rc = hex(&c[2]).unwrap_or(0);
+        if rc == 0 || SUCCESS_RESULTS.contains(&rc) {
+            self.success = true;
+            self.restart_pending |= c.get(3).is_some() || RESTART_RESULTS.contains(&rc);
+            self.recover(id, line.no);
+        } else {
+            let summary = format!("The update's installer returned {}.", describe(rc));
+            self.candidate(out, line, Found::install_cause(Some(id), summary, rc));
+        }
+    }
+
+    fn handler(&mut self, line: &Line<'_>, kind: UpdateLine, out: &mut Output) {
+        let Some(c) = kind.captures(line.text.as_bytes()) else {
+            return;
+        };
+        let result = c.get(2).or(c.get(4)).and_then(|m| hex(m.as_bytes()));
+        let Some(r) = result.filter(|r| *r != 0 && !SUCCESS_RESULTS.contains(r)) else {
+            return;
+        };
+        let action = c.get(3).map(|m| text(m.as_bytes()));
+        let summary = format!(
+            "The update's installer failed with {}{}.",
+            describe(r),
+            action
+                .as_ref()
+                .map(|a| format!(" in the action {a}"))
+                .unwrap_or_default()
+        );
+        if let Some(idx) = self.candidate(out, line, Found::install_cause(None, summary, r)) {
+            if let Some(a) = action {
+                out.detail(idx, "action", a);
+            }
+            if let Some(t) = &self.last_title {
+                out.detail(idx, "update", t.clone());
+            }
+        }
+    }
+
+    fn call_complete(&mut self, line: &Line<'_>, kind: UpdateLine, out: &mut Output) {
+        let Some(c) = kind.captures(line.text.as_bytes()) else {
+            return;
+        };
+        let failed: u32 = text(&c[4]).parse().unwrap_or(0);
+        let ok: u32 =
+            text(&c[2]).parse::<u32>().unwrap_or(0) + text(&c[3]).parse::<u32>().unwrap_or(0);
+        let is_download = &c[1] == b"Download";
+        if failed > 0 {
+            let (update, code) = self
+                .download_errors
+                .last()
+                .map(|(u, c)| (Some(u.clone()), *c))
+                .unwrap_or((None, None));
+            let found = if is_download {
+                let summary = format!(
+                    "Windows Update could not download {failed} update(s){}.",
+                    code.map(|h| format!(": {}", describe(h)))
+                        .unwrap_or_default()
+                );
+                Found {
+                    role: Role::Failure,
+                    rank: 1,
+                    kind: Kind::Download,
+                    update,
+                    summary,
+                    code,
+                }
+            } else {
+                let summary =
+                    format!("Windows Update reports {failed} update(s) failed to install.");
+                Found {
+                    role: Role::Summary,
+                    rank: 2,
+                    kind: Kind::Install,
+                    update: None,
+                    summary,
+                    code: None,
+                }
+            };
+            self.candidate(out, line, found);
+        } else if ok > 0 {
+            self.success = true;
+            if is_download {
+                self.download_errors.clear();
+            }
+        }
+    }
+
+    fn exit_code(&mut self, line: &Line<'_>, kind: UpdateLine, out: &mut Output) {
+        let Some(c) = kind.captures(line.text.as_bytes()) else {
+            return;
+        };
+        let code = hex(&c[2]).unwrap_or(0);
+        let what = text(&c[1]);
+        let benign = code == 0 || code & 0x8000_0000 == 0 || SUCCESS_RESULTS.contains(&code);
+        if what == "Finding updates" && benign {
+            self.last_search_ok = line.no;
+            return;
+        }
+        if benign {
+            return;
+        }
+        let (kind, rank, summary) = match what.as_str() {
+            "Finding updates" => (
+                Kind::Search,
+                1,
+                format!(
+                    "Windows Update could not search for updates: {}.",
+                    describe(code)
+                ),
+            ),
+            "Downloading updates" => (
+                Kind::Download,
+                1,
+                format!(
+                    "Windows Update could not download updates: {}.",
+                    describe(code)
+                ),
+            ),
+            "Installing updates" => (
+                Kind::Install,
+                1,
+                format!(
+                    "Windows Update could not install updates: {}.",
+                    describe(code)
+                ),
+            ),
+            // A Vista/7 `WARNING: Exit code = …` repeats the handler's or the agent's result.
+            _ => (
+                Kind::Install,
+                2,
+                format!("A Windows Update component ended with {}.", describe(code)),
+            ),
+        };
+        // A search that fails is Windows Update's own problem; everything else in this branch follows an
+        // installation.
+        if kind != Kind::Install || rank < 2 || !self.candidates.is_empty() {
+            self.candidate(
+                out,
+                line,
+                Found {
+                    role: Role::Failure,
+                    rank,
+                    kind,
+                    update: None,
+                    summary,
+                    code: Some(code),
+                },
+            );
+        }
+    }
+
+    /// The first failing request of the agent's self-update names what the server did not serve; the lines
+    /// after it only repeat the result.
+    fn self_update_failed(&mut self, line: &Line<'_>, out: &mut Output) {
+        let code = codes::find_codes(line.text.as_bytes())
+            .iter()
+            .find_map(|m| match m.code {
+                Code::HResult(h) if h & 0x8000_0000 != 0 => Some(h),
+                _ => None,
+            });
+        if let Some(idx) = self.candidate(
+            out,
+            line,
+            Found {
+                role: Role::Cause,
+                rank: 0,
+                kind: Kind::Search,
+                update: None,
+                summary: "Windows Update could not update itself from its update server (the server's self-update folder).".into(),
+                code,
+            },
+        ) {
+            out.cause(idx, "wsus-selfupdate");
+            self.self_update_failed = true;
+        }
+    }
+
+    fn classic_warning(&mut self, line: &Line<'_>, kind: UpdateLine, out: &mut Output) {
+        let Some(c) = kind.captures(line.text.as_bytes()) else {
+            return;
+        };
+        let what = c
+            .get(1)
+            .or(c.get(3))
+            .map(|m| text(m.as_bytes()))
+            .unwrap_or_default();
+        let code = c
+            .get(2)
+            .or(c.get(4))
+            .and_then(|m| hex(m.as_bytes()))
+            .unwrap_or(0);
+        if code != 0 && !SUCCESS_RESULTS.contains(&code) {
+            let kind = match what.as_str() {
+                "Download failed" => Kind::Download,
+                "Failed to synchronize" | "Failed to find updates" | "Search callback failed" => {
+                    Kind::Search
+                }
+                _ => Kind::Install,
+            };
+            let summary = if what == "FATAL" {
+                format!("A Windows Update component failed: {}.", describe(code))
+            } else {
+                format!("Windows Update: {what}, {}.", describe(code))
+            };
+            self.candidate(
+                out,
+                line,
+                Found {
+                    role: Role::Failure,
+                    rank: 1,
+                    kind,
+                    update: None,
+                    summary,
+                    code: Some(code),
+                },
+            );
+        } else if code != 0 {
+            self.success = true;
+            self.restart_pending |= RESTART_RESULTS.contains(&code);
+        }
+    }
+
+    /// An installation's event-log message quoted on its own.
+    fn event_message(&mut self, line: &Line<'_>, out: &mut Output) {
+        let Some(e) = event::classify_line(line.text) else {
+            return;
+        };
+        if e.role == Role::Success {
+            self.success = true;
+            return;
+        }
+        let code = e
+            .code
+            .as_deref()
+            .and_then(codes::parse)
+            .and_then(|c| match c {
+                Code::HResult(h) => Some(h),
+                _ => None,
+            });
+        if let Some(idx) = self.candidate(
+            out,
+            line,
+            Found {
+                role: Role::Failure,
+                rank: 1,
+                kind: Kind::Install,
+                update: None,
+                summary: e.summary.clone(),
+                code,
+            },
+        ) {
+            add_event_details(idx, &e, out);
         }
     }
 }
@@ -1025,8 +1068,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cause_table_is_sorted_and_unique() {
-        assert!(WU_CAUSES.windows(2).all(|w| w[0].0 < w[1].0));
+    fn success_results_are_sorted_and_unique() {
         assert!(SUCCESS_RESULTS.windows(2).all(|w| w[0] < w[1]));
     }
 }
