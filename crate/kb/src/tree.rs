@@ -17,6 +17,8 @@ use serde::Deserialize;
 use model::facts::{self, Facts};
 use model::guide::{Command, Guide, Risk, Script, Shell, Source, SourceKind, Step};
 
+use crate::codes::{self, Code};
+
 pub use model::answers::{AnsweredBy, Answers, Choice, Question, UNKNOWN};
 
 /// The knowledge base's files, in the order they are read. Each may hold any of the tables.
@@ -836,6 +838,28 @@ pub fn cause_for_codes(codes: &[String]) -> Option<&'static CauseDef> {
     causes()
         .iter()
         .find(|c| c.codes.iter().any(|k| codes.contains(k)))
+}
+
+/// The cause a Windows Update, servicing or Windows Setup finding's codes point to: the knowledge base's
+/// specific causes first, then the causes Windows Update codes name ([`codes::UPDATE_CAUSES`], from
+/// data/codes.toml).
+pub fn servicing_cause_for(codes: &[String]) -> Option<String> {
+    let mut all: Vec<String> = codes.to_vec();
+    for c in codes {
+        if let Some(code) = codes::parse(c) {
+            all.extend(code.related().iter().map(Code::normalized));
+        }
+    }
+    if let Some(c) = cause_for_codes(&all).filter(|c| c.id != "install-failure") {
+        return Some(c.id.clone());
+    }
+    all.iter().find_map(|c| match codes::parse(c) {
+        Some(Code::HResult(h)) => codes::UPDATE_CAUSES
+            .iter()
+            .find(|(k, _)| *k == h)
+            .map(|(_, id)| id.to_string()),
+        _ => None,
+    })
 }
 
 /// The built-in knowledge base's files, for validation and for printing.

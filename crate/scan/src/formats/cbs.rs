@@ -14,9 +14,9 @@ use regex::bytes::Regex;
 
 use super::LogReader;
 use super::kinds::line_kinds;
-use super::windows_update::cause_for;
 use crate::codes;
 use crate::read::{Line, Output, re};
+use kb::tree;
 use model::diagnosis::{Role, Verdict};
 
 #[derive(Default)]
@@ -239,7 +239,7 @@ impl CbsLog {
         rank: u8,
     ) -> Option<usize> {
         let idx = out.finding_with(line, Role::Cause, || summary(kind, line.text))?;
-        let cause = cause_for(&out.findings[idx].codes).or_else(|| match kind {
+        let cause = tree::servicing_cause_for(&out.findings[idx].codes).or_else(|| match kind {
             CbsLine::CsiFatal
             | CbsLine::HashMismatch
             | CbsLine::SfcCannotRepair
@@ -285,7 +285,7 @@ impl CbsLog {
                 f.codes.insert(0, code.clone());
             }
             f.summary = summary(kind, &code);
-            if let Some(c) = cause_for(&f.codes) {
+            if let Some(c) = tree::servicing_cause_for(&f.codes) {
                 out.cause(idx, &c);
             }
         }

@@ -41,9 +41,9 @@ use std::sync::OnceLock;
 use regex::bytes::{Regex, RegexSet};
 
 use super::LogReader;
-use super::windows_update::cause_for;
 use crate::codes::{self, Code};
 use crate::read::{Line, Output, re, re_set};
+use kb::tree;
 use model::diagnosis::{Role, Verdict};
 
 /// The signature of a Panther log line with a setup component or a process tag, for [`super::detect`].
@@ -155,7 +155,7 @@ fn setup_cause(code: Option<u32>, text: &str, found: &[String]) -> Option<String
         Some(0x8007_0032) => "setup-storage",
         _ if STORAGE_WORDS.iter().any(|w| text.contains(w)) => "setup-storage",
         // Any other failure of Windows Setup takes Microsoft's general procedure for upgrade errors.
-        _ => return cause_for(found).or_else(|| Some("setup-failure".to_string())),
+        _ => return tree::servicing_cause_for(found).or_else(|| Some("setup-failure".to_string())),
     };
     Some(id.to_string())
 }

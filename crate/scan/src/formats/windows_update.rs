@@ -27,27 +27,6 @@ const SUCCESS_RESULTS: &[u32] = &[0, 0x0024_0005, 0x0024_0006, 0x8024_2014];
 /// Of those, the ones that mean "restart to finish".
 const RESTART_RESULTS: &[u32] = &[0x0024_0005, 0x8024_2014];
 
-/// The cause a finding's codes point to: the knowledge base's specific causes first, then the causes
-/// Windows Update codes name ([`codes::UPDATE_CAUSES`], from kb/codes.toml).
-pub(crate) fn cause_for(codes: &[String]) -> Option<String> {
-    let mut all: Vec<String> = codes.to_vec();
-    for c in codes {
-        if let Some(code) = codes::parse(c) {
-            all.extend(code.related().iter().map(Code::normalized));
-        }
-    }
-    if let Some(c) = tree::cause_for_codes(&all).filter(|c| c.id != "install-failure") {
-        return Some(c.id.clone());
-    }
-    all.iter().find_map(|c| match codes::parse(c) {
-        Some(Code::HResult(h)) => codes::UPDATE_CAUSES
-            .iter()
-            .find(|(k, _)| *k == h)
-            .map(|(_, id)| id.to_string()),
-        _ => None,
-    })
-}
-
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).trim().to_string()
 }
@@ -301,7 +280,7 @@ impl WindowsUpdateLog {
             f.codes.retain(|x| *x != c);
             f.codes.insert(0, c);
         }
-        if let Some(c) = cause_for(&out.findings[idx].codes) {
+        if let Some(c) = tree::servicing_cause_for(&out.findings[idx].codes) {
             out.cause(idx, &c);
         }
         if let Some(u) = &update {
@@ -1015,7 +994,7 @@ impl LogReader for CmTraceLog {
         };
         if let Some(idx) = out.finding(line, Role::Cause, summary) {
             out.detail(idx, "component", component);
-            if let Some(c) = cause_for(&out.findings[idx].codes) {
+            if let Some(c) = tree::servicing_cause_for(&out.findings[idx].codes) {
                 out.cause(idx, &c);
             }
             self.first_error.get_or_insert(idx);
