@@ -281,5 +281,6 @@ fn kind_tables() -> Vec<(LogFormat, &'static [kinds::KindRow])> {
         (LogFormat::WindowsSetup, setup::SetupLine::ROWS),
         (LogFormat::EventLog, event::EventMessage::ROWS),
         (LogFormat::EventLog, event::EventHeader::ROWS),
+        (LogFormat::Inno, inno::InnoLine::ROWS),
     ]
 }
