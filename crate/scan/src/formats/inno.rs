@@ -18,11 +18,12 @@
 
 use std::sync::OnceLock;
 
-use regex::bytes::{Regex, RegexSet};
+use regex::bytes::Regex;
 
 use super::LogReader;
+use super::kinds::line_kinds;
 use crate::codes::Code;
-use crate::read::{Line, Output, re, re_set};
+use crate::read::{Line, Output, re};
 use kb::tree;
 use model::diagnosis::{Role, Verdict};
 
@@ -30,29 +31,52 @@ use model::diagnosis::{Role, Verdict};
 /// log's time prefix; `Setup version: Inno Setup` alone in a paste.
 pub(crate) const SIGNATURE: &str = r"(?m)^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} +(?:Log opened\. \(Time zone|Setup version: Inno Setup|Setup application started|Starting the installation process\.|Installation process succeeded\.|Fatal exception during installation process|User canceled the installation process\.|Rolling back changes\.)|Setup version: Inno Setup version";
 
-const INSTALL_START: usize = 0;
-const INSTALL_OK: usize = 1;
-const UNINSTALL_OK: usize = 2;
-const FATAL: usize = 3;
-const MESSAGE_BOX: usize = 4;
-const CANCELED: usize = 5;
-const WIZARD_ABORT: usize = 6;
-const ROLLBACK: usize = 7;
-
-fn classes() -> &'static RegexSet {
-    static SET: OnceLock<RegexSet> = OnceLock::new();
-    SET.get_or_init(|| {
-        re_set(&[
-            r"Starting the installation process\.",
-            r"(?:^|   )Installation process succeeded\.",
-            r"Uninstallation process succeeded\.",
-            r"Fatal exception during (?:installation|uninstallation) process",
-            r"(?:Message box|Defaulting to [A-Za-z]+ for suppressed message box) \([A-Za-z/]+\):",
-            r"User canceled the installation process\.",
-            r"Failed to proceed to next wizard page; aborting\.",
-            r"Rolling back changes\.",
-        ])
-    })
+line_kinds! {
+    /// The lines [`InnoLog`] acts on. The reader has no prefilter (see its `LogReader` impl), so the rows have
+    /// no literals. A line is read as its first kind in this order whose state allows it (a cancel, a wizard's
+    /// abort and a rollback count once each).
+    pub(super) enum InnoLine {
+        /// An installation starts (else the log is an uninstaller's).
+        InstallStart: Fact {
+            pattern: r"Starting the installation process\.",
+            example: "2024-03-10 10:00:01.123   Starting the installation process.",
+        },
+        /// An uninstallation that worked.
+        UninstallOk: Success {
+            pattern: r"Uninstallation process succeeded\.",
+            example: "2024-03-10 10:00:05.456   Uninstallation process succeeded.",
+        },
+        /// An installation that worked.
+        InstallOk: Success {
+            pattern: r"(?:^|   )Installation process succeeded\.",
+            example: "2024-03-10 10:00:05.456   Installation process succeeded.",
+        },
+        /// A fatal exception: its message is the next line.
+        Fatal: Fact {
+            pattern: r"Fatal exception during (?:installation|uninstallation) process",
+            example: "2024-03-10 10:00:04.000   Fatal exception during installation process (EAbort):",
+        },
+        /// A message box: an error's message is the next line (a question's is not a reason).
+        MessageBox: Fact {
+            pattern: r"(?:Message box|Defaulting to [A-Za-z]+ for suppressed message box) \([A-Za-z/]+\):",
+            example: "2024-03-10 10:00:03.000   Message box (Abort/Retry/Ignore):",
+        },
+        /// The person (or a box answered with Abort) cancelled.
+        Canceled: Cause {
+            pattern: r"User canceled the installation process\.",
+            example: "2024-03-10 10:00:06.000   User canceled the installation process.",
+        },
+        /// A silent installation met a page it could not answer.
+        WizardAbort: Failure {
+            pattern: r"Failed to proceed to next wizard page; aborting\.",
+            example: "2024-03-10 10:00:02.000   Failed to proceed to next wizard page; aborting.",
+        },
+        /// Setup undoing the installation after a failure.
+        Rollback: Failure {
+            pattern: r"Rolling back changes\.",
+            example: "2024-03-10 10:00:06.100   Rolling back changes.",
+        },
+    }
 }
 
 fn code_pattern() -> &'static Regex {
@@ -142,52 +166,68 @@ impl InnoLog {
 // Inno Setup logs are small.
 impl LogReader for InnoLog {
     fn line(&mut self, line: &Line<'_>, out: &mut Output) {
-        let hits = classes().matches(line.text.as_bytes());
+        let kinds = InnoLine::of(line.text.as_bytes());
         if let Some(kind) = self.announced.take() {
-            if !hits.matched_any() && !line.text.trim().is_empty() {
+            if !kinds.any() && !line.text.trim().is_empty() {
                 self.message(line, kind, out);
                 return;
             }
         }
-        if hits.matched(INSTALL_START) {
-            self.installing = true;
-        } else if hits.matched(INSTALL_OK) && !hits.matched(UNINSTALL_OK) {
-            self.succeeded = true;
-            out.finding(line, Role::Success, "Inno Setup finished the installation.");
-        } else if hits.matched(UNINSTALL_OK) {
-            self.uninstall_succeeded = true;
-        } else if hits.matched(FATAL) {
-            self.announced = Some(Kind::Fatal);
-        } else if hits.matched(MESSAGE_BOX) {
-            // Every message box is logged, questions included ("Are you sure you want to cancel Setup?", with
-            // Yes/No buttons): only the boxes of an error (OK, Abort/Retry/Ignore, Retry/Cancel) can say why the
-            // installation stopped, and the cancel or rollback after them tells whether it did.
-            let question = line.text.contains("(Yes/No");
-            if !question {
-                self.announced = Some(Kind::MessageBox);
+        for kind in kinds.iter() {
+            match kind {
+                InnoLine::InstallStart => self.installing = true,
+                InnoLine::UninstallOk => self.uninstall_succeeded = true,
+                InnoLine::InstallOk => {
+                    self.succeeded = true;
+                    out.finding(line, Role::Success, "Inno Setup finished the installation.");
+                }
+                InnoLine::Fatal => self.announced = Some(Kind::Fatal),
+                InnoLine::MessageBox => {
+                    // Every message box is logged, questions included ("Are you sure you want to cancel Setup?",
+                    // with Yes/No buttons): only the boxes of an error (OK, Abort/Retry/Ignore, Retry/Cancel) can
+                    // say why the installation stopped, and the cancel or rollback after them tells whether it did.
+                    let question = line.text.contains("(Yes/No");
+                    if !question {
+                        self.announced = Some(Kind::MessageBox);
+                    }
+                }
+                InnoLine::Canceled => {
+                    if self.cancel.is_some() {
+                        continue;
+                    }
+                    if let Some(idx) = out.finding(
+                        line,
+                        Role::Cause,
+                        "The installation was cancelled (by the person, or by a message box answered with Abort).",
+                    ) {
+                        out.findings[idx].codes = vec!["1602".into(), "0x80070642".into()];
+                        out.cause(idx, "cancelled");
+                        self.cancel = Some(idx);
+                    }
+                }
+                InnoLine::WizardAbort => {
+                    if self.wizard.is_some() {
+                        continue;
+                    }
+                    self.wizard = out.finding(
+                        line,
+                        Role::Failure,
+                        "A silent installation met a wizard page it could not answer, and stopped.",
+                    );
+                }
+                InnoLine::Rollback => {
+                    if self.rollback.is_some() {
+                        continue;
+                    }
+                    self.rollback = out.finding(
+                        line,
+                        Role::Failure,
+                        "Inno Setup rolled the installation back after a failure.",
+                    );
+                }
             }
-        } else if hits.matched(CANCELED) && self.cancel.is_none() {
-            if let Some(idx) = out.finding(
-                line,
-                Role::Cause,
-                "The installation was cancelled (by the person, or by a message box answered with Abort).",
-            ) {
-                out.findings[idx].codes = vec!["1602".into(), "0x80070642".into()];
-                out.cause(idx, "cancelled");
-                self.cancel = Some(idx);
-            }
-        } else if hits.matched(WIZARD_ABORT) && self.wizard.is_none() {
-            self.wizard = out.finding(
-                line,
-                Role::Failure,
-                "A silent installation met a wizard page it could not answer, and stopped.",
-            );
-        } else if hits.matched(ROLLBACK) && self.rollback.is_none() {
-            self.rollback = out.finding(
-                line,
-                Role::Failure,
-                "Inno Setup rolled the installation back after a failure.",
-            );
+            // A line counts as its first kind.
+            return;
         }
     }
 

@@ -31,8 +31,8 @@ pub enum Part {
     Decoy,
 }
 
-/// One row of a reader's table, as data: what the derived lists and the tests read (the name, the part and the
-/// example only the tests: at run time they document the table).
+/// One row of a reader's table, as data: what the derived lists and the tests read (the name and the part only
+/// the tests: at run time they document the table).
 #[derive(Debug)]
 #[cfg_attr(not(test), allow(dead_code))]
 pub struct KindRow {
@@ -51,7 +51,9 @@ pub struct KindRow {
     /// The same, matched against the lowercased line (see [`super::LogReader::prefilter_lowercase`]).
     pub lowercase: &'static [&'static str],
     /// A real line of the kind (from a log or the reader's tests, names changed): the tests check that the
-    /// pattern and the prefilter both find it.
+    /// pattern and the prefilter both find it. Only in test builds, so that the page's worker does not carry
+    /// the examples.
+    #[cfg(test)]
     pub example: &'static str,
 }
 
@@ -158,6 +160,7 @@ macro_rules! line_kinds {
                     fields: line_kinds!(@optional $($fields)?),
                     prefilter: &[$($($literal),*)?],
                     lowercase: &[$($($lower),*)?],
+                    #[cfg(test)]
                     example: $example,
                 }
             ),*];

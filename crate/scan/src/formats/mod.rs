@@ -278,7 +278,9 @@ fn kind_tables() -> Vec<(LogFormat, &'static [kinds::KindRow])> {
         (LogFormat::WindowsUpdate, windows_update::UpdateLine::ROWS),
         (LogFormat::Cbs, cbs::CbsLine::ROWS),
         (LogFormat::Dotnet, dotnet::DotnetLine::ROWS),
+        (LogFormat::WindowsSetup, setup::SetupLine::ROWS),
         (LogFormat::EventLog, event::EventMessage::ROWS),
         (LogFormat::EventLog, event::EventHeader::ROWS),
+        (LogFormat::Inno, inno::InnoLine::ROWS),
     ]
 }

@@ -38,11 +38,12 @@
 
 use std::sync::OnceLock;
 
-use regex::bytes::{Regex, RegexSet};
+use regex::bytes::Regex;
 
 use super::LogReader;
+use super::kinds::{Kinds, line_kinds};
 use crate::codes::{self, Code};
-use crate::read::{Line, Output, re, re_set};
+use crate::read::{Line, Output, re};
 use kb::tree;
 use model::diagnosis::{Role, Verdict};
 
@@ -56,59 +57,124 @@ const MAX_ORIGINS: usize = 64;
 /// (scan::MAX_FINDINGS) stay free for the results, culprits and outcomes of its later runs.
 const MAX_ORIGIN_FINDINGS: usize = 200;
 
-// Line classes, tested in one pass.
-const ERROR_LINE: usize = 0;
-const FINAL_RESULT: usize = 1;
-const SETUPDIAG_ERROR: usize = 2;
-const CANCEL: usize = 3;
-const APPX_NOT_PROVISIONED: usize = 4;
-const SYSPREP_FATAL: usize = 5;
-const SECTION_START: usize = 6;
-const SECTION_EXIT: usize = 7;
-const SECTION_ERROR: usize = 8;
-const SUCCESS: usize = 9;
-const RUN_START: usize = 10;
-const CRASH: usize = 11;
-const PROPAGATION: usize = 12;
-const SETUPDIAG_PROFILE: usize = 13;
-const ROLLBACK: usize = 14;
-
-fn classes() -> &'static RegexSet {
-    static SET: OnceLock<RegexSet> = OnceLock::new();
-    SET.get_or_init(|| {
-        re_set(&[
-            r"^(?:\xEF\xBB\xBF)?[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}, (?:Fatal )?Error ",
-            r"Reporting error event -> \[|Reporting result value: \[|ImageExit: Initializing SetupResult: +\[|CSetupHost::Execute\([0-9]+\): Result = |, (?:Fatal )?Error .*Operation failed: .*Error: 0x|Execution of operations queue failed|Shell application requested abort|Abandoning apply due to error for object|SetupDiag reports .*0x[0-9A-Fa-f]{8}",
-            r"(?:^|[ \t-])Error(?: =|:) *0x[0-9A-Fa-f]{8} *- *0x[0-9A-Fa-f]+|<FailureDetails>|Err = 0x[0-9A-Fa-f]{8}",
-            r"User cancel confirmed|[Uu]ser has chosen to cancel|Cancel is requested",
-            r"was installed for a user, but not provisioned for all users",
-            r"SYSPRP +WinMain:.*hr = 0x|halting sysprep execution|fatal error occurred while trying to sysprep|LaunchModule: Failure occurred while executing",
-            // A section's title (`>>>  [Device Install …]`; the paste cleaner takes `>>>` for quote marks).
-            r"^(?:>>>  )?\[.*\] *\r?$",
-            r"^<<<  \[Exit [Ss]tatus",
-            r"^!!!  ",
-            r"First boot phase of setup done|Setup has completed phase [0-9]|WinDeploy\.exe exiting with code \[0x0\]|Successfully ran oobeSystem pass|Exiting 'oobeSystem' pass with status 0x00000000|Operation: End OOBE boot, Percentage: 100%|Received DONE progress message|[Ss]etup completed successfully|FindSuccessfulUpgrade|[Ss]ysprep (?:process )?(?:has )?completed successfully",
-            r"SetupHost Logging (?:Begin|Start)|Beginning of a new sysprep run|WinDeploy\.exe launched",
-            r"Crash 0x[0-9A-Fa-f]{8} detected|Cannot recover the system|[Bb]oot failure detected",
-            r"\): Result = 0x",
-            r"Matching Profile found: |<ProfileName>|\x22ProfileName\x22 ?: ?\x22",
-            r"Rollback-Online-System started|Initiating rollback|Rollback: Showing splash window",
-        ])
-    })
+line_kinds! {
+    /// The lines [`SetupLog`] acts on. A line may be of several kinds: the reader handles the first of them in
+    /// this order (a SetupDiag profile on a line that also holds SetupDiag's failure goes on to it).
+    pub(super) enum SetupLine {
+        /// A new run of setup or Sysprep starts: what the previous run waited for is forgotten.
+        RunStart: Fact {
+            pattern: r"SetupHost Logging (?:Begin|Start)|Beginning of a new sysprep run|WinDeploy\.exe launched",
+            prefilter: [r"SetupHost Logging", r"Beginning of a new sysprep run", r"WinDeploy\.exe launched"],
+            example: "2024-03-10 10:00:00, Info                  MOUPG  SetupHost Logging Start - Version 10.0.19041.1",
+        },
+        /// The rule SetupDiag matched (`Matching Profile found: …`, XML or JSON).
+        SetupdiagProfile: Fact {
+            pattern: r"Matching Profile found: |<ProfileName>|\x22ProfileName\x22 ?: ?\x22",
+            prefilter: [r"Matching Profile found", r"ProfileName"],
+            example: "Matching Profile found: CompatBlockedApplicationAutoUninstall - BDD18AFC-6E1A-4A95-B498-B2E5A5BC1D20",
+        },
+        /// A setupapi section's title (`>>>  [Device Install …]`; the paste cleaner takes `>>>` for quote marks).
+        SectionStart: Fact {
+            pattern: r"^(?:>>>  )?\[.*\] *\r?$",
+            prefilter: [r">>>  \["],
+            example: ">>>  [Device Install (Hardware initiated) - USB\\VID_046D&PID_C52B\\5&2E2B5A1E&0&2]",
+        },
+        /// A setupapi section's error line: the first one explains the section's failure.
+        SectionError: Fact {
+            pattern: r"^!!!  ",
+            prefilter: [r"!!!  "],
+            example: "!!!  dvi:                     Device not started: Device has problem: 0x1f (CM_PROB_FAILED_ADD), problem status: 0xc0000001.",
+        },
+        /// A setupapi section's end, with its status.
+        SectionExit: Cause {
+            pattern: r"^<<<  \[Exit [Ss]tatus",
+            prefilter: [r"<<<  \[Exit"],
+            example: "<<<  [Exit status: FAILURE(0xe0000219)]",
+        },
+        /// A Store app Sysprep cannot generalize.
+        AppxNotProvisioned: Cause {
+            pattern: r"was installed for a user, but not provisioned for all users",
+            prefilter: [r"not provisioned for all users"],
+            example: "2024-03-10 10:00:00, Error                 SYSPRP Package Contoso.Notes_1.0.0.0_x64__8wekyb3d8bbwe was installed for a user, but not provisioned for all users. This package will not function properly in the sysprep image.",
+        },
+        /// Setup cancelled, by the person or a program acting for them.
+        Cancel: Cause {
+            pattern: r"User cancel confirmed|[Uu]ser has chosen to cancel|Cancel is requested",
+            prefilter: [r"cancel", r"Cancel"],
+            example: "2024-03-10 10:00:00, Info                  MOUPG  User cancel confirmed",
+        },
+        /// A crash, a boot failure or a system setup could not recover: it rolls back.
+        Crash: Cause {
+            pattern: r"Crash 0x[0-9A-Fa-f]{8} detected|Cannot recover the system|[Bb]oot failure detected",
+            prefilter: [r"detected", r"Cannot recover the system"],
+            example: "2024-03-10 10:00:00, Info                  SP     Crash 0x0000003B detected",
+        },
+        /// SetupDiag's failure details.
+        SetupdiagError: Cause {
+            pattern: r"(?:^|[ \t-])Error(?: =|:) *0x[0-9A-Fa-f]{8} *- *0x[0-9A-Fa-f]+|<FailureDetails>|Err = 0x[0-9A-Fa-f]{8}",
+            prefilter: [r"Error = 0x", r"Error: 0x", r"Error:0x", r"<FailureDetails>", r"Err = 0x"],
+            example: "FailureData = Error: 0xC1900101 - 0x30018",
+        },
+        /// The run's result.
+        FinalResult: Cause {
+            pattern: r"Reporting error event -> \[|Reporting result value: \[|ImageExit: Initializing SetupResult: +\[|CSetupHost::Execute\([0-9]+\): Result = |, (?:Fatal )?Error .*Operation failed: .*Error: 0x|Execution of operations queue failed|Shell application requested abort|Abandoning apply due to error for object|SetupDiag reports .*0x[0-9A-Fa-f]{8}",
+            prefilter: [
+                r"Reporting error event",
+                r"Reporting result value",
+                r"Initializing SetupResult",
+                r"CSetupHost::Execute",
+                r"Operation failed: ",
+                r"operations queue failed",
+                r"requested abort",
+                r"Abandoning apply",
+                r"SetupDiag reports",
+            ],
+            example: "2024-03-10 10:00:00, Info                  MOUPG  Finalize: Reporting result value: [0xc1900101]",
+        },
+        /// Sysprep stopping with an error, or a provider of it failing.
+        SysprepFatal: Cause {
+            pattern: r"SYSPRP +WinMain:.*hr = 0x|halting sysprep execution|fatal error occurred while trying to sysprep|LaunchModule: Failure occurred while executing",
+            prefilter: [r"hr = 0x", r"halting sysprep", r"while trying to sysprep", r"LaunchModule: Failure"],
+            example: "2024-03-10 10:00:00, Error                 SYSPRP ActionPlatform::LaunchModule: Failure occurred while executing 'SysprepGeneralizeValidate' from C:\\Windows\\System32\\AppxSysprep.dll; dwRet = 0x3cf2",
+        },
+        /// A phase of setup or Sysprep that completed.
+        Success: Success {
+            pattern: r"First boot phase of setup done|Setup has completed phase [0-9]|WinDeploy\.exe exiting with code \[0x0\]|Successfully ran oobeSystem pass|Exiting 'oobeSystem' pass with status 0x00000000|Operation: End OOBE boot, Percentage: 100%|Received DONE progress message|[Ss]etup completed successfully|FindSuccessfulUpgrade|[Ss]ysprep (?:process )?(?:has )?completed successfully",
+            prefilter: [
+                r"phase of setup done",
+                r"Setup has completed phase",
+                r"exiting with code",
+                r"ran oobeSystem pass",
+                r"Exiting 'oobeSystem'",
+                r"End OOBE boot",
+                r"DONE progress message",
+                r"etup completed successfully",
+                r"FindSuccessfulUpgrade",
+                r"ysprep process",
+                r"ysprep completed",
+                r"ysprep has completed",
+            ],
+            example: "2024-03-10 10:00:00, Info                  SYSPRP Sysprep completed successfully",
+        },
+        /// Setup undoing the upgrade.
+        Rollback: Cause {
+            pattern: r"Rollback-Online-System started|Initiating rollback|Rollback: Showing splash window",
+            prefilter: [r"Rollback-Online-System", r"Initiating rollback", r"Showing splash window"],
+            example: "2024-03-10 10:00:00, Info                  SP     Initiating rollback of the upgrade",
+        },
+        /// A result passed up from a call inside setup: it repeats an error line, it does not start one.
+        Propagation: Decoy {
+            pattern: r"\): Result = 0x",
+            example: "2024-03-10 10:00:00, Error                 MOUPG  CSetupManager::Execute(245): Result = 0x80070032",
+        },
+        /// A Panther error line: where a failure code of the run first appears.
+        ErrorLine: Fact {
+            pattern: r"^(?:\xEF\xBB\xBF)?[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}, (?:Fatal )?Error ",
+            prefilter: [r", Error ", r", Fatal Error "],
+            example: "2024-03-10 10:00:00, Error                 CONX   Failed to open file C:\\$WINDOWS.~BT\\Sources\\compat.xml: 0x80070002",
+        },
+    }
 }
-
-/// Every line [`SetupLog`] acts on holds one of these (a superset: the classes still decide). Checked against
-/// handing every line to the reader by the chunking tests and the corpus.
-const PREFILTER: &[&str] = &[
-    // ERROR_LINE (Panther pads the level, so ", Error " is followed by spaces), FINAL_RESULT
-    r", Error |, Fatal Error |Reporting error event|Reporting result value|Initializing SetupResult|CSetupHost::Execute|Operation failed: |operations queue failed|requested abort|Abandoning apply|SetupDiag reports",
-    // SETUPDIAG_ERROR, CANCEL, APPX_NOT_PROVISIONED, SYSPREP_FATAL
-    r"Error = 0x|Error: 0x|Error:0x|<FailureDetails>|Err = 0x|cancel|Cancel|not provisioned for all users|hr = 0x|halting sysprep|while trying to sysprep",
-    // setupapi sections, SUCCESS
-    r">>>  \[|<<<  \[Exit|!!!  |phase of setup done|Setup has completed phase|exiting with code|ran oobeSystem pass|Exiting 'oobeSystem'|End OOBE boot|DONE progress message|etup completed successfully|FindSuccessfulUpgrade|ysprep process|ysprep completed|ysprep has completed",
-    // RUN_START, CRASH, SETUPDIAG_PROFILE
-    r"SetupHost Logging|Beginning of a new sysprep run|WinDeploy\.exe launched|detected|Cannot recover the system|LaunchModule: Failure|Matching Profile found|ProfileName|Rollback-Online-System|Initiating rollback|Showing splash window",
-];
 
 /// Codes that mean the person (or a program acting for them) cancelled setup: ERROR_CANCELLED, the internal
 /// ERROR_REQUEST_ABORTED that setup remaps to it, and setup's own "user has chosen to cancel" results.
@@ -406,212 +472,231 @@ impl SetupLog {
     }
 }
 
+/// What some kinds of line do, for [`SetupLog::line`]'s dispatch.
+impl SetupLog {
+    /// SetupDiag's matching rule; whether the line is done with (a rule that says the upgrade succeeded).
+    fn setupdiag_profile(&mut self, line: &Line<'_>, out: &mut Output) -> bool {
+        let name = [
+            "Matching Profile found: ",
+            "<ProfileName>",
+            "\"ProfileName\"",
+        ]
+        .iter()
+        .find_map(|k| line.text.split_once(k).map(|(_, r)| r))
+        .map(|r| {
+            r.trim_start_matches([' ', ':', '"'])
+                .split([' ', '<', '"'])
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .filter(|n| !n.is_empty());
+        if name.as_deref() == Some("FindSuccessfulUpgrade") {
+            self.succeeded(out, line);
+            return true;
+        }
+        self.profile = name;
+        false
+    }
+
+    /// A setupapi section's end: its status decides whether the installation it holds failed.
+    fn section_exit(&mut self, line: &Line<'_>, out: &mut Output) {
+        let section = std::mem::take(&mut self.section);
+        let title = section.header.clone().unwrap_or_default();
+        let status = line.text.to_ascii_uppercase();
+        if status.contains("SUCCESS") || status.contains("(0X00000000)") {
+            if self.sections_succeeded == 0 {
+                out.finding_with(line, Role::Success, || {
+                    "A device or driver installation completed.".to_string()
+                });
+            }
+            self.sections_succeeded += 1;
+            // The same installation (same title: same device or driver package) succeeding later fixes it.
+            if let Some(i) = self.unresolved.iter().rposition(|(t, _)| *t == title) {
+                let (_, root) = self.unresolved.remove(i);
+                if let Some(f) = out.findings.get_mut(root) {
+                    f.role = Role::Context;
+                    f.summary
+                        .push_str(" The same installation succeeded later in the log.");
+                }
+            }
+            return;
+        }
+        if !status.contains("FAILURE") && !status.contains("STATUS(0X") {
+            return;
+        }
+        self.sections_failed += 1;
+        let code = first_failure(line.text);
+        let Some(exit) = out.finding_with(line, Role::Failure, || {
+            summary("A device or driver installation failed.", line.text)
+        }) else {
+            return;
+        };
+        let root = match section.first_error {
+            Some(e) => {
+                if let Some(f) = out.findings.get_mut(exit) {
+                    f.role = Role::Summary;
+                }
+                if let Some(f) = out.findings.get_mut(e) {
+                    f.summary = summary(
+                        "The first error of a device or driver installation that failed.",
+                        &f.text,
+                    );
+                }
+                e
+            }
+            None => exit,
+        };
+        if !title.is_empty() {
+            out.detail(root, "section", title.clone());
+        }
+        self.mark_root(out, root, code);
+        // A failed driver installation is a driver problem unless its code says otherwise.
+        if generic_cause(out, root) {
+            out.cause(root, "setup-driver");
+        }
+        if self.unresolved.len() < MAX_ORIGINS {
+            self.unresolved.push((title, root));
+        }
+    }
+
+    /// A culprit of the run: a Store app Sysprep cannot generalize, a cancel, a crash.
+    fn culprit(&mut self, line: &Line<'_>, kind: SetupLine, out: &mut Output) {
+        let what = if kind == SetupLine::AppxNotProvisioned {
+            "A Store app is installed for a user but not provisioned for all users, so Sysprep cannot generalize the image."
+        } else if kind == SetupLine::Cancel {
+            "Setup was cancelled: by the person at the computer, or by a program acting for them."
+        } else {
+            "Setup detected a crash, a boot failure or a system it could not recover, and rolls back."
+        };
+        if self.culprit.is_none() {
+            if let Some(idx) = out.finding_with(line, Role::Cause, || summary(what, line.text)) {
+                // The code each kind of culprit means: Sysprep's appx failure, ERROR_CANCELLED, a rollback.
+                let code = if kind == SetupLine::AppxNotProvisioned {
+                    Some(0x8007_3CF2)
+                } else if kind == SetupLine::Cancel {
+                    Some(0x8007_04C7)
+                } else {
+                    Some(0xC190_0101)
+                };
+                self.culprit = Some((idx, code));
+                self.fail(out, idx, code);
+            }
+        }
+    }
+
+    /// The run's result, or Sysprep's fatal error.
+    fn final_result(&mut self, line: &Line<'_>, kinds: &Kinds<SetupLine>, out: &mut Output) {
+        let code = first_failure(line.text);
+        if code.is_none() {
+            // `Reporting result value: [0x0]`: the run reports success.
+            if kinds.has(SetupLine::FinalResult) && line.text.contains("[0x0") {
+                self.succeeded(out, line);
+            }
+            if !kinds.has(SetupLine::SysprepFatal) {
+                return;
+            }
+        }
+        let what = if line.text.contains("LaunchModule: Failure") {
+            "A Sysprep provider (the DLL named on the line) failed."
+        } else if kinds.has(SetupLine::SysprepFatal) {
+            "Sysprep stopped with an error."
+        } else {
+            "Windows Setup reports the result of the run."
+        };
+        self.result(out, line, code, what);
+    }
+
+    fn rollback(&mut self, line: &Line<'_>, out: &mut Output) {
+        // Setup is undoing the upgrade. The line names no code, so it is the root only until the run says
+        // more (a result line of the run takes over); a rollback is 0xC1900101's generic case.
+        if self.run_root.is_none() && self.culprit.is_none() && !self.run_rollback {
+            self.run_rollback = true;
+            if let Some(idx) = out.finding_with(line, Role::Failure, || {
+                "Windows Setup is rolling the upgrade back.".to_string()
+            }) {
+                self.fail(out, idx, None);
+                if generic_cause(out, idx) {
+                    out.cause(idx, "setup-driver");
+                }
+            }
+        }
+    }
+
+    /// An error line: remember where each failure code of the run first appeared.
+    fn error_line(&mut self, line: &Line<'_>, out: &mut Output) {
+        // Remember where each failure code of the run first appeared: the run's result names one of them.
+        let Some(code) = first_failure(line.text) else {
+            return;
+        };
+        if self.origins.len() >= MAX_ORIGINS
+            || self.origin_findings >= MAX_ORIGIN_FINDINGS
+            || self.origins.iter().any(|o| o.0 == code)
+        {
+            return;
+        }
+        if let Some(idx) = out.finding_with(line, Role::Context, || {
+            summary("Windows Setup logged an error (often harmless).", line.text)
+        }) {
+            self.origins.push((code, idx));
+            self.origin_findings += 1;
+        }
+    }
+}
+
 impl LogReader for SetupLog {
+    /// The rows' literals (see [`SetupLine`]). Checked against handing every line to the reader by the chunking
+    /// tests and the corpus.
     fn prefilter(&self) -> Option<&'static [&'static str]> {
-        Some(PREFILTER)
+        Some(SetupLine::prefilter())
     }
 
     fn line(&mut self, line: &Line<'_>, out: &mut Output) {
-        let bytes = line.text.as_bytes();
-        let hits = classes().matches(bytes);
-        if !hits.matched_any() {
-            return;
-        }
-        if hits.matched(RUN_START) {
-            self.new_run();
-            return;
-        }
-        if hits.matched(SETUPDIAG_PROFILE) {
-            let name = [
-                "Matching Profile found: ",
-                "<ProfileName>",
-                "\"ProfileName\"",
-            ]
-            .iter()
-            .find_map(|k| line.text.split_once(k).map(|(_, r)| r))
-            .map(|r| {
-                r.trim_start_matches([' ', ':', '"'])
-                    .split([' ', '<', '"'])
-                    .next()
-                    .unwrap_or_default()
-                    .to_string()
-            })
-            .filter(|n| !n.is_empty());
-            if name.as_deref() == Some("FindSuccessfulUpgrade") {
-                self.succeeded(out, line);
-                return;
-            }
-            self.profile = name;
-            // SetupDiag's XML or JSON may be one line: its failure details follow on it.
-            if !hits.matched(SETUPDIAG_ERROR) {
-                return;
-            }
-        }
-        // setupapi.dev.log: sections with an exit status each.
-        if hits.matched(SECTION_START) {
-            self.section = Section {
-                header: Some(line.text.trim().chars().take(200).collect()),
-                first_error: None,
-            };
-            return;
-        }
-        if hits.matched(SECTION_ERROR) {
-            if self.section.first_error.is_none() {
-                self.section.first_error = out.finding_with(line, Role::Context, || {
-                    summary("The device installation reports an error.", line.text)
-                });
-            }
-            return;
-        }
-        if hits.matched(SECTION_EXIT) {
-            let section = std::mem::take(&mut self.section);
-            let title = section.header.clone().unwrap_or_default();
-            let status = line.text.to_ascii_uppercase();
-            if status.contains("SUCCESS") || status.contains("(0X00000000)") {
-                if self.sections_succeeded == 0 {
-                    out.finding_with(line, Role::Success, || {
-                        "A device or driver installation completed.".to_string()
-                    });
-                }
-                self.sections_succeeded += 1;
-                // The same installation (same title: same device or driver package) succeeding later fixes it.
-                if let Some(i) = self.unresolved.iter().rposition(|(t, _)| *t == title) {
-                    let (_, root) = self.unresolved.remove(i);
-                    if let Some(f) = out.findings.get_mut(root) {
-                        f.role = Role::Context;
-                        f.summary
-                            .push_str(" The same installation succeeded later in the log.");
+        let kinds = SetupLine::of(line.text.as_bytes());
+        for kind in kinds.iter() {
+            match kind {
+                SetupLine::RunStart => self.new_run(),
+                SetupLine::SetupdiagProfile => {
+                    // SetupDiag's XML or JSON may be one line: its failure details follow on it.
+                    if self.setupdiag_profile(line, out) || !kinds.has(SetupLine::SetupdiagError) {
+                        return;
                     }
+                    continue;
                 }
-                return;
-            }
-            if !status.contains("FAILURE") && !status.contains("STATUS(0X") {
-                return;
-            }
-            self.sections_failed += 1;
-            let code = first_failure(line.text);
-            let Some(exit) = out.finding_with(line, Role::Failure, || {
-                summary("A device or driver installation failed.", line.text)
-            }) else {
-                return;
-            };
-            let root = match section.first_error {
-                Some(e) => {
-                    if let Some(f) = out.findings.get_mut(exit) {
-                        f.role = Role::Summary;
-                    }
-                    if let Some(f) = out.findings.get_mut(e) {
-                        f.summary = summary(
-                            "The first error of a device or driver installation that failed.",
-                            &f.text,
-                        );
-                    }
-                    e
-                }
-                None => exit,
-            };
-            if !title.is_empty() {
-                out.detail(root, "section", title.clone());
-            }
-            self.mark_root(out, root, code);
-            // A failed driver installation is a driver problem unless its code says otherwise.
-            if generic_cause(out, root) {
-                out.cause(root, "setup-driver");
-            }
-            if self.unresolved.len() < MAX_ORIGINS {
-                self.unresolved.push((title, root));
-            }
-            return;
-        }
-        // Panther logs.
-        if hits.matched(APPX_NOT_PROVISIONED) || hits.matched(CANCEL) || hits.matched(CRASH) {
-            let kind = if hits.matched(APPX_NOT_PROVISIONED) {
-                "A Store app is installed for a user but not provisioned for all users, so Sysprep cannot generalize the image."
-            } else if hits.matched(CANCEL) {
-                "Setup was cancelled: by the person at the computer, or by a program acting for them."
-            } else {
-                "Setup detected a crash, a boot failure or a system it could not recover, and rolls back."
-            };
-            if self.culprit.is_none() {
-                if let Some(idx) = out.finding_with(line, Role::Cause, || summary(kind, line.text))
-                {
-                    // The code each kind of culprit means: Sysprep's appx failure, ERROR_CANCELLED, a rollback.
-                    let code = if hits.matched(APPX_NOT_PROVISIONED) {
-                        Some(0x8007_3CF2)
-                    } else if hits.matched(CANCEL) {
-                        Some(0x8007_04C7)
-                    } else {
-                        Some(0xC190_0101)
+                // setupapi.dev.log: sections with an exit status each.
+                SetupLine::SectionStart => {
+                    self.section = Section {
+                        header: Some(line.text.trim().chars().take(200).collect()),
+                        first_error: None,
                     };
-                    self.culprit = Some((idx, code));
-                    self.fail(out, idx, code);
                 }
-            }
-            return;
-        }
-        if hits.matched(SETUPDIAG_ERROR) {
-            let code = first_failure(line.text);
-            self.result(out, line, code, "SetupDiag names the failure.");
-            return;
-        }
-        if hits.matched(FINAL_RESULT) || hits.matched(SYSPREP_FATAL) {
-            let code = first_failure(line.text);
-            if code.is_none() {
-                // `Reporting result value: [0x0]`: the run reports success.
-                if hits.matched(FINAL_RESULT) && line.text.contains("[0x0") {
-                    self.succeeded(out, line);
-                }
-                if !hits.matched(SYSPREP_FATAL) {
-                    return;
-                }
-            }
-            let kind = if line.text.contains("LaunchModule: Failure") {
-                "A Sysprep provider (the DLL named on the line) failed."
-            } else if hits.matched(SYSPREP_FATAL) {
-                "Sysprep stopped with an error."
-            } else {
-                "Windows Setup reports the result of the run."
-            };
-            self.result(out, line, code, kind);
-            return;
-        }
-        if hits.matched(SUCCESS) {
-            self.succeeded(out, line);
-            return;
-        }
-        if hits.matched(ROLLBACK) {
-            // Setup is undoing the upgrade. The line names no code, so it is the root only until the run says
-            // more (a result line of the run takes over); a rollback is 0xC1900101's generic case.
-            if self.run_root.is_none() && self.culprit.is_none() && !self.run_rollback {
-                self.run_rollback = true;
-                if let Some(idx) = out.finding_with(line, Role::Failure, || {
-                    "Windows Setup is rolling the upgrade back.".to_string()
-                }) {
-                    self.fail(out, idx, None);
-                    if generic_cause(out, idx) {
-                        out.cause(idx, "setup-driver");
+                SetupLine::SectionError => {
+                    if self.section.first_error.is_none() {
+                        self.section.first_error = out.finding_with(line, Role::Context, || {
+                            summary("The device installation reports an error.", line.text)
+                        });
                     }
                 }
+                SetupLine::SectionExit => self.section_exit(line, out),
+                // Panther logs.
+                SetupLine::AppxNotProvisioned | SetupLine::Cancel | SetupLine::Crash => {
+                    self.culprit(line, kind, out)
+                }
+                SetupLine::SetupdiagError => {
+                    let code = first_failure(line.text);
+                    self.result(out, line, code, "SetupDiag names the failure.");
+                }
+                SetupLine::FinalResult | SetupLine::SysprepFatal => {
+                    self.final_result(line, &kinds, out)
+                }
+                SetupLine::Success => self.succeeded(out, line),
+                SetupLine::Rollback => self.rollback(line, out),
+                // A propagated result is no error line of its own.
+                SetupLine::Propagation => {}
+                SetupLine::ErrorLine => self.error_line(line, out),
             }
+            // Only a line's first kind counts (but the SetupDiag profile above).
             return;
-        }
-        if hits.matched(ERROR_LINE) && !hits.matched(PROPAGATION) {
-            // Remember where each failure code of the run first appeared: the run's result names one of them.
-            let Some(code) = first_failure(line.text) else {
-                return;
-            };
-            if self.origins.len() >= MAX_ORIGINS
-                || self.origin_findings >= MAX_ORIGIN_FINDINGS
-                || self.origins.iter().any(|o| o.0 == code)
-            {
-                return;
-            }
-            if let Some(idx) = out.finding_with(line, Role::Context, || {
-                summary("Windows Setup logged an error (often harmless).", line.text)
-            }) {
-                self.origins.push((code, idx));
-                self.origin_findings += 1;
-            }
         }
     }
 
