@@ -55,7 +55,7 @@ pub fn other_reading(code: &Code) -> Option<Code> {
 }
 
 // The tables of what codes mean (`FACILITIES`, `HRESULTS`, `WIN32`, `MSI_MESSAGES`) and the causes Windows Update
-// codes name (`UPDATE_CAUSES`) are knowledge, kept in kb/codes.toml: build.rs writes them here as Rust data, so
+// codes name (`UPDATE_CAUSES`) are knowledge, kept in data/codes.toml: build.rs writes them here as Rust data, so
 // that the page's worker, which scans, needs no TOML or JSON parser.
 include!(concat!(env!("OUT_DIR"), "/kb-codes.rs"));
 

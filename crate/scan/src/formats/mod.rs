@@ -282,5 +282,7 @@ fn kind_tables() -> Vec<(LogFormat, &'static [kinds::KindRow])> {
         (LogFormat::EventLog, event::EventMessage::ROWS),
         (LogFormat::EventLog, event::EventHeader::ROWS),
         (LogFormat::Inno, inno::InnoLine::ROWS),
+        (LogFormat::Text, text::ConsoleLine::ROWS),
+        (LogFormat::Text, text::TextLine::ROWS),
     ]
 }

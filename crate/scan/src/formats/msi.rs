@@ -367,8 +367,8 @@ fn is_decoy(n: u32) -> bool {
 }
 
 /// The lines a verbose log writes for every action, in the exact form Windows Installer writes them. They are
-/// most of the lines the reader is handed, so they are parsed by hand rather than through [`classes`]; a line
-/// in any other form (another language, a failing action, odd spacing) goes through the classes. A test checks
+/// most of the lines the reader is handed, so they are parsed by hand rather than through [`MsiLine`]; a line
+/// in any other form (another language, a failing action, odd spacing) goes through the kinds. A test checks
 /// that both read these lines alike.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum ActionLine<'a> {
@@ -982,9 +982,9 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// What the line classes make of a line the hand parser took: the classes it matches and the names and
+    /// What the line kinds make of a line the hand parser took: the kinds it has and the names and
     /// value their captures give. The two must agree for the shortcut to change nothing.
-    fn by_classes(text: &str) -> Option<ActionLine<'_>> {
+    fn by_kinds(text: &str) -> Option<ActionLine<'_>> {
         let bytes = text.as_bytes();
         let kinds: Vec<MsiLine> = MsiLine::of(bytes).iter().collect();
         fn name(m: Option<regex::bytes::Match<'_>>) -> Option<&str> {
@@ -1024,9 +1024,9 @@ mod tests {
         assert_eq!(action_line(text), expected, "{text:?}");
         if expected.is_some() {
             assert_eq!(
-                by_classes(text),
+                by_kinds(text),
                 expected,
-                "the classes read {text:?} otherwise"
+                "the kinds read {text:?} otherwise"
             );
         }
     }
@@ -1060,7 +1060,7 @@ mod tests {
     }
 
     #[test]
-    fn other_lines_go_through_the_classes() {
+    fn other_lines_go_through_the_kinds() {
         // A failure is a finding; a custom action's error name, another language, odd forms.
         check("Action ended 13:00:03: InstallFiles. Return value 3.", None);
         check(
@@ -1109,11 +1109,11 @@ mod tests {
             failure_persistence: None,
             ..ProptestConfig::default()
         })]
-        /// Whenever the hand parser takes a line, the classes take it the same way.
+        /// Whenever the hand parser takes a line, the kinds take it the same way.
         #[test]
-        fn the_shortcut_reads_as_the_classes_do(text in line()) {
+        fn the_shortcut_reads_as_the_kinds_do(text in line()) {
             if let Some(taken) = action_line(&text) {
-                prop_assert_eq!(by_classes(&text), Some(taken), "{:?}", text);
+                prop_assert_eq!(by_kinds(&text), Some(taken), "{:?}", text);
             }
         }
     }

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use regex::bytes::RegexSet;
 
+use super::kinds::line_kinds;
 use crate::codes;
 use crate::read::{Line, Output, re_set};
 use kb::tree;
@@ -27,39 +28,40 @@ pub struct TextLog {
     previous: String,
 }
 
-/// What package managers and consoles print around an installer's failure: the package's name, the verbose
-/// log the installer was told to write, an exit code asked for.
-struct Console {
-    set: RegexSet,
-    winget_found: regex::bytes::Regex,
-    choco_package: regex::bytes::Regex,
-    verbose_log: regex::bytes::Regex,
-}
-
-const WINGET_FOUND: usize = 0;
-const CHOCO_PACKAGE: usize = 1;
-const VERBOSE_LOG: usize = 2;
-const EXIT_CODE_ASKED: usize = 3;
-const UPDATE_STATUS: usize = 4;
-
-fn console() -> &'static Console {
-    static C: OnceLock<Console> = OnceLock::new();
-    C.get_or_init(|| Console {
-        set: re_set(&[
-            r"^Found .+ \[[^\]]+\] Version ",
-            r"^The (?:install|upgrade|uninstall) of \S+ was NOT successful|^Installing \S+\.\.\.$",
-            r"(?i)/l\*?v?x?\+? +\x22?[A-Za-z]:\\[^\x22]+\.log",
-            r"(?i)(?:\.ExitCode|\$LASTEXITCODE)\s*$",
-            // Windows Update's Settings page and history: the update's title, then `Status: Download error -
-            // 0x80070643` (or `Install error`, `Failed to install on <date> - 0x…`) on the next line.
-            r"(?i)^\s*Status\s*:?\s*(?:(?:Download|Install|Installation) error|Failed to install)",
-        ]),
-        winget_found: crate::read::re(r"^Found (.+?) \[[^\]]+\] Version "),
-        choco_package: crate::read::re(
-            r"^(?:The (?:install|upgrade|uninstall) of (\S+) was NOT successful|Installing (\S+)\.\.\.$)",
-        ),
-        verbose_log: crate::read::re(r"(?i)/l\*?v?x?\+? +\x22?([A-Za-z]:\\[^\x22]+\.log)"),
-    })
+line_kinds! {
+    /// What package managers and consoles print around an installer's failure: the package's name, the verbose
+    /// log the installer was told to write, an exit code asked for. The reader has no prefilter, so the rows have
+    /// no literals.
+    pub(super) enum ConsoleLine {
+        /// winget's `Found <name> [<id>] Version …`.
+        WingetFound: Fact {
+            pattern: r"^Found .+ \[[^\]]+\] Version ",
+            fields: r"^Found (.+?) \[[^\]]+\] Version ",
+            example: "Found Contoso Notes [Contoso.Notes] Version 2.1.0",
+        },
+        /// Chocolatey's package, failing or being installed.
+        ChocoPackage: Fact {
+            pattern: r"^The (?:install|upgrade|uninstall) of \S+ was NOT successful|^Installing \S+\.\.\.$",
+            fields: r"^(?:The (?:install|upgrade|uninstall) of (\S+) was NOT successful|Installing (\S+)\.\.\.$)",
+            example: "The install of contoso-notes was NOT successful.",
+        },
+        /// The verbose MSI log a command line asked for (`/l*v "C:\…\install.log"`).
+        VerboseLog: Fact {
+            pattern: r"(?i)/l\*?v?x?\+? +\x22?([A-Za-z]:\\[^\x22]+\.log)",
+            example: "msiexec /i contoso.msi /l*v \"C:\\Temp\\install.log\"",
+        },
+        /// PowerShell asked for the exit code: a number alone on the next line is it.
+        ExitCodeAsked: Fact {
+            pattern: r"(?i)(?:\.ExitCode|\$LASTEXITCODE)\s*$",
+            example: "PS C:\\> $LASTEXITCODE",
+        },
+        /// Windows Update's Settings page and history: the update's title, then `Status: Download error -
+        /// 0x80070643` (or `Install error`, `Failed to install on <date> - 0x…`) on the next line.
+        UpdateStatus: Fact {
+            pattern: r"(?i)^\s*Status\s*:?\s*(?:(?:Download|Install|Installation) error|Failed to install)",
+            example: "Status: Install error - 0x80070643",
+        },
+    }
 }
 
 /// How much of the preceding lines a wrapped dialog text is looked for in.
@@ -340,25 +342,36 @@ fn one_typo(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
-const FAIL: usize = 0;
-const SUCCESS: usize = 1;
-const PRODUCT_FAILED: usize = 2;
-const SXS_MISSING: usize = 3;
-const PREREQUISITE: usize = 4;
-
-fn classes() -> &'static RegexSet {
-    static SET: OnceLock<RegexSet> = OnceLock::new();
-    SET.get_or_init(|| {
-        re_set(&[
-            r"(?i)fail|error|unable|could not|couldn't|cannot|not installed|aborted|rolled back|rollback",
-            r"(?i)completed successfully|installed successfully|installation successful|succeeded|success or error status: 0\b",
-            // MsiInstaller 11708/11725's text: it says that, not why.
-            r"-- (?:Installation|Removal|Configuration) (?:operation )?failed\.",
-            // SideBySide 33/59: a dependent assembly (a Visual C++ runtime) is missing, in English or German.
-            r"(?i)(?:dependent assembly|abh.{0,3}ngige Assemblierung).{0,300}(?:could not be found|konnte nicht gefunden werden)",
-            r"is 'Fail'|RunCheck result: Fail|A prerequisite failed for Package",
-        ])
-    })
+line_kinds! {
+    /// The words of a line of free text that the reader weighs (with the codes on the line and the dialogs'
+    /// texts). The reader has no prefilter, so the rows have no literals.
+    pub(super) enum TextLine {
+        /// A word of failure.
+        Fail: Failure {
+            pattern: r"(?i)fail|error|unable|could not|couldn't|cannot|not installed|aborted|rolled back|rollback",
+            example: "The installation failed with error 0x80070643.",
+        },
+        /// A word of success.
+        Success: Success {
+            pattern: r"(?i)completed successfully|installed successfully|installation successful|succeeded|success or error status: 0\b",
+            example: "Contoso Notes installed successfully.",
+        },
+        /// MsiInstaller 11708/11725's text: it says that, not why.
+        ProductFailed: Failure {
+            pattern: r"-- (?:Installation|Removal|Configuration) (?:operation )?failed\.",
+            example: "Product: Contoso Notes -- Installation operation failed.",
+        },
+        /// SideBySide 33/59: a dependent assembly (a Visual C++ runtime) is missing, in English or German.
+        SxsMissing: Cause {
+            pattern: r"(?i)(?:dependent assembly|abh.{0,3}ngige Assemblierung).{0,300}(?:could not be found|konnte nicht gefunden werden)",
+            example: "Activation context generation failed for \"C:\\Program Files\\Contoso\\notes.exe\". Dependent Assembly Microsoft.VC90.CRT,processorArchitecture=\"amd64\",publicKeyToken=\"1fc8b3b9a1e18e3b\",type=\"win32\",version=\"9.0.21022.8\" could not be found.",
+        },
+        /// A prerequisite check that failed.
+        Prerequisite: Cause {
+            pattern: r"is 'Fail'|RunCheck result: Fail|A prerequisite failed for Package",
+            example: "RunCheck result: Fail",
+        },
+    }
 }
 
 impl TextLog {
@@ -367,10 +380,11 @@ impl TextLog {
     fn console_line(&mut self, line: &Line<'_>, out: &mut Output) -> bool {
         let text = line.text.trim();
         let asked = std::mem::take(&mut self.asked_exit_code);
-        let c = console();
-        let hits = c.set.matches(line.text.as_bytes());
-        let capture = |re: &regex::bytes::Regex| {
-            re.captures(line.text.as_bytes()).and_then(|m| {
+        let bytes = line.text.as_bytes();
+        let kinds = ConsoleLine::of(bytes);
+        // A kind's first group that matched, trimmed: the name or the path it gives.
+        let capture = |kind: ConsoleLine| {
+            kind.captures(bytes).and_then(|m| {
                 m.iter()
                     .skip(1)
                     .flatten()
@@ -378,34 +392,38 @@ impl TextLog {
                     .map(|g| String::from_utf8_lossy(g.as_bytes()).trim().to_string())
             })
         };
-        if hits.matched(WINGET_FOUND) {
-            if let Some(name) = capture(&c.winget_found) {
-                out.facts.learn("product_name", name);
+        for kind in kinds.iter() {
+            match kind {
+                ConsoleLine::WingetFound | ConsoleLine::ChocoPackage => {
+                    if let Some(name) = capture(kind) {
+                        out.facts.learn("product_name", name);
+                    }
+                }
+                ConsoleLine::VerboseLog => {
+                    if let Some(path) = capture(kind) {
+                        out.facts.learn("log_path", path);
+                    }
+                }
+                // Read below, on every line: the next line is the code only right after this one.
+                ConsoleLine::ExitCodeAsked => {}
+                ConsoleLine::UpdateStatus => {
+                    if !self.previous.is_empty() {
+                        let title = std::mem::take(&mut self.previous);
+                        match crate::facts::product_from_text(title.as_bytes()) {
+                            Some(kind) => out.facts.learn("product", kind),
+                            // Another program's update, delivered by Windows Update: its title names what
+                            // failed.
+                            None => out.facts.learn(
+                                "product_name",
+                                title.trim_end_matches([' ', '-']).to_string(),
+                            ),
+                        }
+                        out.facts.learn("update_title", title);
+                    }
+                }
             }
         }
-        if hits.matched(CHOCO_PACKAGE) {
-            if let Some(name) = capture(&c.choco_package) {
-                out.facts.learn("product_name", name);
-            }
-        }
-        if hits.matched(VERBOSE_LOG) {
-            if let Some(path) = capture(&c.verbose_log) {
-                out.facts.learn("log_path", path);
-            }
-        }
-        self.asked_exit_code = hits.matched(EXIT_CODE_ASKED);
-        if hits.matched(UPDATE_STATUS) && !self.previous.is_empty() {
-            let title = std::mem::take(&mut self.previous);
-            match crate::facts::product_from_text(title.as_bytes()) {
-                Some(kind) => out.facts.learn("product", kind),
-                // Another program's update, delivered by Windows Update: its title names what failed.
-                None => out.facts.learn(
-                    "product_name",
-                    title.trim_end_matches([' ', '-']).to_string(),
-                ),
-            }
-            out.facts.learn("update_title", title);
-        }
+        self.asked_exit_code = kinds.has(ConsoleLine::ExitCodeAsked);
         // Every line of a text passes here: the buffer is reused, not allocated per line.
         if !text.is_empty() {
             self.previous.clear();
@@ -453,7 +471,7 @@ impl super::LogReader for TextLog {
         if self.console_line(line, out) {
             return;
         }
-        let hits = classes().matches(line.text.as_bytes());
+        let kinds = TextLine::of(line.text.as_bytes());
         let text = line.text.trim();
         // A dialog's text wrapped across lines starts in the recent lines; its match, at most a few hundred bytes,
         // ends within the start of this line. Only that start is joined, so that a very long line (a piece of a
@@ -495,9 +513,9 @@ impl super::LogReader for TextLog {
             }
         }
         // A code pasted on its own (`0x80070652`, `Error code: 0x8024402c`) is the error the person saw.
-        let bare = !hits.matched(FAIL) && is_bare_code(line.text);
+        let bare = !kinds.has(TextLine::Fail) && is_bare_code(line.text);
         let short = line.no <= SHORT_LINES && line.text.len() <= 200;
-        if !hits.matched_any() && dialog.is_none() && !bare && !short {
+        if !kinds.any() && dialog.is_none() && !bare && !short {
             return;
         }
         if self.first_cause.is_none() {
@@ -507,13 +525,13 @@ impl super::LogReader for TextLog {
                     None,
                     format!("The text of Windows Installer error {n}, pasted without its number."),
                 ))
-            } else if hits.matched(SXS_MISSING) {
+            } else if kinds.has(TextLine::SxsMissing) {
                 Some((
                     "14001".to_string(),
                     Some("sxs-missing-assembly"),
                     "A program could not start: a side-by-side assembly it depends on (usually a Visual C++ runtime) is not installed.".to_string(),
                 ))
-            } else if hits.matched(PREREQUISITE) {
+            } else if kinds.has(TextLine::Prerequisite) {
                 Some((
                     String::new(),
                     Some("prerequisite-not-met"),
@@ -561,7 +579,7 @@ impl super::LogReader for TextLog {
                 return;
             }
         }
-        if hits.matched(PRODUCT_FAILED) && self.first_failure.is_none() {
+        if kinds.has(TextLine::ProductFailed) && self.first_failure.is_none() {
             if let Some(idx) = out.finding(
                 line,
                 Role::Failure,
@@ -575,7 +593,7 @@ impl super::LogReader for TextLog {
         // What a worried person types: a short line near the top with a known failure HRESULT and no word of
         // failure (`0x80070643 windows 11`), or `error 1603` in lower case (a return code, not a message).
         let mut typed = None;
-        if short && found.is_empty() && hits.matched(FAIL) {
+        if short && found.is_empty() && kinds.has(TextLine::Fail) {
             typed = typed_return_code(line.text).map(|code| codes::CodeMatch {
                 start: 0,
                 end: 0,
@@ -591,7 +609,7 @@ impl super::LogReader for TextLog {
                     || tree::cause_for_codes(&[m.code.normalized()])
                         .is_some_and(|c| c.id != "succeeded")
             });
-        if (hits.matched(FAIL) || bare || code_alone) && !found.is_empty() {
+        if (kinds.has(TextLine::Fail) || bare || code_alone) && !found.is_empty() {
             let normalized: Vec<String> = found
                 .iter()
                 .flat_map(|m| std::iter::once(m.code).chain(m.code.related()))
@@ -619,7 +637,7 @@ impl super::LogReader for TextLog {
                     self.first_failure = Some(idx);
                 }
             }
-        } else if hits.matched(SUCCESS) && !hits.matched(FAIL) {
+        } else if kinds.has(TextLine::Success) && !kinds.has(TextLine::Fail) {
             self.succeeded = true;
             out.finding(line, Role::Success, "This line reports success.");
         }
