@@ -17,6 +17,7 @@ use serde::Deserialize;
 use model::facts::{self, Facts};
 use model::guide::{Command, Guide, Risk, Script, Shell, Source, SourceKind, Step};
 
+use crate::cause::{self, CauseId};
 use crate::codes::{self, Code};
 
 pub use model::answers::{AnsweredBy, Answers, Choice, Question, UNKNOWN};
@@ -834,6 +835,11 @@ pub fn causes() -> &'static [CauseDef] {
 }
 
 /// The first built-in cause any of these codes names (see [`Kb::cause_for_codes`]).
+/// [`cause_for_codes`]'s id, as the constant a reader gives its finding.
+pub fn cause_id_for_codes(codes: &[String]) -> Option<CauseId> {
+    cause_for_codes(codes).and_then(|c| CauseId::named(&c.id))
+}
+
 pub fn cause_for_codes(codes: &[String]) -> Option<&'static CauseDef> {
     causes()
         .iter()
@@ -843,21 +849,21 @@ pub fn cause_for_codes(codes: &[String]) -> Option<&'static CauseDef> {
 /// The cause a Windows Update, servicing or Windows Setup finding's codes point to: the knowledge base's
 /// specific causes first, then the causes Windows Update codes name ([`codes::UPDATE_CAUSES`], from
 /// data/codes.toml).
-pub fn servicing_cause_for(codes: &[String]) -> Option<String> {
+pub fn servicing_cause_for(codes: &[String]) -> Option<CauseId> {
     let mut all: Vec<String> = codes.to_vec();
     for c in codes {
         if let Some(code) = codes::parse(c) {
             all.extend(code.related().iter().map(Code::normalized));
         }
     }
-    if let Some(c) = cause_for_codes(&all).filter(|c| c.id != "install-failure") {
-        return Some(c.id.clone());
+    if let Some(c) = cause_id_for_codes(&all).filter(|c| *c != cause::INSTALL_FAILURE) {
+        return Some(c);
     }
     all.iter().find_map(|c| match codes::parse(c) {
         Some(Code::HResult(h)) => codes::UPDATE_CAUSES
             .iter()
             .find(|(k, _)| *k == h)
-            .map(|(_, id)| id.to_string()),
+            .and_then(|(_, id)| CauseId::named(id)),
         _ => None,
     })
 }

@@ -4,6 +4,7 @@
 //! the guide. ARCHITECTURE.md, "Choosing the root cause", gives the ranking in words.
 
 /// Combines file reports: the verdict, the root cause across files, the facts, then the guide.
+use kb::cause;
 use kb::tree::{self, Answers};
 use model::diagnosis::{Confidence, Detail, Diagnosis, Finding, Note, Role, Timeline, Verdict};
 use model::facts::Facts;
@@ -40,13 +41,14 @@ pub(crate) fn combine(reports: Vec<FileReport>, answers: Option<&Answers>) -> Di
                 let named = named_logs
                     .iter()
                     .any(|n| same_file(n, &report.summary.name));
-                let rank =
-                    (if f.role == Role::Cause && f.cause.as_deref() != Some("no-cause-in-log") {
-                        20
-                    } else {
-                        0
-                    }) + (if named { 10 } else { 0 })
-                        + report.format.depth();
+                let rank = (if f.role == Role::Cause
+                    && f.cause.as_deref() != Some(cause::NO_CAUSE_IN_LOG.as_str())
+                {
+                    20
+                } else {
+                    0
+                }) + (if named { 10 } else { 0 })
+                    + report.format.depth();
                 roots.push((
                     rank,
                     base + r,
@@ -115,7 +117,7 @@ pub(crate) fn combine(reports: Vec<FileReport>, answers: Option<&Answers>) -> Di
         && a_log
         && facts.get("cause").is_none()
     {
-        facts.set("cause", "log-incomplete");
+        facts.set("cause", cause::LOG_INCOMPLETE.as_str());
     }
 
     let (questions, guide) = match answers {
@@ -267,12 +269,12 @@ fn decide_cause(
     // result names a specific cause (0x80070020, a file in use), the result is the better guide. The generic
     // 1603 forms name no specific cause and keep "get the log".
     let specific = |r: &Finding| {
-        tree::cause_for_codes(&r.codes)
-            .map(|c| c.id.clone())
-            .filter(|c| c != "install-failure")
+        tree::cause_id_for_codes(&r.codes)
+            .filter(|c| *c != cause::INSTALL_FAILURE)
+            .map(|c| c.as_str())
     };
     if let Some(cause) = root
-        .filter(|r| r.cause.as_deref() == Some("no-cause-in-log"))
+        .filter(|r| r.cause.as_deref() == Some(cause::NO_CAUSE_IN_LOG.as_str()))
         .and_then(specific)
     {
         facts.learn("cause", cause);
@@ -284,7 +286,9 @@ fn decide_cause(
         .iter()
         .filter_map(|f| f.cause.clone())
         // Another file's "no cause here" says nothing about a root cause found elsewhere.
-        .find(|c| c != "no-cause-in-log" || root.is_none_or(|r| r.role != Role::Cause))
+        .find(|c| {
+            c != cause::NO_CAUSE_IN_LOG.as_str() || root.is_none_or(|r| r.role != Role::Cause)
+        })
     {
         facts.learn("cause", c);
     } else if let Some(c) = tree::cause_for_codes(codes) {
@@ -293,6 +297,6 @@ fn decide_cause(
     // A log that ends in success is a success, even when it retried past an error on the way (a Burn download
     // that failed once): the guide must not send the person to fix what already worked.
     if verdict == Verdict::Succeeded {
-        facts.set("cause", "succeeded");
+        facts.set("cause", cause::SUCCEEDED.as_str());
     }
 }

@@ -1,6 +1,7 @@
 //! What readers read and write: a [`Line`] in, an [`Output`] of findings, facts and notes out; and the two
 //! helpers every reader compiles its patterns with ([`re`], [`re_set`], re-exported from [`crate::re`]).
 
+use kb::CauseId;
 use model::diagnosis::{ContextLine, Detail, Finding, Note, Role, TimelineAction, Verdict};
 use model::facts::Facts;
 
@@ -109,10 +110,11 @@ impl Output {
         }
     }
 
-    /// Sets the cause id of a finding.
-    pub fn cause(&mut self, idx: usize, cause: &str) {
+    /// Sets the cause of a finding: a constant of [`kb::cause`], so that a cause the knowledge base does not
+    /// know does not compile.
+    pub fn cause(&mut self, idx: usize, cause: CauseId) {
         if let Some(f) = self.findings.get_mut(idx) {
-            f.cause = Some(cause.to_string());
+            f.cause = Some(cause.as_str().to_string());
         }
     }
 

@@ -14,6 +14,7 @@ use regex::bytes::Regex;
 
 use crate::facts;
 use crate::read::{Line, Output, re};
+use kb::cause::{self, CauseId};
 use kb::tree;
 use model::diagnosis::{Role, Verdict};
 
@@ -118,12 +119,12 @@ fn is_generic(hr: u32) -> bool {
 }
 
 /// A cause id for a Burn error, from what the message says (the codes' own causes come from the knowledge base).
-fn cause_for(kind: u32, msg: &str, hr: Option<u32>) -> Option<&'static str> {
+fn cause_for(kind: u32, msg: &str, hr: Option<u32>) -> Option<CauseId> {
     let m = msg.to_ascii_lowercase();
     if kind == 54 || m.contains("failed to resolve source") {
-        return Some("burn-payload-missing");
+        return Some(cause::BURN_PAYLOAD_MISSING);
     }
-    // 0x80070642 is 1602, "cancelled". While a payload is fetched it means the prompt for the file's location
+    // 0x80070642 is 1602, cause::CANCELLED. While a payload is fetched it means the prompt for the file's location
     // was cancelled (the file is missing); anywhere else the bundle or its user interface stopped the
     // installation ("Bootstrapper application aborted").
     if hr == Some(0x8007_0642) {
@@ -131,9 +132,9 @@ fn cause_for(kind: u32, msg: &str, hr: Option<u32>) -> Option<&'static str> {
             .iter()
             .any(|w| m.contains(w));
         return Some(if fetching {
-            "burn-payload-missing"
+            cause::BURN_PAYLOAD_MISSING
         } else {
-            "cancelled"
+            cause::CANCELLED
         });
     }
     // A signature the bundle does not accept is not a damaged download: downloading the same file again fails
@@ -142,10 +143,10 @@ fn cause_for(kind: u32, msg: &str, hr: Option<u32>) -> Option<&'static str> {
         || m.contains("authenticode")
         || m.contains("verify signature")
     {
-        return Some("burn-payload-certificate");
+        return Some(cause::BURN_PAYLOAD_CERTIFICATE);
     }
     if matches!(kind, 310) || m.contains("hash") {
-        return Some("burn-payload-signature");
+        return Some(cause::BURN_PAYLOAD_SIGNATURE);
     }
     None
 }
@@ -265,9 +266,8 @@ impl super::LogReader for BurnLog {
                 if let Some(idx) = out.finding(line, role, summary) {
                     if let Some(c) = cause_for(id, &msg, hr) {
                         out.cause(idx, c);
-                    } else if let Some(c) = tree::cause_for_codes(&out.findings[idx].codes) {
-                        let id = c.id.clone();
-                        out.cause(idx, &id);
+                    } else if let Some(c) = tree::cause_id_for_codes(&out.findings[idx].codes) {
+                        out.cause(idx, c);
                     }
                     if let Some(c) = p.package.captures(bytes) {
                         out.detail(idx, "package", text_of(&c[1]).trim().to_string());
@@ -330,7 +330,7 @@ impl super::LogReader for BurnLog {
             return;
         };
         if no_cause {
-            out.cause(idx, "no-cause-in-log");
+            out.cause(idx, cause::NO_CAUSE_IN_LOG);
             let package = self
                 .failed_package
                 .as_ref()

@@ -16,6 +16,7 @@ use super::LogReader;
 use super::kinds::line_kinds;
 use crate::codes;
 use crate::read::{Line, Output, re};
+use kb::cause;
 use kb::tree;
 use model::diagnosis::{Role, Verdict};
 
@@ -239,17 +240,17 @@ impl CbsLog {
         rank: u8,
     ) -> Option<usize> {
         let idx = out.finding_with(line, Role::Cause, || summary(kind, line.text))?;
-        let cause = tree::servicing_cause_for(&out.findings[idx].codes).or_else(|| match kind {
+        let cause = tree::servicing_cause_for(&out.findings[idx].codes).or(match kind {
             CbsLine::CsiFatal
             | CbsLine::HashMismatch
             | CbsLine::SfcCannotRepair
             | CbsLine::SfcCannotReproject
-            | CbsLine::StoreCorrupt => Some("component-store".to_string()),
-            CbsLine::NoProvider | CbsLine::DismCommandLine => Some("dism-command-line".to_string()),
+            | CbsLine::StoreCorrupt => Some(cause::COMPONENT_STORE),
+            CbsLine::NoProvider | CbsLine::DismCommandLine => Some(cause::DISM_COMMAND_LINE),
             _ => None,
         });
         if let Some(c) = cause {
-            out.cause(idx, &c);
+            out.cause(idx, c);
         }
         if let Some(c) = &self.command_line {
             out.detail(idx, "command line", c.clone());
@@ -286,7 +287,7 @@ impl CbsLog {
             }
             f.summary = summary(kind, &code);
             if let Some(c) = tree::servicing_cause_for(&f.codes) {
-                out.cause(idx, &c);
+                out.cause(idx, c);
             }
         }
     }
@@ -297,7 +298,7 @@ impl CbsLog {
             .captures(line.text.as_bytes())
             .map(|c| String::from_utf8_lossy(&c[1]).to_ascii_lowercase());
         if let Some(idx) = out.finding_with(line, Role::Cause, || summary(kind, line.text)) {
-            out.cause(idx, "component-store");
+            out.cause(idx, cause::COMPONENT_STORE);
             match name {
                 Some(n)
                     if kind == CbsLine::SfcCannotRepair
@@ -350,7 +351,7 @@ impl CbsLog {
         if let Some(f) = out.findings.get_mut(idx) {
             f.role = Role::Cause;
         }
-        out.cause(idx, "component-store");
+        out.cause(idx, cause::COMPONENT_STORE);
         self.failures.push((idx, 0, at));
     }
 }
@@ -438,7 +439,7 @@ impl LogReader for CbsLog {
                         if let Some(idx) =
                             out.finding_with(line, Role::Context, || summary(kind, line.text))
                         {
-                            out.cause(idx, "component-store");
+                            out.cause(idx, cause::COMPONENT_STORE);
                             self.corrupt.push((idx, line.no));
                         }
                     }

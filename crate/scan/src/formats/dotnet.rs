@@ -15,6 +15,7 @@ use regex::bytes::Regex;
 use super::kinds::{Kinds, line_kinds};
 use crate::codes::{self, Code};
 use crate::read::{Line, Output, re};
+use kb::cause;
 use kb::tree;
 use model::diagnosis::{Role, Verdict};
 
@@ -189,7 +190,7 @@ impl DotnetLog {
                 out.findings[idx].codes.insert(0, code);
             }
             if n == 5100 {
-                out.cause(idx, "prerequisite-not-met");
+                out.cause(idx, cause::PREREQUISITE_NOT_MET);
                 self.first_cause.get_or_insert(idx);
             }
             self.first_failure.get_or_insert(idx);
@@ -221,10 +222,9 @@ impl DotnetLog {
                 }
             }
             if prerequisite {
-                out.cause(idx, "prerequisite-not-met");
-            } else if let Some(c) = tree::cause_for_codes(&out.findings[idx].codes) {
-                let id = c.id.clone();
-                out.cause(idx, &id);
+                out.cause(idx, cause::PREREQUISITE_NOT_MET);
+            } else if let Some(c) = tree::cause_id_for_codes(&out.findings[idx].codes) {
+                out.cause(idx, c);
             }
             self.first_cause.get_or_insert(idx);
         }
@@ -335,7 +335,7 @@ impl super::LogReader for DotnetLog {
             .map(|d| d.value.clone())
             .or_else(|| self.component_log.clone());
         if out.findings[idx].cause.is_none() {
-            out.cause(idx, "no-cause-in-log");
+            out.cause(idx, cause::NO_CAUSE_IN_LOG);
         }
         match log {
             Some(log) => {

@@ -16,6 +16,7 @@ use super::text::TextLog;
 use crate::codes::{self, Code};
 use crate::facts;
 use crate::read::{Line, Output, re};
+use kb::cause::{self, CauseId};
 use kb::tree;
 use model::diagnosis::{Role, Verdict};
 
@@ -51,7 +52,7 @@ pub(crate) struct EventLine {
     /// A log file the message names.
     pub log_path: Option<String>,
     /// A cause id for the knowledge base, when the message alone names one.
-    pub cause: Option<String>,
+    pub cause: Option<CauseId>,
     /// Installed, but a restart is pending.
     pub restart_pending: bool,
 }
@@ -193,14 +194,12 @@ fn norm(code: &str) -> Option<String> {
 }
 
 /// A cause the knowledge base names for a code, unless it is the generic installer failure.
-fn specific_cause(code: &str) -> Option<String> {
+fn specific_cause(code: &str) -> Option<CauseId> {
     let mut all = vec![code.to_string()];
     if let Some(c) = codes::parse(code) {
         all.extend(c.related().iter().map(Code::normalized));
     }
-    tree::cause_for_codes(&all)
-        .filter(|c| c.id != "install-failure")
-        .map(|c| c.id.clone())
+    tree::cause_id_for_codes(&all).filter(|c| *c != cause::INSTALL_FAILURE)
 }
 
 /// ` with 0x…` for a summary, when the event names a code.
@@ -339,7 +338,7 @@ pub(crate) fn classify_line(line: &str) -> Option<EventLine> {
             e.title = Some("Windows Recovery Environment".into());
             let phase = error_phase().captures(bytes).map(|c| text(&c[1]));
             if phase.as_deref() == Some("2") {
-                e.cause = Some("winre-partition".into());
+                e.cause = Some(cause::WINRE_PARTITION);
                 e.summary = "Windows Recovery Environment servicing failed in phase 2: the recovery partition is too small.".into();
             } else {
                 e.summary = "Windows Recovery Environment servicing failed (event 4502).".into();
@@ -356,7 +355,7 @@ pub(crate) fn classify_line(line: &str) -> Option<EventLine> {
         EventMessage::WuConnect => {
             e.event = "WindowsUpdateClient 16";
             e.role = Role::Failure;
-            e.cause = Some("wu-network".into());
+            e.cause = Some(cause::WU_NETWORK);
             e.summary = "Windows Update could not connect to the update service.".into();
         }
     }
@@ -439,7 +438,7 @@ pub(crate) fn record(line: &Line<'_>, e: &EventLine, out: &mut Output) -> Option
     if let Some(kb) = &e.kb {
         out.detail(idx, "KB", kb.clone());
     }
-    if let Some(c) = &e.cause {
+    if let Some(c) = e.cause {
         out.cause(idx, c);
     }
     learn(e, out);
@@ -683,7 +682,7 @@ impl LogReader for EventLog {
                     .is_some_and(|f| f.codes.is_empty() && f.cause.is_none())
             }) {
                 // "Installation failed" and nothing else: the event names no cause, the installer's log would.
-                out.cause(idx, "no-cause-in-log");
+                out.cause(idx, cause::NO_CAUSE_IN_LOG);
                 out.note("The event log records that the installation failed, not why. The installer's verbose log holds the cause: run the installation again with msiexec /l*v, or turn on the Windows Installer Logging policy.");
             }
         }

@@ -24,6 +24,7 @@ use super::LogReader;
 use super::kinds::line_kinds;
 use crate::codes::Code;
 use crate::read::{Line, Output, re};
+use kb::cause;
 use kb::tree;
 use model::diagnosis::{Role, Verdict};
 
@@ -147,14 +148,14 @@ impl InnoLog {
         .iter()
         .any(|w| text.contains(w));
         let cause = if replacing && matches!(code, Some(Code::Win32(5 | 32))) {
-            Some("file-in-use".to_string())
+            Some(cause::FILE_IN_USE)
         } else if text.starts_with("Runtime error") || text.starts_with("Internal error") {
-            Some("package-error".to_string())
+            Some(cause::PACKAGE_ERROR)
         } else {
-            tree::cause_for_codes(&out.findings[idx].codes).map(|c| c.id.clone())
+            tree::cause_id_for_codes(&out.findings[idx].codes)
         };
         if let Some(c) = cause {
-            out.cause(idx, &c);
+            out.cause(idx, c);
         }
         if self.stopped.is_none() {
             self.stopped = Some(idx);
@@ -201,7 +202,7 @@ impl LogReader for InnoLog {
                         "The installation was cancelled (by the person, or by a message box answered with Abort).",
                     ) {
                         out.findings[idx].codes = vec!["1602".into(), "0x80070642".into()];
-                        out.cause(idx, "cancelled");
+                        out.cause(idx, cause::CANCELLED);
                         self.cancel = Some(idx);
                     }
                 }
@@ -246,7 +247,7 @@ impl LogReader for InnoLog {
         out.verdict = Some(if root.is_some() {
             if root == self.rollback {
                 if let Some(idx) = root {
-                    out.cause(idx, "no-cause-in-log");
+                    out.cause(idx, cause::NO_CAUSE_IN_LOG);
                 }
             }
             Verdict::Failed

@@ -14,6 +14,7 @@ use std::collections::VecDeque;
 use super::kinds::{Kinds, line_kinds};
 
 use crate::read::{Line, Output, re};
+use kb::cause::{self, CauseId};
 use kb::tree;
 use model::diagnosis::{Role, Timeline, TimelineAction, Verdict};
 
@@ -464,7 +465,7 @@ impl MsiLog {
         line: &Line<'_>,
         out: &mut Output,
         code: &str,
-        cause: &str,
+        cause: CauseId,
         summary: &str,
     ) {
         if let Some(idx) = out.finding(line, Role::Cause, summary) {
@@ -540,9 +541,8 @@ impl MsiLog {
                 out.detail(idx, "custom action", text_of(m.as_bytes()));
             }
         }
-        let cause = tree::cause_for_codes(&out.findings[idx].codes).map(|c| c.id.clone());
-        if let Some(c) = cause {
-            out.cause(idx, &c);
+        if let Some(c) = tree::cause_id_for_codes(&out.findings[idx].codes) {
+            out.cause(idx, c);
         }
         let is_note = kinds.has(MsiLine::NoteError) && !kinds.has(MsiLine::ErrorMessage);
         // The server's `Product: X -- Error 1310. Error writing to file…` printed right after the internal form
@@ -655,7 +655,7 @@ impl super::LogReader for MsiLog {
                     );
                     if let Some(idx) = out.finding(line, Role::Cause, summary) {
                         out.findings[idx].codes = vec!["1602".into(), "0x80070642".into()];
-                        out.cause(idx, "cancelled");
+                        out.cause(idx, cause::CANCELLED);
                         out.detail(idx, "action", name);
                         self.cancelled = Some(idx);
                     }
@@ -684,12 +684,12 @@ impl super::LogReader for MsiLog {
                 }
                 MsiLine::Mutex => {
                     let summary = "Another installation holds Windows Installer's execution mutex, so this one cannot start (1618).";
-                    self.failure_by_itself(line, out, "1618", "another-install", summary);
+                    self.failure_by_itself(line, out, "1618", cause::ANOTHER_INSTALL, summary);
                     return;
                 }
                 MsiLine::CachedMissing => {
                     let summary = "The copy of the installed package that Windows Installer keeps in C:\\Windows\\Installer is missing (1612 follows unless the original setup is found).";
-                    self.failure_by_itself(line, out, "1612", "missing-cache", summary);
+                    self.failure_by_itself(line, out, "1612", cause::MISSING_CACHE, summary);
                     return;
                 }
                 MsiLine::ApiFailed => {
@@ -697,9 +697,8 @@ impl super::LogReader for MsiLog {
                         let summary =
                             "A call Windows Installer made to Windows failed.".to_string();
                         if let Some(idx) = out.finding(line, Role::Cause, summary) {
-                            if let Some(c) = tree::cause_for_codes(&out.findings[idx].codes) {
-                                let id = c.id.clone();
-                                out.cause(idx, &id);
+                            if let Some(c) = tree::cause_id_for_codes(&out.findings[idx].codes) {
+                                out.cause(idx, c);
                             }
                             self.api_failure = Some(idx);
                         }
@@ -721,7 +720,7 @@ impl super::LogReader for MsiLog {
                     {
                         let summary = "The installer cannot find the local copy of a patch it needs (error 1612): the patch's registration is broken (KB971187).";
                         if let Some(idx) = out.finding(line, Role::Cause, summary) {
-                            out.cause(idx, "patch-registration");
+                            out.cause(idx, cause::PATCH_REGISTRATION);
                             if let Some(a) = &self.current_action {
                                 out.detail(idx, "action", a.clone());
                             }
@@ -869,17 +868,17 @@ impl super::LogReader for MsiLog {
                 out.root = Some(idx);
                 // A custom action's own output with no more specific cause (only the generic 1603, or no code)
                 // is a custom action's failure: the guide reads that action's log and program.
-                let generic = matches!(
-                    out.findings[idx].cause.as_deref(),
-                    None | Some("install-failure")
-                );
+                let generic = out.findings[idx]
+                    .cause
+                    .as_deref()
+                    .is_none_or(|c| c == cause::INSTALL_FAILURE.as_str());
                 if generic && (self.ca_candidates.contains(&idx) || self.failed_ca.is_some()) {
-                    out.cause(idx, "custom-action");
+                    out.cause(idx, cause::CUSTOM_ACTION);
                 } else if generic && is_package_error(&out.findings[idx]) {
-                    out.cause(idx, "package-error");
+                    out.cause(idx, cause::PACKAGE_ERROR);
                 }
                 if let Some(code) = &self.bad_product_code {
-                    out.cause(idx, "package-error");
+                    out.cause(idx, cause::PACKAGE_ERROR);
                     out.detail(idx, "malformed ProductCode", code.clone());
                 }
                 // Host output (`WixQuietExec: Error …`) comes before the line naming its custom action.
@@ -913,7 +912,7 @@ impl super::LogReader for MsiLog {
                 .min_by_key(|&i| out.findings.get(i).map(|f| f.line).unwrap_or(u64::MAX));
                 out.root = idx;
                 if let Some(idx) = idx {
-                    out.cause(idx, "no-cause-in-log");
+                    out.cause(idx, cause::NO_CAUSE_IN_LOG);
                     if let Some(p) = &self.product {
                         out.detail(idx, "product", p.clone());
                     }

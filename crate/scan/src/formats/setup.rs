@@ -44,6 +44,7 @@ use super::LogReader;
 use super::kinds::{Kinds, line_kinds};
 use crate::codes::{self, Code};
 use crate::read::{Line, Output, re};
+use kb::cause::{self, CauseId};
 use kb::tree;
 use model::diagnosis::{Role, Verdict};
 
@@ -206,31 +207,33 @@ const STORAGE_WORDS: &[&str] = &[
 ];
 
 /// The knowledge base's cause for a Windows Setup failure with this code, on this line.
-fn setup_cause(code: Option<u32>, text: &str, found: &[String]) -> Option<String> {
+fn setup_cause(code: Option<u32>, text: &str, found: &[String]) -> Option<CauseId> {
     let id = match code {
-        _ if text.contains("not provisioned for all users") => "sysprep-appx",
-        Some(c) if CANCEL_CODES.contains(&c) => "cancelled",
-        Some(0xC190_0101) => "setup-driver",
-        Some(0x8007_0070 | 0xC190_020E) => "setup-disk-space",
-        Some(0xC190_0200 | 0xC190_0202) => "setup-requirements",
-        Some(0x8007_3CF2) => "sysprep-appx",
-        Some(0x8007_0005) => "setup-access-denied",
+        _ if text.contains("not provisioned for all users") => cause::SYSPREP_APPX,
+        Some(c) if CANCEL_CODES.contains(&c) => cause::CANCELLED,
+        Some(0xC190_0101) => cause::SETUP_DRIVER,
+        Some(0x8007_0070 | 0xC190_020E) => cause::SETUP_DISK_SPACE,
+        Some(0xC190_0200 | 0xC190_0202) => cause::SETUP_REQUIREMENTS,
+        Some(0x8007_3CF2) => cause::SYSPREP_APPX,
+        Some(0x8007_0005) => cause::SETUP_ACCESS_DENIED,
         // A cleanup of an earlier attempt waits for a restart; an incompatible app or driver blocks setup.
-        Some(0xC190_0107) => "restart-pending",
-        Some(0xC190_0208) => "setup-driver",
-        Some(0x8007_0032) => "setup-storage",
-        _ if STORAGE_WORDS.iter().any(|w| text.contains(w)) => "setup-storage",
+        Some(0xC190_0107) => cause::RESTART_PENDING,
+        Some(0xC190_0208) => cause::SETUP_DRIVER,
+        Some(0x8007_0032) => cause::SETUP_STORAGE,
+        _ if STORAGE_WORDS.iter().any(|w| text.contains(w)) => cause::SETUP_STORAGE,
         // Any other failure of Windows Setup takes Microsoft's general procedure for upgrade errors.
-        _ => return tree::servicing_cause_for(found).or_else(|| Some("setup-failure".to_string())),
+        _ => return tree::servicing_cause_for(found).or(Some(cause::SETUP_FAILURE)),
     };
-    Some(id.to_string())
+    Some(id)
 }
 
 /// Whether a root names no cause more specific than a failure of Windows Setup.
 fn generic_cause(out: &Output, root: usize) -> bool {
-    out.findings
-        .get(root)
-        .is_some_and(|f| matches!(f.cause.as_deref(), None | Some("setup-failure")))
+    out.findings.get(root).is_some_and(|f| {
+        f.cause
+            .as_deref()
+            .is_none_or(|c| c == cause::SETUP_FAILURE.as_str())
+    })
 }
 
 /// The first failure HRESULT on a line (`[0x80070032, 0x50013]` gives 0x80070032; `[gle=0x00000002]` is a
@@ -376,7 +379,7 @@ impl SetupLog {
             .get(root)
             .and_then(|f| setup_cause(code.or_else(|| first_failure(&f.text)), &f.text, &f.codes));
         if let Some(c) = cause {
-            out.cause(root, &c);
+            out.cause(root, c);
         }
         if let Some(p) = &self.profile {
             out.detail(root, "SetupDiag rule", p.clone());
@@ -553,7 +556,7 @@ impl SetupLog {
         self.mark_root(out, root, code);
         // A failed driver installation is a driver problem unless its code says otherwise.
         if generic_cause(out, root) {
-            out.cause(root, "setup-driver");
+            out.cause(root, cause::SETUP_DRIVER);
         }
         if self.unresolved.len() < MAX_ORIGINS {
             self.unresolved.push((title, root));
@@ -617,7 +620,7 @@ impl SetupLog {
             }) {
                 self.fail(out, idx, None);
                 if generic_cause(out, idx) {
-                    out.cause(idx, "setup-driver");
+                    out.cause(idx, cause::SETUP_DRIVER);
                 }
             }
         }

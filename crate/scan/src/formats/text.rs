@@ -10,6 +10,7 @@ use regex::bytes::RegexSet;
 use super::kinds::line_kinds;
 use crate::codes;
 use crate::read::{Line, Output, re_set};
+use kb::cause;
 use kb::tree;
 use model::diagnosis::{Role, Verdict};
 
@@ -448,12 +449,11 @@ impl TextLog {
                         .chain(code.related())
                         .map(|c| c.normalized())
                         .collect();
-                    let cause =
-                        tree::cause_for_codes(&out.findings[idx].codes).map(|c| c.id.clone());
-                    if let Some(c) = &cause {
+                    let cause = tree::cause_id_for_codes(&out.findings[idx].codes);
+                    if let Some(c) = cause {
                         out.cause(idx, c);
                     }
-                    if cause.as_deref().is_some_and(|c| c != "install-failure") {
+                    if cause.is_some_and(|c| c != cause::INSTALL_FAILURE) {
                         out.findings[idx].role = Role::Cause;
                         self.first_cause.get_or_insert(idx);
                     }
@@ -528,13 +528,13 @@ impl super::LogReader for TextLog {
             } else if kinds.has(TextLine::SxsMissing) {
                 Some((
                     "14001".to_string(),
-                    Some("sxs-missing-assembly"),
+                    Some(cause::SXS_MISSING_ASSEMBLY),
                     "A program could not start: a side-by-side assembly it depends on (usually a Visual C++ runtime) is not installed.".to_string(),
                 ))
             } else if kinds.has(TextLine::Prerequisite) {
                 Some((
                     String::new(),
-                    Some("prerequisite-not-met"),
+                    Some(cause::PREREQUISITE_NOT_MET),
                     "A prerequisite check failed: setup will not run on this computer as it is."
                         .to_string(),
                 ))
@@ -546,11 +546,10 @@ impl super::LogReader for TextLog {
                     if !code.is_empty() && !out.findings[idx].codes.contains(&code) {
                         out.findings[idx].codes.insert(0, code);
                     }
-                    let cause = cause.map(str::to_string).or_else(|| {
-                        tree::cause_for_codes(&out.findings[idx].codes).map(|c| c.id.clone())
-                    });
+                    let cause =
+                        cause.or_else(|| tree::cause_id_for_codes(&out.findings[idx].codes));
                     if let Some(c) = cause {
-                        out.cause(idx, &c);
+                        out.cause(idx, c);
                     }
                     self.first_cause = Some(idx);
                     self.first_failure.get_or_insert(idx);
@@ -563,14 +562,14 @@ impl super::LogReader for TextLog {
         // be found…"): the reason is the evidence, with the code of the line before it.
         if line.text.contains("Windows cannot ") && line.text.contains(" because ") {
             let before = self.first_cause.filter(|&i| {
-                out.findings[i].cause.as_deref() == Some("app-package")
+                out.findings[i].cause.as_deref() == Some(cause::APP_PACKAGE.as_str())
                     && line.no.saturating_sub(out.findings[i].line) <= 3
             });
             if let Some(prev) = before {
                 let summary = "Windows' app deployment says why it refused the package.";
                 if let Some(idx) = out.finding(line, Role::Cause, summary) {
                     out.findings[idx].codes = out.findings[prev].codes.clone();
-                    out.cause(idx, "app-package");
+                    out.cause(idx, cause::APP_PACKAGE);
                     self.first_cause = Some(idx);
                     if self.first_failure == Some(prev) {
                         self.first_failure = Some(idx);
@@ -606,8 +605,8 @@ impl super::LogReader for TextLog {
             && found.iter().any(|m| {
                 (matches!(m.code, codes::Code::HResult(h) if h >= 0x8000_0000)
                     && codes::info(&m.code).is_some())
-                    || tree::cause_for_codes(&[m.code.normalized()])
-                        .is_some_and(|c| c.id != "succeeded")
+                    || tree::cause_id_for_codes(&[m.code.normalized()])
+                        .is_some_and(|c| c != cause::SUCCEEDED)
             });
         if (kinds.has(TextLine::Fail) || bare || code_alone) && !found.is_empty() {
             let normalized: Vec<String> = found
@@ -615,9 +614,9 @@ impl super::LogReader for TextLog {
                 .flat_map(|m| std::iter::once(m.code).chain(m.code.related()))
                 .map(|c| c.normalized())
                 .collect();
-            let cause = tree::cause_for_codes(&normalized);
+            let cause = tree::cause_id_for_codes(&normalized);
             // A generic code (1603) only says that setup failed; a specific one says why.
-            let specific = cause.is_some_and(|c| c.id != "install-failure");
+            let specific = cause.is_some_and(|c| c != cause::INSTALL_FAILURE);
             let role = if specific { Role::Cause } else { Role::Failure };
             let summary = summary_for(&found);
             if let Some(idx) = out.finding(line, role, summary) {
@@ -628,7 +627,7 @@ impl super::LogReader for TextLog {
                     }
                 }
                 if let Some(c) = cause {
-                    out.cause(idx, &c.id);
+                    out.cause(idx, c);
                 }
                 if specific && self.first_cause.is_none() {
                     self.first_cause = Some(idx);
@@ -649,7 +648,7 @@ impl super::LogReader for TextLog {
             // A line with a code keeps it as its cause (0x800f0906 says why; and the knowledge base knows
             // where 0x643 on a .NET update mostly comes from). A failure with no code at all names no cause.
             if out.findings[idx].cause.is_none() && out.findings[idx].codes.is_empty() {
-                out.cause(idx, "no-cause-in-log");
+                out.cause(idx, cause::NO_CAUSE_IN_LOG);
                 out.note("The text says that the installation failed but not why. The installer's own log holds the cause: for an MSI package, a verbose log (msiexec /i <package>.msi /l*v install.log, or the Windows Installer Logging policy, then %TEMP%\\MSI*.LOG).");
             }
         }

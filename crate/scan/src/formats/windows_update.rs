@@ -19,6 +19,7 @@ use super::kinds::line_kinds;
 use crate::codes::{self, Code};
 use crate::facts;
 use crate::read::{Line, Output, re};
+use kb::cause;
 use kb::tree;
 use model::diagnosis::{Role, Verdict};
 
@@ -281,7 +282,7 @@ impl WindowsUpdateLog {
             f.codes.insert(0, c);
         }
         if let Some(c) = tree::servicing_cause_for(&out.findings[idx].codes) {
-            out.cause(idx, &c);
+            out.cause(idx, c);
         }
         if let Some(u) = &update {
             out.detail(idx, "update id", u.clone());
@@ -741,7 +742,7 @@ impl WindowsUpdateLog {
                 code,
             },
         ) {
-            out.cause(idx, "wsus-selfupdate");
+            out.cause(idx, cause::WSUS_SELFUPDATE);
             self.self_update_failed = true;
         }
     }
@@ -995,7 +996,7 @@ impl LogReader for CmTraceLog {
         if let Some(idx) = out.finding(line, Role::Cause, summary) {
             out.detail(idx, "component", component);
             if let Some(c) = tree::servicing_cause_for(&out.findings[idx].codes) {
-                out.cause(idx, &c);
+                out.cause(idx, c);
             }
             self.first_error.get_or_insert(idx);
         }
@@ -1018,9 +1019,6 @@ pub struct EtlTrace {
     placeholder: bool,
 }
 
-/// The cause id of an undecoded trace, for the knowledge base.
-pub const ETL_UNDECODED: &str = "etl-undecoded";
-
 impl LogReader for EtlTrace {
     fn line(&mut self, _line: &Line<'_>, _out: &mut Output) {
         self.placeholder = true;
@@ -1028,7 +1026,7 @@ impl LogReader for EtlTrace {
 
     fn finish(&mut self, out: &mut Output) {
         out.verdict = Some(Verdict::Inconclusive);
-        out.facts.learn("cause", ETL_UNDECODED);
+        out.facts.learn("cause", cause::ETL_UNDECODED.as_str());
         out.facts.learn(
             "log_path",
             "WindowsUpdate.log on the desktop (from Get-WindowsUpdateLog)",
