@@ -190,7 +190,11 @@ fn products_are_recognised_in_wasm() {
         ),
     ] {
         let d = diagnose_text("paste", text, &Answers::new());
-        assert_eq!(d.facts.get("product"), Some(product), "{text}");
+        assert_eq!(
+            d.facts.get(model::facts::Fact::Product),
+            Some(product),
+            "{text}"
+        );
     }
 }
 

@@ -4,6 +4,7 @@
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
+use model::facts::Fact;
 use setup_triage::case::export;
 use setup_triage::case::export::Format as Export;
 use setup_triage::case::redact::Redactor;
@@ -589,7 +590,7 @@ fn kb_show(cause: &str, answers: &Answers) -> Result<(), Fail> {
         )));
     }
     let mut facts = setup_triage::Facts::new();
-    facts.set("cause", cause);
+    facts.set(Fact::Cause, cause);
     scan::facts::derive(&mut facts);
     let (questions, guide) = kb::tree::guide_for(&facts, answers);
     let mut s = String::new();

@@ -16,6 +16,7 @@ use std::sync::{Arc, mpsc};
 use setup_triage::{Answers, Diagnoser};
 
 use super::{Fail, read_into};
+use model::facts::Fact;
 
 /// One case: a name (the path given or found) and its files.
 struct Case {
@@ -98,7 +99,7 @@ fn diagnose_case(case: &Case, answers: &Answers) -> (String, String) {
             let diagnosis = d.finish(answers);
             let cause = diagnosis
                 .facts
-                .get("cause")
+                .get(Fact::Cause)
                 .map(str::to_string)
                 .unwrap_or_else(|| format!("({})", verdict_word(&diagnosis)));
             if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(&diagnosis) {

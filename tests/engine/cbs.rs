@@ -3,6 +3,7 @@
 use setup_triage::{Diagnosis, Verdict};
 
 use crate::digest::{check_fixture, digest};
+use setup_triage::model::facts::Fact;
 
 /// Diagnoses one fixture and checks its verdict and root-cause line.
 fn check(input: &str, expected: (Verdict, Option<u64>)) -> Diagnosis {
@@ -77,7 +78,7 @@ fn store_scan_damage_repaired_later_is_not_a_failure() {
 fn failed_session_result_is_the_root_when_nothing_says_more() {
     let d = check("cbs_session_failed.log", (Verdict::Failed, Some(5)));
     assert_eq!(d.codes.first().map(String::as_str), Some("0x80070643"));
-    assert_eq!(d.facts.get("kb"), Some("KB5034441"));
+    assert_eq!(d.facts.get(Fact::Kb), Some("KB5034441"));
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! every encoding the decoder knows and with mixed line ends.
 
 use proptest::prelude::*;
+use setup_triage::model::facts::Fact;
 use setup_triage::{Answers, Diagnoser, Diagnosis};
 
 /// Lines modelled on MSI verbose logs, WindowsUpdate/CBS logs and pasted text, including non-ASCII text
@@ -425,7 +426,7 @@ fn product_lines_survive_the_prefilters() {
         text.push_str("\r\n");
         let fast = check_every_way(name, text.as_bytes(), usize::MAX);
         assert_eq!(
-            fast.facts.get("product"),
+            fast.facts.get(Fact::Product),
             Some("dotnet"),
             "{name}: {:?}",
             fast.facts

@@ -3,6 +3,7 @@
 use setup_triage::{Diagnosis, Verdict};
 
 use crate::digest::{check_fixture, digest};
+use setup_triage::model::facts::Fact;
 
 /// Diagnoses one fixture and checks its verdict and root-cause line.
 fn check(input: &str, expected: (Verdict, Option<u64>)) -> Diagnosis {
@@ -26,8 +27,8 @@ fn msi_error_event_is_the_cause_not_the_11708_after_it() {
 #[test]
 fn frst_list_finds_the_windows_update_event_among_service_errors() {
     let d = check("frst_wu_error.txt", (Verdict::Failed, Some(17)));
-    assert_eq!(d.facts.get("kb"), Some("KB5034441"));
-    assert_eq!(d.facts.get("product"), Some("winre"));
+    assert_eq!(d.facts.get(Fact::Kb), Some("KB5034441"));
+    assert_eq!(d.facts.get(Fact::Product), Some("winre"));
     insta::assert_snapshot!(digest(&d));
 }
 
@@ -39,8 +40,8 @@ fn frst_list_without_setup_errors_is_not_a_failure() {
 #[test]
 fn windows_update_event_20_gives_title_and_kb() {
     let d = check("wu_event20.txt", (Verdict::Failed, Some(1)));
-    assert_eq!(d.facts.get("kb"), Some("KB2656356"));
-    assert_eq!(d.facts.get("dotnet_target"), Some("3.5"));
+    assert_eq!(d.facts.get(Fact::Kb), Some("KB2656356"));
+    assert_eq!(d.facts.get(Fact::DotnetTarget), Some("3.5"));
     let root = d.root_cause.as_ref().expect("root");
     assert!(
         root.details
@@ -63,12 +64,12 @@ fn msi_1033_status_1603_is_a_failure() {
 #[test]
 fn msi_1023_names_the_update_and_its_log() {
     let d = check("msi_1023.txt", (Verdict::Failed, Some(1)));
-    assert_eq!(d.facts.get("kb"), Some("KB4484103"));
+    assert_eq!(d.facts.get(Fact::Kb), Some("KB4484103"));
     assert_eq!(
-        d.facts.get("log_path"),
+        d.facts.get(Fact::LogPath),
         Some(r"C:\Windows\TEMP\msp-kb4484103.log")
     );
-    assert_eq!(d.facts.get("product"), Some("office"));
+    assert_eq!(d.facts.get(Fact::Product), Some("office"));
 }
 
 #[test]
@@ -93,9 +94,9 @@ fn event_viewer_saved_as_tab_separated_text() {
 #[test]
 fn event_viewer_saved_as_csv() {
     let d = check("eventvwr_saved.csv", (Verdict::Failed, Some(2)));
-    assert_eq!(d.facts.get("kb"), Some("KB5034441"));
+    assert_eq!(d.facts.get(Fact::Kb), Some("KB5034441"));
     assert_eq!(
-        d.facts.get("update_title"),
+        d.facts.get(Fact::UpdateTitle),
         Some(
             "2024-01 Security Update for Windows 10 Version 22H2 for x64-based Systems (KB5034441)"
         )
@@ -105,7 +106,7 @@ fn event_viewer_saved_as_csv() {
 #[test]
 fn get_winevent_format_list() {
     let d = check("get_winevent.txt", (Verdict::Failed, Some(6)));
-    assert_eq!(d.facts.get("product"), Some("winre"));
+    assert_eq!(d.facts.get(Fact::Product), Some("winre"));
 }
 
 #[test]
@@ -114,8 +115,8 @@ fn frst_program_list_does_not_decide_what_failed() {
         "frst_msi_failure_with_programs.txt",
         (Verdict::Failed, Some(17)),
     );
-    assert_eq!(d.facts.get("product_name"), Some("Example Agent"));
-    assert_eq!(d.facts.get("product"), None, "{:?}", d.facts);
-    assert_eq!(d.facts.get("kb"), None, "{:?}", d.facts);
-    assert_eq!(d.facts.get("cause"), Some("no-cause-in-log"));
+    assert_eq!(d.facts.get(Fact::ProductName), Some("Example Agent"));
+    assert_eq!(d.facts.get(Fact::Product), None, "{:?}", d.facts);
+    assert_eq!(d.facts.get(Fact::Kb), None, "{:?}", d.facts);
+    assert_eq!(d.facts.get(Fact::Cause), Some("no-cause-in-log"));
 }

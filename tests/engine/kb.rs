@@ -16,7 +16,7 @@ fn kb() -> &'static Kb {
 fn facts_of(pairs: &[(&str, &str)]) -> Facts {
     let mut f = Facts::new();
     for (k, v) in pairs {
-        f.set(k, *v);
+        f.set_key(k, *v);
     }
     f
 }
@@ -127,7 +127,7 @@ check = "c"
         "cites unknown source 'nope'",
         "destructive step 'risky' says nothing to back up",
         "step 'safe-later' does not say how to check",
-        "fact key 'not_a_key' is not in facts::KEYS",
+        "fact key 'not_a_key' is not a fact the engine knows",
     ] {
         assert!(
             problems.contains(expected),
@@ -388,7 +388,7 @@ fn causes_are_unique_and_generic_last() {
 
 #[test]
 fn fact_keys_sorted_and_cover_the_kb() {
-    let keys: Vec<&str> = facts::KEYS.iter().map(|k| k.key).collect();
+    let keys: Vec<&str> = facts::Fact::ALL.iter().map(|f| f.key()).collect();
     let mut sorted = keys.clone();
     sorted.sort();
     sorted.dedup();
@@ -418,12 +418,12 @@ fn windows_family_is_derived_in_one_place() {
     for (w, fam) in cases {
         let mut f = facts_of(&[("windows", w)]);
         facts::derive(&mut f);
-        assert_eq!(f.get("windows_family"), Some(fam), "{w}");
+        assert_eq!(f.get(Fact::WindowsFamily), Some(fam), "{w}");
     }
     // A stale family goes when the version is unknown.
     let mut f = facts_of(&[("windows", "unknown"), ("windows_family", "xp-era")]);
     facts::derive(&mut f);
-    assert_eq!(f.get("windows_family"), None);
+    assert_eq!(f.get(Fact::WindowsFamily), None);
     // An answer moves the family with it: Windows 7 from the logs, 10 from the person → no Cleanup Tool.
     let logs = facts_of(&[
         ("cause", "install-failure"),
@@ -575,7 +575,7 @@ fn misfits(g: &Guide, f: &Facts, labels: &[&str]) -> Vec<String> {
         }
         last = last.max(s.risk);
     }
-    let Some(family) = f.get("windows").and_then(facts::windows_family) else {
+    let Some(family) = f.get(Fact::Windows).and_then(facts::windows_family) else {
         return out;
     };
     for (step, text) in guide_words(g) {
@@ -639,19 +639,19 @@ fn paths(kb: &Kb, id: &str, f: Facts, nodes: Vec<String>, out: &mut Vec<Path>) {
             n.choice.iter().flat_map(|c| c.values.clone()).collect(),
         )
     };
-    if f.get(key).is_some() {
+    if f.get_key(key).is_some() {
         let mut d = f.clone();
         facts::derive(&mut d);
-        let v = d.get(&n.fact).unwrap_or(UNKNOWN).to_string();
+        let v = d.get_key(&n.fact).unwrap_or(UNKNOWN).to_string();
         paths(kb, follow(&v), f, nodes, out);
         return;
     }
     for v in values.iter().map(String::as_str).chain([UNKNOWN]) {
         let mut g = f.clone();
-        g.set(key, v);
+        g.set_key(key, v);
         let mut d = g.clone();
         facts::derive(&mut d);
-        let next = follow(d.get(&n.fact).unwrap_or(UNKNOWN));
+        let next = follow(d.get_key(&n.fact).unwrap_or(UNKNOWN));
         paths(kb, next, g, nodes.clone(), out);
     }
 }
@@ -679,8 +679,8 @@ fn every_path_ends_in_a_guide_that_fits() {
         guides_seen.insert(guide.clone());
         // Facts the path did not ask about may still come from logs: the guide must fit any Windows version
         // that leads the same way.
-        let windows: Vec<&str> = if p.facts.get("windows").is_some() {
-            vec![p.facts.get("windows").unwrap_or(UNKNOWN)]
+        let windows: Vec<&str> = if p.facts.get(Fact::Windows).is_some() {
+            vec![p.facts.get(Fact::Windows).unwrap_or(UNKNOWN)]
         } else {
             facts::WINDOWS
                 .iter()
@@ -690,7 +690,7 @@ fn every_path_ends_in_a_guide_that_fits() {
         };
         for w in windows {
             let mut f = p.facts.clone();
-            f.set("windows", w);
+            f.set(Fact::Windows, w);
             if kb.walk(&f, &Answers::new()).0 != p.guide {
                 continue;
             }
@@ -1063,9 +1063,14 @@ fn msi_log_with_1935_takes_the_assembly_guide_for_its_hresult() {
     );
     let d = e2e("install.log", &log);
     assert_eq!(d.verdict, Verdict::Failed);
-    assert_eq!(d.facts.get("cause"), Some("assembly"), "{:?}", d.root_cause);
     assert_eq!(
-        d.facts.get("hresult"),
+        d.facts.get(Fact::Cause),
+        Some("assembly"),
+        "{:?}",
+        d.root_cause
+    );
+    assert_eq!(
+        d.facts.get(Fact::Hresult),
         Some("0x8002802f"),
         "{:?}",
         d.root_cause
@@ -1137,13 +1142,13 @@ fn printed_tree_shows_every_node_guide_and_step() {
 fn other_msi_products_are_derived() {
     let mut f = facts_of(&[("product_name", "Contoso Agent")]);
     facts::derive(&mut f);
-    assert_eq!(f.get("product"), Some("msi"));
+    assert_eq!(f.get(Fact::Product), Some("msi"));
     let mut f = facts_of(&[
         ("product_name", "Microsoft .NET Framework 4.8"),
         ("product", "dotnet"),
     ]);
     facts::derive(&mut f);
-    assert_eq!(f.get("product"), Some("dotnet"));
+    assert_eq!(f.get(Fact::Product), Some("dotnet"));
     check(
         &[
             ("cause", "install-failure"),
@@ -1205,6 +1210,7 @@ fn fill_names_the_facts_or_falls_back() {
 // ---- The real logs of the shared corpus (read at run time, never copied) ----
 
 use super::corpus::corpus_dir;
+use setup_triage::model::facts::Fact;
 
 /// Real logs whose cause the manifest states reach the guide for that cause.
 #[test]
@@ -1263,7 +1269,7 @@ fn corpus_logs_reach_the_guide_for_their_cause() {
             wrong.push(format!(
                 "{file}: {} (expected {guide}; cause {:?})",
                 d.guide.id,
-                d.facts.get("cause")
+                d.facts.get(Fact::Cause)
             ));
         }
     }
@@ -1544,7 +1550,7 @@ fn steps_name_only_the_product_their_guide_is_about() {
     let mut problems = std::collections::BTreeSet::new();
     let mut renders = 0;
     for p in &all {
-        let products: Vec<&str> = match p.facts.get("product") {
+        let products: Vec<&str> = match p.facts.get(Fact::Product) {
             Some(prod) => vec![prod],
             None => vec!["windows", "defender", "winre", "office", "msi"],
         };
@@ -1554,9 +1560,9 @@ fn steps_name_only_the_product_their_guide_is_about() {
             }
             for w in ["xp", "7", "10", UNKNOWN] {
                 let mut f = p.facts.clone();
-                f.set("product", prod);
-                if f.get("windows").is_none() {
-                    f.set("windows", w);
+                f.set(Fact::Product, prod);
+                if f.get(Fact::Windows).is_none() {
+                    f.set(Fact::Windows, w);
                 }
                 let (guide, _) = kb.walk(&f, &Answers::new());
                 if guide != p.guide {

@@ -6,6 +6,7 @@
 use setup_triage::{Answers, Diagnoser, Diagnosis, Verdict};
 
 use super::readers::{fixture, utf16le};
+use setup_triage::model::facts::Fact;
 
 /// A success: no root cause, the `succeeded` cause and its guide.
 const SUCCEEDED: Expect<'static> = Expect {
@@ -39,7 +40,7 @@ fn check(name: &str, input: &[u8], expected: Expect<'_>) -> Diagnosis {
         "{name}: root line; root = {:#?}",
         d.root_cause
     );
-    assert_eq!(d.facts.get("cause"), expected.cause, "{name}: cause");
+    assert_eq!(d.facts.get(Fact::Cause), expected.cause, "{name}: cause");
     assert_eq!(d.guide.id, expected.guide, "{name}: guide");
     d
 }
@@ -126,7 +127,7 @@ fn burn_chained_redistributable_reports_a_newer_version() {
         },
     );
     // The guide names what was being installed, and says when the message is harmless.
-    assert_eq!(d.facts.get("product_name"), Some("vcredist_x64.exe"));
+    assert_eq!(d.facts.get(Fact::ProductName), Some("vcredist_x64.exe"));
     assert!(d.guide.intro.contains("harmless"), "{}", d.guide.intro);
 }
 
@@ -722,9 +723,9 @@ fn package_manager_and_console_output() {
             guide: "msi-update",
         },
     );
-    assert_eq!(d.facts.get("product_name"), Some("contoso-notes"));
+    assert_eq!(d.facts.get(Fact::ProductName), Some("contoso-notes"));
     assert_eq!(
-        d.facts.get("log_path"),
+        d.facts.get(Fact::LogPath),
         Some(
             "C:\\Users\\dana\\AppData\\Local\\Temp\\chocolatey\\contoso-notes.3.2.0.MsiInstall.log"
         )
@@ -739,7 +740,7 @@ fn package_manager_and_console_output() {
             guide: "another-install",
         },
     );
-    assert_eq!(d.facts.get("product_name"), Some("Contoso Notes"));
+    assert_eq!(d.facts.get(Fact::ProductName), Some("Contoso Notes"));
     check(
         "paste.txt",
         &fixture("text/powershell_exitcode_1638.txt"),

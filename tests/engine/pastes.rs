@@ -1,5 +1,6 @@
 //! What people typically paste, end to end: each must reach the right guide and start with the right step.
 
+use setup_triage::model::facts::Fact;
 use setup_triage::{Answers, diagnose_text};
 
 /// Diagnoses `input` as a paste and checks the guide and its first step.
@@ -130,7 +131,7 @@ fn a_long_text_names_no_product_from_its_paths() {
     }
     report.push_str("(services.exe ->) (Microsoft Windows Publisher -> Microsoft Corporation) C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\MsMpEng.exe\n");
     let d = diagnose_text("FRST.txt", &report, &Answers::new());
-    assert_eq!(d.facts.get("product"), None);
+    assert_eq!(d.facts.get(Fact::Product), None);
 }
 
 #[test]
@@ -182,7 +183,7 @@ MSI (s) (C0:D4) [17:26:21:000]: MainEngineThread is returning 1603\n";
     check(log, "package-error", "package-error-report");
     // A machine problem among the internal errors keeps the generic route: 2738, the VBScript engine.
     let d = diagnose_text("x.log", &log.replace("2235", "2738"), &Answers::new());
-    assert_ne!(d.facts.get("cause"), Some("package-error"));
+    assert_ne!(d.facts.get(Fact::Cause), Some("package-error"));
 }
 
 #[test]
@@ -220,7 +221,7 @@ fn plain_words_a_worried_person_types() {
     for input in ["0x80070643 windows 11", "error 1603 when installing"] {
         let d = diagnose_text("paste", input, &Answers::new());
         assert_eq!(
-            (d.verdict, d.facts.get("code")),
+            (d.verdict, d.facts.get(Fact::Code)),
             (
                 setup_triage::Verdict::Failed,
                 Some("1603")
@@ -294,7 +295,7 @@ Action start 17:26:20: InstallFinalize.\n\
 Action ended 17:26:21: InstallFinalize. Return value 3.\n\
 MSI (s) (C0:D4) [17:26:21:000]: MainEngineThread is returning 1603\n";
     let d = diagnose_text("install.log", log, &Answers::new());
-    assert_eq!(d.facts.get("product"), None);
+    assert_eq!(d.facts.get(Fact::Product), None);
     assert_eq!(d.guide.id, "capture-log");
 }
 
@@ -341,7 +342,7 @@ fn servicing_stack_needed_first() {
         &Answers::new(),
     );
     assert_eq!(d.guide.id, "servicing-stack");
-    assert_eq!(d.facts.get("product"), Some("winre"));
+    assert_eq!(d.facts.get(Fact::Product), Some("winre"));
     assert!(
         d.guide.steps[0].body.contains("winre.wim"),
         "{:?}",

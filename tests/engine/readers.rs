@@ -1,6 +1,7 @@
 //! The format readers on fixtures of our own (tests/fixtures/<format>/), modelled on real logs: one check per
 //! format and per decoy, and snapshots of the diagnoses' compact summaries.
 
+use setup_triage::model::facts::Fact;
 use setup_triage::{Answers, Diagnoser, Diagnosis, Verdict};
 
 pub(super) fn fixture(path: &str) -> Vec<u8> {
@@ -113,8 +114,8 @@ fn msi_verbose_root_passes_over_decoys() {
     );
     assert_eq!(detail(&d, "action"), Some("InstallFinalize"));
     assert_eq!(detail(&d, "product"), Some("Contoso Widgets 2.1"));
-    assert_eq!(d.facts.get("windows"), Some("7"));
-    assert_eq!(d.facts.get("windows_build"), Some("7601"));
+    assert_eq!(d.facts.get(Fact::Windows), Some("7"));
+    assert_eq!(d.facts.get(Fact::WindowsBuild), Some("7601"));
     assert_eq!(d.codes.first().map(String::as_str), Some("1935"));
     insta::assert_snapshot!("msi_verbose_1935", summary(&d));
 }
@@ -166,8 +167,8 @@ fn msi_localised_return_value() {
             cause: None,
         },
     );
-    assert_eq!(d.facts.get("action"), Some("InstallFinalize"));
-    assert_eq!(d.facts.get("custom_action"), Some("RegisterDriver"));
+    assert_eq!(d.facts.get(Fact::Action), Some("InstallFinalize"));
+    assert_eq!(d.facts.get(Fact::CustomAction), Some("RegisterDriver"));
 }
 
 #[test]
@@ -184,10 +185,10 @@ fn msi_custom_action_host_output() {
     );
     assert!(d.codes.contains(&"0x800700d8".to_string()), "{:?}", d.codes);
     // VersionNT 603 / WindowsBuild 9600 is what Windows Installer says on 8.1, 10 and 11 alike.
-    assert_eq!(d.facts.get("windows"), Some("11"));
-    assert_eq!(d.facts.get("windows_build"), Some("22631"));
+    assert_eq!(d.facts.get(Fact::Windows), Some("11"));
+    assert_eq!(d.facts.get(Fact::WindowsBuild), Some("22631"));
     assert_eq!(detail(&d, "action"), Some("InstallPlugin"));
-    assert_eq!(d.facts.get("custom_action"), Some("InstallPlugin"));
+    assert_eq!(d.facts.get(Fact::CustomAction), Some("InstallPlugin"));
 }
 
 #[test]
@@ -202,7 +203,7 @@ fn msi_missing_local_patch_is_patch_registration() {
             cause: Some("patch-registration"),
         },
     );
-    assert_eq!(d.facts.get("cause"), Some("patch-registration"));
+    assert_eq!(d.facts.get(Fact::Cause), Some("patch-registration"));
     insta::assert_snapshot!("msi_patch_1612", summary(&d));
 }
 
@@ -247,7 +248,7 @@ fn dotnet_35_points_to_component_log() {
         },
     );
     assert_eq!(
-        d.facts.get("log_path"),
+        d.facts.get(Fact::LogPath),
         Some(r"C:\Users\alice\AppData\Local\Temp\dd_NET_Framework20_Setup1234.txt")
     );
     assert!(detail(&d, "component log").is_some());
@@ -344,8 +345,11 @@ fn burn_first_error_of_cascade() {
             cause: Some("burn-payload-certificate"),
         },
     );
-    assert_eq!(d.facts.get("windows"), Some("10"));
-    assert_eq!(d.facts.get("product_name"), Some("Adventure Works Suite"));
+    assert_eq!(d.facts.get(Fact::Windows), Some("10"));
+    assert_eq!(
+        d.facts.get(Fact::ProductName),
+        Some("Adventure Works Suite")
+    );
     // Downloading the file again cannot help with a key the bundle does not expect: its own guide.
     assert_eq!(d.guide.id, "burn-certificate");
     insta::assert_snapshot!("burn_certchain", summary(&d));
@@ -382,7 +386,7 @@ fn burn_package_failure_points_to_package_log() {
     );
     assert_eq!(detail(&d, "package"), Some("WingtipCore"));
     assert!(detail(&d, "package log").is_some_and(|p| p.ends_with("_001_WingtipCore.log")));
-    assert_eq!(d.facts.get("windows"), Some("7"));
+    assert_eq!(d.facts.get(Fact::Windows), Some("7"));
 }
 
 #[test]
@@ -435,7 +439,7 @@ fn pasted_quoted_time_prefixed_msi_snippet() {
             cause: None,
         },
     );
-    assert_eq!(d.facts.get("custom_action"), Some("CheckRuntime"));
+    assert_eq!(d.facts.get(Fact::CustomAction), Some("CheckRuntime"));
 }
 
 #[test]
@@ -568,7 +572,7 @@ fn pasted_hard_wrap_splitting_a_code() {
         },
     );
     assert!(d.codes.contains(&"0x80070643".to_string()), "{:?}", d.codes);
-    assert_eq!(d.facts.get("kb"), Some("KB5011111"));
+    assert_eq!(d.facts.get(Fact::Kb), Some("KB5011111"));
 }
 
 #[test]
@@ -593,7 +597,7 @@ Action ended 9:00:02: ConfigureService. Return value 3.
             cause: None,
         },
     );
-    assert_eq!(d.facts.get("custom_action"), Some("ConfigureService"));
+    assert_eq!(d.facts.get(Fact::CustomAction), Some("ConfigureService"));
 }
 
 #[test]
@@ -705,7 +709,11 @@ MSI (s) (10:20) [12:00:10:000]: MainEngineThread is returning 1603
                 cause: None,
             },
         );
-        assert_eq!(d.facts.get("action"), Some("InstallFinalize"), "{ended}");
+        assert_eq!(
+            d.facts.get(Fact::Action),
+            Some("InstallFinalize"),
+            "{ended}"
+        );
     }
 }
 

@@ -3,6 +3,7 @@
 
 use setup_triage::case::share::{self, Case, LinkError, Progress};
 use setup_triage::kb::tree::{self, UNKNOWN};
+use setup_triage::model::facts::Fact;
 use setup_triage::{Answers, Diagnosis, diagnose_text};
 
 const BASE: &str = "https://example.org/setup-triage/";
@@ -314,8 +315,8 @@ fn the_preview_marks_what_will_be_shared() {
 fn links_made_today_open_tomorrow() {
     let golden = share::decode(GOLDEN).unwrap();
     assert_eq!(golden.guide, "dotnet-update");
-    assert_eq!(golden.facts.get("kb"), Some("KB979906"));
-    assert_eq!(golden.facts.get("dotnet_target"), Some("3.5"));
+    assert_eq!(golden.facts.get(Fact::Kb), Some("KB979906"));
+    assert_eq!(golden.facts.get(Fact::DotnetTarget), Some("3.5"));
     assert_eq!(golden.answers.get("windows"), Some("7"));
     assert_eq!(golden.progress.done, vec![0, 1]);
     assert_eq!(golden.progress.current, 2);
@@ -349,7 +350,7 @@ fn arbitrary_cases_round_trip() {
     )| {
         let mut f = Facts::new();
         for (k, v) in &facts {
-            f.set(k, v.clone());
+            f.set_key(k, v.clone());
         }
         let mut a = Answers::new();
         for (k, v) in &answers {

@@ -1,3 +1,4 @@
+use setup_triage::model::facts::Fact;
 use setup_triage::{Answers, Verdict, diagnose_text};
 
 #[test]
@@ -10,7 +11,7 @@ fn dotnet_update_0x643_pasted() {
     assert_eq!(d.verdict, Verdict::Failed);
     assert!(d.codes.contains(&"0x80070643".to_string()), "{:?}", d.codes);
     assert!(d.codes.contains(&"1603".to_string()), "{:?}", d.codes);
-    assert_eq!(d.facts.get("kb"), Some("KB979906"));
+    assert_eq!(d.facts.get(Fact::Kb), Some("KB979906"));
     assert_eq!(d.guide.id, "dotnet-update");
     // The first step that changes anything repairs the update registration (KB976982 method 1).
     let first_change = d

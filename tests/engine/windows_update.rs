@@ -3,6 +3,7 @@
 use setup_triage::{Diagnosis, Verdict};
 
 use crate::digest::{check_fixture, diagnose, digest, fixture};
+use setup_triage::model::facts::Fact;
 
 /// Diagnoses one fixture and checks its verdict and root-cause line.
 fn check(input: &str, expected: (Verdict, Option<u64>)) -> Diagnosis {
@@ -12,24 +13,24 @@ fn check(input: &str, expected: (Verdict, Option<u64>)) -> Diagnosis {
 #[test]
 fn win10_install_failure_names_the_update() {
     let d = check("win10_install_failed.log", (Verdict::Failed, Some(11)));
-    assert_eq!(d.facts.get("kb"), Some("KB5034582"));
-    assert_eq!(d.facts.get("product"), Some("dotnet"));
-    assert_eq!(d.facts.get("windows_build"), Some("10.0.19045.3930"));
-    assert_eq!(d.facts.get("windows"), Some("10"));
+    assert_eq!(d.facts.get(Fact::Kb), Some("KB5034582"));
+    assert_eq!(d.facts.get(Fact::Product), Some("dotnet"));
+    assert_eq!(d.facts.get(Fact::WindowsBuild), Some("10.0.19045.3930"));
+    assert_eq!(d.facts.get(Fact::Windows), Some("10"));
     insta::assert_snapshot!(digest(&d));
 }
 
 #[test]
 fn failed_chatter_and_restart_pending_are_success() {
     let d = check("win10_restart_pending.log", (Verdict::Succeeded, None));
-    assert_eq!(d.facts.get("restart_pending"), Some("yes"));
+    assert_eq!(d.facts.get(Fact::RestartPending), Some("yes"));
 }
 
 #[test]
 fn download_that_never_succeeds_is_the_cause() {
     let d = check("win10_download_failed.log", (Verdict::Failed, Some(8)));
     assert!(d.codes.contains(&"0x8020002b".to_string()), "{:?}", d.codes);
-    assert_eq!(d.facts.get("kb"), Some("KB5034127"));
+    assert_eq!(d.facts.get(Fact::Kb), Some("KB5034127"));
     insta::assert_snapshot!(digest(&d));
 }
 
@@ -47,8 +48,8 @@ fn win7_msi_handler_line_is_the_cause() {
             .iter()
             .any(|x| x.label == "action" && x.value == "StartCache")
     );
-    assert_eq!(d.facts.get("kb"), Some("KB2656351"));
-    assert_eq!(d.facts.get("windows"), Some("7"));
+    assert_eq!(d.facts.get(Fact::Kb), Some("KB2656351"));
+    assert_eq!(d.facts.get(Fact::Windows), Some("7"));
     insta::assert_snapshot!(digest(&d));
 }
 
@@ -108,7 +109,7 @@ fn reporting_events_utf16_failure_and_success() {
     assert_eq!(d.verdict, Verdict::Failed, "{}", digest(&d));
     assert_eq!(d.root_cause.as_ref().map(|r| r.line), Some(2));
     assert_eq!(d.files[0].format, "reportingevents");
-    assert_eq!(d.facts.get("kb"), Some("KB2656351"));
+    assert_eq!(d.facts.get(Fact::Kb), Some("KB2656351"));
     assert!(d.codes.contains(&"1603".to_string()));
 
     let ok = reporting_events(&[(
@@ -145,7 +146,7 @@ fn undecoded_etl_says_how_to_get_the_log() {
     assert_eq!(d.verdict, Verdict::Inconclusive);
     assert!(d.root_cause.is_none());
     assert!(d.findings.is_empty(), "{:?}", d.findings);
-    assert_eq!(d.facts.get("cause"), Some("etl-undecoded"));
+    assert_eq!(d.facts.get(Fact::Cause), Some("etl-undecoded"));
     assert_eq!(d.files[0].format, "etl");
     assert!(
         d.notes
@@ -170,7 +171,7 @@ fn etl_detection_is_by_content_not_name() {
 #[test]
 fn windows_10_placeholder_log_points_to_the_trace() {
     let d = check("win10_placeholder.log", (Verdict::Inconclusive, None));
-    assert_eq!(d.facts.get("cause"), Some("etl-undecoded"));
+    assert_eq!(d.facts.get(Fact::Cause), Some("etl-undecoded"));
     assert!(
         d.notes
             .iter()

@@ -360,7 +360,7 @@ impl Redactor {
         let mut d = d.clone();
         let mut facts = model::facts::Facts::new();
         for (k, v) in d.facts.iter() {
-            facts.set(k, self.redact_str(v));
+            facts.set_key(k, self.redact_str(v));
         }
         d.facts = facts;
         for f in d.root_cause.iter_mut().chain(d.findings.iter_mut()) {

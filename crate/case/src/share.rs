@@ -59,6 +59,7 @@ use serde::{Deserialize, Serialize};
 use crate::redact::{Redacted, Redactor, squeeze};
 use kb::tree::{self, Answers};
 use model::diagnosis::{Confidence, Diagnosis, Finding, Note, Role, Verdict};
+use model::facts::Fact;
 use model::facts::Facts;
 
 /// The link format this code writes, and the newest it reads.
@@ -179,7 +180,7 @@ impl Case {
         };
         let mut facts = Facts::new();
         for (k, v) in d.facts.iter() {
-            facts.set(k, red(v));
+            facts.set_key(k, red(v));
         }
         let mut shared_answers = Answers::new();
         for (k, v) in &answers.0 {
@@ -231,14 +232,14 @@ impl Case {
             codes: e.codes.clone(),
             summary: e.summary.clone(),
             role: Role::Cause,
-            cause: self.facts.get("cause").map(str::to_string),
+            cause: self.facts.get(Fact::Cause).map(str::to_string),
             offset: 0,
             context: Vec::new(),
             details: Vec::new(),
         });
         let mut codes: Vec<String> = Vec::new();
         let evidence_codes = self.evidence.iter().flat_map(|e| e.codes.iter().cloned());
-        for c in evidence_codes.chain(self.facts.get("code").map(str::to_string)) {
+        for c in evidence_codes.chain(self.facts.get(Fact::Code).map(str::to_string)) {
             if !codes.contains(&c) {
                 codes.push(c.clone());
             }
@@ -257,7 +258,7 @@ impl Case {
             confidence: Confidence::of(
                 self.verdict,
                 root_cause.as_ref(),
-                self.facts.get("cause"),
+                self.facts.get(Fact::Cause),
                 self.verdict == Verdict::Succeeded,
             ),
             findings: root_cause.iter().cloned().collect(),
@@ -626,7 +627,7 @@ fn read_records(bytes: &[u8]) -> Result<Case, LinkError> {
             2 => case.guide = unpack(data)?,
             3 => {
                 let (k, v) = unkey(data)?;
-                case.facts.set(&k, v);
+                case.facts.set_key(&k, v);
             }
             4 => {
                 let (k, v) = unkey(data)?;

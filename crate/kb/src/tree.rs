@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use model::facts::{self, Facts};
+use model::facts::{self, Fact, Facts};
 use model::guide::{Command, Guide, Risk, Script, Shell, Source, SourceKind, Step};
 
 use crate::cause::{self, CauseId};
@@ -448,7 +448,7 @@ impl Kb {
         // Derived facts (`windows_family`) follow the answers: a person who says "Windows 7" moves the family too.
         let mut facts = facts.clone();
         for (k, v) in &answers.0 {
-            facts.set(k, v.clone());
+            facts.set_key(k, v.clone());
         }
         facts::derive(&mut facts);
         let facts = &facts;
@@ -462,7 +462,7 @@ impl Kb {
             if !node.guide.is_empty() {
                 return (node.guide.clone(), questions, path);
             }
-            let (value, by) = match (answers.get(&node.fact), facts.get(&node.fact)) {
+            let (value, by) = match (answers.get(&node.fact), facts.get_key(&node.fact)) {
                 (Some(v), _) => (v.to_string(), AnsweredBy::Person),
                 (None, Some(v)) => (v.to_string(), AnsweredBy::Facts),
                 (None, None) => (UNKNOWN.to_string(), AnsweredBy::Open),
@@ -684,7 +684,7 @@ pub fn step_applies(s: &StepDef, facts: &Facts) -> bool {
 }
 
 fn applies(when: &Conditions, facts: &Facts) -> bool {
-    when.iter().all(|(k, vs)| match facts.get(k) {
+    when.iter().all(|(k, vs)| match facts.get_key(k) {
         None => true,
         Some(v) if v == UNKNOWN => true,
         Some(v) => vs.iter().any(|x| x.eq_ignore_ascii_case(v)),
@@ -694,14 +694,14 @@ fn applies(when: &Conditions, facts: &Facts) -> bool {
 fn excluded(unless: &Conditions, facts: &Facts) -> bool {
     unless.iter().any(|(k, vs)| {
         facts
-            .get(k)
+            .get_key(k)
             .is_some_and(|v| vs.iter().any(|x| x.eq_ignore_ascii_case(v)))
     })
 }
 
 fn decides(when: &Conditions, facts: &Facts) -> bool {
     when.keys()
-        .all(|k| facts.get(k).is_some_and(|v| v != UNKNOWN))
+        .all(|k| facts.get_key(k).is_some_and(|v| v != UNKNOWN))
 }
 
 /// Fills `{fact}` and `{fact|fallback}` placeholders. `{windows_name}` is the Windows version's display name.
@@ -729,11 +729,11 @@ pub fn fill(template: &str, facts: &Facts) -> String {
         out.push_str(&rest[..open]);
         let value = match name {
             "windows_name" => facts
-                .get("windows")
+                .get(Fact::Windows)
                 .and_then(facts::windows_name)
                 .map(str::to_string),
             _ => facts
-                .get(name)
+                .get_key(name)
                 .filter(|v| *v != UNKNOWN)
                 .map(str::to_string),
         };
@@ -800,7 +800,7 @@ pub fn guide_for(facts: &Facts, answers: &Answers) -> (Vec<Question>, Guide) {
     let (guide_id, questions) = kb.walk(facts, answers);
     let mut tailored = facts.clone();
     for (k, v) in &answers.0 {
-        tailored.set(k, v.clone());
+        tailored.set_key(k, v.clone());
     }
     (questions, kb.render(&guide_id, &tailored))
 }
@@ -1158,8 +1158,10 @@ impl Kb {
             }
         }
         for key in self.fact_keys_used() {
-            if key != "windows_name" && !facts::KEYS.iter().any(|k| k.key == key) {
-                problems.push(format!("fact key '{key}' is not in facts::KEYS"));
+            if key != "windows_name" && Fact::named(&key).is_none() {
+                problems.push(format!(
+                    "fact key '{key}' is not a fact the engine knows (model::facts::Fact)"
+                ));
             }
         }
         problems.extend(self.code_problems());

@@ -1,6 +1,5 @@
 //! Facts: what the input told us about the machine and the update, as `key = value` pairs that the
-//! knowledge base branches on. The keys are listed in [`KEYS`]; tests check every key the knowledge base uses
-//! is among them.
+//! knowledge base branches on. The keys are the [`Fact`]s; tests check every key the knowledge base uses is one.
 
 use std::collections::BTreeMap;
 
@@ -17,12 +16,22 @@ impl Facts {
         Facts::default()
     }
 
-    pub fn get(&self, key: &str) -> Option<&str> {
+    pub fn get(&self, fact: Fact) -> Option<&str> {
+        self.get_key(fact.key())
+    }
+
+    /// A fact by its key as data names it (a node of the knowledge base, an answer, a share link).
+    pub fn get_key(&self, key: &str) -> Option<&str> {
         self.0.get(key).map(String::as_str)
     }
 
-    /// Sets `key` unless it is already known.
-    pub fn learn(&mut self, key: &str, value: impl Into<String>) {
+    /// Sets `fact` unless it is already known.
+    pub fn learn(&mut self, fact: Fact, value: impl Into<String>) {
+        self.learn_key(fact.key(), value);
+    }
+
+    /// [`Facts::learn`], by a key as data names it.
+    pub fn learn_key(&mut self, key: &str, value: impl Into<String>) {
         if !self.0.contains_key(key) {
             let value = value.into();
             if !value.trim().is_empty() {
@@ -31,13 +40,18 @@ impl Facts {
         }
     }
 
-    /// Sets `key`, replacing what was known (answers given by the person override what logs suggest).
-    pub fn set(&mut self, key: &str, value: impl Into<String>) {
+    /// Sets `fact`, replacing what was known (answers given by the person override what logs suggest).
+    pub fn set(&mut self, fact: Fact, value: impl Into<String>) {
+        self.set_key(fact.key(), value);
+    }
+
+    /// [`Facts::set`], by a key as data names it.
+    pub fn set_key(&mut self, key: &str, value: impl Into<String>) {
         self.0.insert(key.to_string(), value.into());
     }
 
-    pub fn remove(&mut self, key: &str) -> Option<String> {
-        self.0.remove(key)
+    pub fn remove(&mut self, fact: Fact) -> Option<String> {
+        self.0.remove(fact.key())
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
@@ -51,100 +65,119 @@ impl Facts {
     /// Merges `other` in; facts already known stay.
     pub fn absorb(&mut self, other: &Facts) {
         for (k, v) in other.iter() {
-            self.learn(k, v);
+            self.learn_key(k, v);
         }
     }
 }
 
-/// One kind of fact the engine knows, with a label for people.
-#[derive(Clone, Copy, Debug)]
-pub struct FactKey {
-    pub key: &'static str,
-    pub label: &'static str,
+/// A fact the engine knows: a key of [`Facts`], which the knowledge base branches on. Code names facts through
+/// these, so a misspelt fact does not compile; the knowledge base's TOML names them by [`Fact::key`], which
+/// `Kb::validate` checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Fact {
+    Action,
+    Cause,
+    Code,
+    CustomAction,
+    DotnetInstalled,
+    DotnetTarget,
+    Hresult,
+    Kb,
+    LogPath,
+    Product,
+    ProductName,
+    Program,
+    RestartPending,
+    Source,
+    UpdateTitle,
+    Windows,
+    WindowsBuild,
+    WindowsFamily,
 }
 
-/// Every fact key, sorted by key (a test checks the order and that each is unique).
-pub const KEYS: &[FactKey] = &[
-    FactKey {
-        key: "action",
-        label: "Failing installer action",
-    },
-    FactKey {
-        key: "cause",
-        label: "Cause",
-    },
-    FactKey {
-        key: "code",
-        label: "Main error code",
-    },
-    FactKey {
-        key: "custom_action",
-        label: "Failing custom action",
-    },
-    FactKey {
-        key: "dotnet_installed",
-        label: ".NET Framework versions installed",
-    },
-    FactKey {
-        key: "dotnet_target",
-        label: ".NET Framework version the update is for",
-    },
-    FactKey {
-        key: "hresult",
-        label: "HRESULT on the cause line",
-    },
-    FactKey {
-        key: "kb",
-        label: "Update (KB number)",
-    },
-    FactKey {
-        key: "log_path",
-        label: "Log that holds the cause",
-    },
-    FactKey {
-        key: "product",
-        label: "Kind of product or update",
-    },
-    FactKey {
-        key: "product_name",
-        label: "Product",
-    },
-    FactKey {
-        key: "program",
-        label: "Program that failed",
-    },
-    FactKey {
-        key: "restart_pending",
-        label: "Restart pending",
-    },
-    FactKey {
-        key: "source",
-        label: "Where the failure was reported",
-    },
-    FactKey {
-        key: "update_title",
-        label: "Update",
-    },
-    FactKey {
-        key: "windows",
-        label: "Windows version",
-    },
-    FactKey {
-        key: "windows_build",
-        label: "Windows build",
-    },
-    FactKey {
-        key: "windows_family",
-        label: "Windows generation (derived from the version)",
-    },
-];
+impl Fact {
+    /// Every fact, sorted by key (a test checks the order).
+    pub const ALL: [Fact; 18] = [
+        Fact::Action,
+        Fact::Cause,
+        Fact::Code,
+        Fact::CustomAction,
+        Fact::DotnetInstalled,
+        Fact::DotnetTarget,
+        Fact::Hresult,
+        Fact::Kb,
+        Fact::LogPath,
+        Fact::Product,
+        Fact::ProductName,
+        Fact::Program,
+        Fact::RestartPending,
+        Fact::Source,
+        Fact::UpdateTitle,
+        Fact::Windows,
+        Fact::WindowsBuild,
+        Fact::WindowsFamily,
+    ];
+
+    /// The key, as the knowledge base, the JSON output and `--answer KEY=VALUE` write it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Fact::Action => "action",
+            Fact::Cause => "cause",
+            Fact::Code => "code",
+            Fact::CustomAction => "custom_action",
+            Fact::DotnetInstalled => "dotnet_installed",
+            Fact::DotnetTarget => "dotnet_target",
+            Fact::Hresult => "hresult",
+            Fact::Kb => "kb",
+            Fact::LogPath => "log_path",
+            Fact::Product => "product",
+            Fact::ProductName => "product_name",
+            Fact::Program => "program",
+            Fact::RestartPending => "restart_pending",
+            Fact::Source => "source",
+            Fact::UpdateTitle => "update_title",
+            Fact::Windows => "windows",
+            Fact::WindowsBuild => "windows_build",
+            Fact::WindowsFamily => "windows_family",
+        }
+    }
+
+    /// Words for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Fact::Action => "Failing installer action",
+            Fact::Cause => "Cause",
+            Fact::Code => "Main error code",
+            Fact::CustomAction => "Failing custom action",
+            Fact::DotnetInstalled => ".NET Framework versions installed",
+            Fact::DotnetTarget => ".NET Framework version the update is for",
+            Fact::Hresult => "HRESULT on the cause line",
+            Fact::Kb => "Update (KB number)",
+            Fact::LogPath => "Log that holds the cause",
+            Fact::Product => "Kind of product or update",
+            Fact::ProductName => "Product",
+            Fact::Program => "Program that failed",
+            Fact::RestartPending => "Restart pending",
+            Fact::Source => "Where the failure was reported",
+            Fact::UpdateTitle => "Update",
+            Fact::Windows => "Windows version",
+            Fact::WindowsBuild => "Windows build",
+            Fact::WindowsFamily => "Windows generation (derived from the version)",
+        }
+    }
+
+    /// The fact a key names, if the engine knows it.
+    pub fn named(key: &str) -> Option<Fact> {
+        Fact::ALL.into_iter().find(|f| f.key() == key)
+    }
+}
 
 /// The label of a fact key, or the key itself when unknown.
 pub fn label(key: &str) -> &str {
-    KEYS.iter()
-        .find(|k| k.key == key)
-        .map(|k| k.label)
-        .unwrap_or(key)
+    match Fact::named(key) {
+        Some(f) => f.label(),
+        None => key,
+    }
 }
 
 /// Canonical Windows versions, oldest first, with the name people know them by.
@@ -192,14 +225,14 @@ pub fn windows_family(id: &str) -> Option<&'static str> {
 /// - `product = msi` when a Windows Installer log named its product (`product_name`) and nothing recognised it as
 ///   .NET, Office, Defender, WinRE or Windows: some other program's MSI package or patch.
 pub fn derive(facts: &mut Facts) {
-    match facts.get("windows").and_then(windows_family) {
-        Some(f) => facts.set("windows_family", f),
+    match facts.get(Fact::Windows).and_then(windows_family) {
+        Some(f) => facts.set(Fact::WindowsFamily, f),
         None => {
-            facts.remove("windows_family");
+            facts.remove(Fact::WindowsFamily);
         }
     }
-    if facts.get("product").is_none() && facts.get("product_name").is_some() {
-        facts.set("product", "msi");
+    if facts.get(Fact::Product).is_none() && facts.get(Fact::ProductName).is_some() {
+        facts.set(Fact::Product, "msi");
     }
 }
 

@@ -11,6 +11,7 @@ use model::facts::Facts;
 
 use crate::codes;
 use crate::scan::FileReport;
+use model::facts::Fact;
 
 pub(crate) fn combine(reports: Vec<FileReport>, answers: Option<&Answers>) -> Diagnosis {
     let mut facts = Facts::new();
@@ -115,9 +116,9 @@ pub(crate) fn combine(reports: Vec<FileReport>, answers: Option<&Answers>) -> Di
     if verdict == Verdict::Inconclusive
         && root_cause.is_none()
         && a_log
-        && facts.get("cause").is_none()
+        && facts.get(Fact::Cause).is_none()
     {
-        facts.set("cause", cause::LOG_INCOMPLETE.as_str());
+        facts.set(Fact::Cause, cause::LOG_INCOMPLETE.as_str());
     }
 
     let (questions, guide) = match answers {
@@ -128,7 +129,7 @@ pub(crate) fn combine(reports: Vec<FileReport>, answers: Option<&Answers>) -> Di
     let confidence = Confidence::of(
         verdict,
         root_cause.as_ref(),
-        facts.get("cause"),
+        facts.get(Fact::Cause),
         stated_success,
     );
     Diagnosis {
@@ -161,7 +162,7 @@ fn named_logs(reports: &[FileReport]) -> Vec<String> {
                 }
             }
         }
-        if let Some(p) = r.out.facts.get("log_path") {
+        if let Some(p) = r.out.facts.get(Fact::LogPath) {
             out.push(p.to_string());
         }
     }
@@ -254,7 +255,7 @@ fn decide_cause(
     codes: &[String],
 ) {
     if let Some(code) = root.and_then(|r| r.codes.first()).or(codes.first()) {
-        facts.learn("code", code.clone());
+        facts.learn(Fact::Code, code.clone());
     }
     // The HRESULT a root-cause line carries besides its message number (`Error 1935. … HRESULT: 0x8002802F`)
     // says which fix applies; the generic 1603 forms say nothing.
@@ -263,7 +264,7 @@ fn decide_cause(
             .iter()
             .find(|c| c.starts_with("0x") && c.as_str() != "0x80070643")
     }) {
-        facts.learn("hresult", h.clone());
+        facts.learn(Fact::Hresult, h.clone());
     }
     // A root that only says "the cause is in another log" still carries the installer's result; when that
     // result names a specific cause (0x80070020, a file in use), the result is the better guide. The generic
@@ -277,11 +278,11 @@ fn decide_cause(
         .filter(|r| r.cause.as_deref() == Some(cause::NO_CAUSE_IN_LOG.as_str()))
         .and_then(specific)
     {
-        facts.learn("cause", cause);
+        facts.learn(Fact::Cause, cause);
     } else if let Some(cause) = root.and_then(|r| r.cause.clone()) {
-        facts.learn("cause", cause);
+        facts.learn(Fact::Cause, cause);
     } else if let Some(c) = root.and_then(|r| tree::cause_for_codes(&r.codes)) {
-        facts.learn("cause", c.id.clone());
+        facts.learn(Fact::Cause, c.id.clone());
     } else if let Some(c) = findings
         .iter()
         .filter_map(|f| f.cause.clone())
@@ -290,13 +291,13 @@ fn decide_cause(
             c != cause::NO_CAUSE_IN_LOG.as_str() || root.is_none_or(|r| r.role != Role::Cause)
         })
     {
-        facts.learn("cause", c);
+        facts.learn(Fact::Cause, c);
     } else if let Some(c) = tree::cause_for_codes(codes) {
-        facts.learn("cause", c.id.clone());
+        facts.learn(Fact::Cause, c.id.clone());
     }
     // A log that ends in success is a success, even when it retried past an error on the way (a Burn download
     // that failed once): the guide must not send the person to fix what already worked.
     if verdict == Verdict::Succeeded {
-        facts.set("cause", cause::SUCCEEDED.as_str());
+        facts.set(Fact::Cause, cause::SUCCEEDED.as_str());
     }
 }

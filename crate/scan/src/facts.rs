@@ -24,35 +24,35 @@ pub fn learn_from_log_line(line: &[u8], facts: &mut Facts, product: bool) {
     if !p.any.is_match(line) {
         return;
     }
-    if !has(facts, "kb") {
+    if !has(facts, Fact::Kb) {
         if let Some(c) = p.kb.captures(line) {
-            facts.learn("kb", format!("KB{}", lossy(&c[1])));
+            facts.learn(Fact::Kb, format!("KB{}", lossy(&c[1])));
         }
     }
-    if !has(facts, "windows") {
+    if !has(facts, Fact::Windows) {
         if let Some(w) = windows_from_text(line) {
-            facts.learn("windows", w);
+            facts.learn(Fact::Windows, w);
         }
     }
     if !product {
         return;
     }
-    if !has(facts, "dotnet_target") {
+    if !has(facts, Fact::DotnetTarget) {
         if let Some(c) = p.dotnet.captures(line) {
             let v = lossy(&c[1]);
-            facts.learn("dotnet_target", dotnet_family(&v));
-            facts.learn("product", "dotnet");
+            facts.learn(Fact::DotnetTarget, dotnet_family(&v));
+            facts.learn(Fact::Product, "dotnet");
         }
     }
-    if !has(facts, "product") {
+    if !has(facts, Fact::Product) {
         if let Some(product) = product_from_text(line) {
-            facts.learn("product", product);
+            facts.learn(Fact::Product, product);
         }
     }
 }
 
-fn has(facts: &Facts, key: &str) -> bool {
-    facts.get(key).is_some()
+fn has(facts: &Facts, fact: Fact) -> bool {
+    facts.get(fact).is_some()
 }
 
 fn lossy(b: &[u8]) -> String {
@@ -152,13 +152,24 @@ const NT_VERSION: &str = r"\b(5|6|10)\.([0-3])\.([0-9]{4,5})\b";
 const DOTNET: &str =
     r"(?i)(?:\.|\b)NET Framework,? (?:version )?v?([1-4](?:\.[0-9]){1,2}(?: ?SP ?[12])?)";
 
-/// The facts [`learn_from_line`] may still learn, as bits: a line can only teach a fact not yet known.
-pub(crate) fn unknown(facts: &Facts) -> u8 {
-    ["kb", "windows", "dotnet_target", "product"]
+/// The facts [`learn_from_line`] learns, in the order of their bits in [`unknown`].
+const LEARNED: [Fact; 4] = [Fact::Kb, Fact::Windows, Fact::DotnetTarget, Fact::Product];
+
+/// The bit of a fact [`learn_from_line`] learns, in [`unknown`]'s set (0 for any other fact).
+pub(crate) fn bit(fact: Fact) -> u8 {
+    LEARNED
         .iter()
-        .enumerate()
-        .filter(|(_, k)| !has(facts, k))
-        .fold(0, |bits, (i, _)| bits | 1 << i)
+        .position(|f| *f == fact)
+        .map_or(0, |i| 1 << i)
+}
+
+/// The facts [`learn_from_line`] may still learn, as bits ([`bit`]): a line can only teach a fact not yet
+/// known.
+pub(crate) fn unknown(facts: &Facts) -> u8 {
+    LEARNED
+        .iter()
+        .filter(|f| !has(facts, **f))
+        .fold(0, |bits, f| bits | bit(*f))
 }
 
 /// Patterns that match, somewhere in the ASCII-lowercased line, every line [`learn_from_line`] can learn one
@@ -174,8 +185,8 @@ pub(crate) fn line_patterns(unknown: u8) -> (Vec<&'static str>, Option<&'static 
     let mut out = Vec::new();
     // KB, after a word boundary as in the facts' own pattern: `Package_for_KB5034441`, on thousands of CBS
     // lines, teaches no KB, and must not make each of them a candidate.
-    let kb = (unknown & 1 != 0).then_some(r"\bkb ?[0-9]{6}");
-    if unknown & 2 != 0 {
+    let kb = (unknown & bit(Fact::Kb) != 0).then_some(r"\bkb ?[0-9]{6}");
+    if unknown & bit(Fact::Windows) != 0 {
         // WINDOWS_NAME (`windows 10`, `windows® 7`, `windows(r) xp`); NT_VERSION, only the versions
         // `windows_from_text` names (it reads the first version on a line, and a line whose first names none
         // teaches nothing)
@@ -184,11 +195,11 @@ pub(crate) fn line_patterns(unknown: u8) -> (Vec<&'static str>, Option<&'static 
             r"(?:5\.[12]|6\.[0-3]|10\.0)\.[0-9]{4}",
         ]);
     }
-    if unknown & 4 != 0 {
+    if unknown & bit(Fact::DotnetTarget) != 0 {
         // DOTNET
         out.push(r"net framework");
     }
-    if unknown & 8 != 0 {
+    if unknown & bit(Fact::Product) != 0 {
         // PRODUCTS, in order
         out.extend([
             r"kb50344|kb5057589|recovery environment|safe os dynamic update|winre",

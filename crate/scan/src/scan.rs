@@ -11,7 +11,7 @@ use regex::bytes::{Regex, RegexBuilder};
 
 use model::diagnosis::{ContextLine, FileSummary, Verdict};
 
-use crate::facts::{self, Facts};
+use crate::facts::{self, Fact, Facts};
 use crate::formats::{self, LogFormat, LogReader};
 use crate::read::{CONTEXT, Line, MAX_FINDINGS, Output, clip};
 use crate::text::Decoder;
@@ -210,7 +210,9 @@ enum Filter {
 
 /// The bits of [`facts::unknown`] that only a line [`learns_product`] admits can teach (the .NET Framework
 /// version and the product).
-const PRODUCT_FACTS: u8 = 4 | 8;
+fn product_facts() -> u8 {
+    facts::bit(Fact::DotnetTarget) | facts::bit(Fact::Product)
+}
 
 impl Filter {
     fn new(reader: &dyn LogReader, format: LogFormat, known: &Facts, search: Search) -> Filter {
@@ -221,11 +223,11 @@ impl Filter {
         // the literals those lines hold find them instead, in the same pass as the reader's prefilter.
         let (words_for, cased_gate, lower_gate): (u8, &[&str], &[&str]) =
             match product_lines(format) {
-                ProductLines::None => (unknown & !PRODUCT_FACTS, &[], &[]),
+                ProductLines::None => (unknown & !product_facts(), &[], &[]),
                 // A reader without a prefilter runs no cased search to add the literals to.
                 ProductLines::With { cased, lower } if !every || cased.is_empty() => {
-                    if unknown & PRODUCT_FACTS != 0 {
-                        (unknown & !PRODUCT_FACTS, cased, lower)
+                    if unknown & product_facts() != 0 {
+                        (unknown & !product_facts(), cased, lower)
                     } else {
                         (unknown, &[], &[])
                     }

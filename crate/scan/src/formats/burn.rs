@@ -17,6 +17,7 @@ use crate::read::{Line, Output, re};
 use kb::cause::{self, CauseId};
 use kb::tree;
 use model::diagnosis::{Role, Verdict};
+use model::facts::Fact;
 
 #[derive(Default)]
 pub struct BurnLog {
@@ -195,9 +196,9 @@ impl super::LogReader for BurnLog {
                 if let Some(c) = p.os.captures(bytes) {
                     let v = format!("{}.{}.{}", text_of(&c[1]), text_of(&c[2]), text_of(&c[3]));
                     if let Some(w) = facts::windows_from_text(v.as_bytes()) {
-                        out.facts.learn("windows", w);
+                        out.facts.learn(Fact::Windows, w);
                     }
-                    out.facts.learn("windows_build", text_of(&c[3]));
+                    out.facts.learn(Fact::WindowsBuild, text_of(&c[3]));
                 }
             }
             (b'i', 199 | 299) => {
@@ -283,11 +284,11 @@ impl super::LogReader for BurnLog {
 
     fn finish(&mut self, out: &mut Output) {
         if let Some(n) = &self.bundle_name {
-            out.facts.learn("product_name", n.clone());
+            out.facts.learn(Fact::ProductName, n.clone());
         }
         // Without the bundle's name, the package that failed is what was being installed.
         if let Some((_, p)) = self.failed_package.as_ref().filter(|p| !p.1.is_empty()) {
-            out.facts.learn("product_name", p.clone());
+            out.facts.learn(Fact::ProductName, p.clone());
         }
         let ok = |r: u32| matches!(r, 0 | 0xbc2 | 0xbc3);
         let final_result = self.exit_code.or(self.apply_result);
@@ -303,7 +304,7 @@ impl super::LogReader for BurnLog {
             Verdict::Failed
         } else if final_result.is_some() {
             if final_result.is_some_and(|r| r != 0) {
-                out.facts.learn("restart_pending", "yes");
+                out.facts.learn(Fact::RestartPending, "yes");
             }
             Verdict::Succeeded
         } else {
@@ -350,7 +351,7 @@ impl super::LogReader for BurnLog {
             });
             if let Some(log) = &log {
                 out.detail(idx, "package log", log.clone());
-                out.facts.learn("log_path", log.clone());
+                out.facts.learn(Fact::LogPath, log.clone());
             }
             out.note(match (&package, &log) {
                 (_, Some(log)) => format!("The bundle only reports that a package failed; the cause is in the package's own log: {log}"),

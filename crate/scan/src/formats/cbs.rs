@@ -19,6 +19,7 @@ use crate::read::{Line, Output, re};
 use kb::cause;
 use kb::tree;
 use model::diagnosis::{Role, Verdict};
+use model::facts::Fact;
 
 #[derive(Default)]
 pub struct CbsLog {
@@ -495,7 +496,7 @@ impl LogReader for CbsLog {
             .and_then(|r| self.failure_kb.iter().find(|(i, _)| *i == r))
             .cloned()
         {
-            out.facts.set("kb", kb.clone());
+            out.facts.set(Fact::Kb, kb.clone());
             out.detail(idx, "KB", kb);
         }
         out.verdict = Some(if out.root.is_some() {

@@ -18,6 +18,7 @@ use crate::read::{Line, Output, re};
 use kb::cause;
 use kb::tree;
 use model::diagnosis::{Role, Verdict};
+use model::facts::Fact;
 
 #[derive(Default)]
 pub struct DotnetLog {
@@ -311,7 +312,7 @@ impl super::LogReader for DotnetLog {
             Verdict::Failed
         } else if self.success || matches!(self.exit_code, Some(0 | 1641 | 3010)) {
             if matches!(self.exit_code, Some(1641 | 3010)) {
-                out.facts.learn("restart_pending", "yes");
+                out.facts.learn(Fact::RestartPending, "yes");
             }
             Verdict::Succeeded
         } else {
@@ -340,7 +341,7 @@ impl super::LogReader for DotnetLog {
         match log {
             Some(log) => {
                 out.detail(idx, "component log", log.clone());
-                out.facts.learn("log_path", log.clone());
+                out.facts.learn(Fact::LogPath, log.clone());
                 out.note(format!(
                     "The setup log records only the component's return code; the cause is in the component's MSI log: {log}"
                 ));

@@ -19,6 +19,7 @@ use crate::read::{Line, Output, re};
 use kb::cause::{self, CauseId};
 use kb::tree;
 use model::diagnosis::{Role, Verdict};
+use model::facts::Fact;
 
 /// What tells an event export (or a file made of event messages) from other text.
 pub(crate) const SIGNATURE: &str = concat!(
@@ -449,7 +450,7 @@ pub(crate) fn record(line: &Line<'_>, e: &EventLine, out: &mut Output) -> Option
 /// earlier lines suggested.
 pub(crate) fn learn(e: &EventLine, out: &mut Output) {
     let failed = matches!(e.role, Role::Cause | Role::Failure);
-    let put = |out: &mut Output, k: &str, v: String| {
+    let put = |out: &mut Output, k: Fact, v: String| {
         if failed {
             out.facts.set(k, v);
         } else {
@@ -458,24 +459,24 @@ pub(crate) fn learn(e: &EventLine, out: &mut Output) {
     };
     if let Some(t) = &e.title {
         let key = if e.is_product {
-            "product_name"
+            Fact::ProductName
         } else {
-            "update_title"
+            Fact::UpdateTitle
         };
         put(out, key, t.clone());
         if let Some(p) = facts::product_from_text(t.as_bytes()) {
-            put(out, "product", p.to_string());
+            put(out, Fact::Product, p.to_string());
         }
         facts::learn_from_line(t.as_bytes(), &mut out.facts);
     }
     if let Some(kb) = &e.kb {
-        put(out, "kb", kb.clone());
+        put(out, Fact::Kb, kb.clone());
     }
     if let Some(p) = &e.log_path {
-        out.facts.learn("log_path", p.clone());
+        out.facts.learn(Fact::LogPath, p.clone());
     }
     if e.restart_pending {
-        out.facts.learn("restart_pending", "yes");
+        out.facts.learn(Fact::RestartPending, "yes");
     }
 }
 
@@ -653,11 +654,11 @@ impl LogReader for EventLog {
         let root_event = self.cause_event.take().or(self.failure_event.take());
         if self.export || root_event.is_some() {
             for key in [
-                "kb",
-                "product",
-                "dotnet_target",
-                "update_title",
-                "product_name",
+                Fact::Kb,
+                Fact::Product,
+                Fact::DotnetTarget,
+                Fact::UpdateTitle,
+                Fact::ProductName,
             ] {
                 out.facts.remove(key);
             }

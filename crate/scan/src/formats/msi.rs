@@ -17,6 +17,7 @@ use crate::read::{Line, Output, re};
 use kb::cause::{self, CauseId};
 use kb::tree;
 use model::diagnosis::{Role, Timeline, TimelineAction, Verdict};
+use model::facts::Fact;
 
 #[derive(Default)]
 pub struct MsiLog {
@@ -804,22 +805,22 @@ impl super::LogReader for MsiLog {
         out.timeline = self.timeline.finish();
         out.timeline_total = self.timeline.total;
         if let Some(p) = &self.product {
-            out.facts.learn("product_name", p.clone());
+            out.facts.learn(Fact::ProductName, p.clone());
         }
         // Windows Installer reports 603 / 9600 on Windows 8.1, 10 and 11 alike; the side-by-side build tells
         // them apart, and overrides what a version number elsewhere in the log suggested.
         match self.sxs_build.filter(|&b| b >= 10240) {
             Some(b) => {
                 out.facts
-                    .set("windows", if b >= 22000 { "11" } else { "10" });
-                out.facts.set("windows_build", b.to_string());
+                    .set(Fact::Windows, if b >= 22000 { "11" } else { "10" });
+                out.facts.set(Fact::WindowsBuild, b.to_string());
             }
             None => {
                 if let Some(w) = windows_from_properties(self.version_nt, self.windows_build) {
-                    out.facts.learn("windows", w);
+                    out.facts.learn(Fact::Windows, w);
                 }
                 if let Some(b) = self.windows_build.filter(|_| self.version_nt != Some(603)) {
-                    out.facts.learn("windows_build", b.to_string());
+                    out.facts.learn(Fact::WindowsBuild, b.to_string());
                 }
             }
         }
@@ -840,7 +841,7 @@ impl super::LogReader for MsiLog {
             Verdict::Failed
         } else if succeeded {
             if matches!(self.final_code, Some(1641 | 3010)) {
-                out.facts.learn("restart_pending", "yes");
+                out.facts.learn(Fact::RestartPending, "yes");
             }
             Verdict::Succeeded
         } else {
@@ -850,7 +851,7 @@ impl super::LogReader for MsiLog {
             return;
         }
         if let Some((_, action)) = &self.failed {
-            out.facts.learn("action", action.clone());
+            out.facts.learn(Fact::Action, action.clone());
         }
         // A patch whose local copy is gone explains a patch failure (1612) better than anything after it.
         let patch_root = self
@@ -891,7 +892,7 @@ impl super::LogReader for MsiLog {
                     .find(|d| d.label == "custom action")
                 {
                     let ca = ca.value.clone();
-                    out.facts.learn("custom_action", ca);
+                    out.facts.learn(Fact::CustomAction, ca);
                 }
                 if let Some((_, action)) = &self.failed {
                     out.detail(idx, "action", action.clone());

@@ -13,6 +13,7 @@ use crate::read::{Line, Output, re_set};
 use kb::cause;
 use kb::tree;
 use model::diagnosis::{Role, Verdict};
+use model::facts::Fact;
 
 #[derive(Default)]
 pub struct TextLog {
@@ -397,12 +398,12 @@ impl TextLog {
             match kind {
                 ConsoleLine::WingetFound | ConsoleLine::ChocoPackage => {
                     if let Some(name) = capture(kind) {
-                        out.facts.learn("product_name", name);
+                        out.facts.learn(Fact::ProductName, name);
                     }
                 }
                 ConsoleLine::VerboseLog => {
                     if let Some(path) = capture(kind) {
-                        out.facts.learn("log_path", path);
+                        out.facts.learn(Fact::LogPath, path);
                     }
                 }
                 // Read below, on every line: the next line is the code only right after this one.
@@ -411,15 +412,15 @@ impl TextLog {
                     if !self.previous.is_empty() {
                         let title = std::mem::take(&mut self.previous);
                         match crate::facts::product_from_text(title.as_bytes()) {
-                            Some(kind) => out.facts.learn("product", kind),
+                            Some(kind) => out.facts.learn(Fact::Product, kind),
                             // Another program's update, delivered by Windows Update: its title names what
                             // failed.
                             None => out.facts.learn(
-                                "product_name",
+                                Fact::ProductName,
                                 title.trim_end_matches([' ', '-']).to_string(),
                             ),
                         }
-                        out.facts.learn("update_title", title);
+                        out.facts.learn(Fact::UpdateTitle, title);
                     }
                 }
             }

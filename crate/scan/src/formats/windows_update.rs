@@ -22,6 +22,7 @@ use crate::read::{Line, Output, re};
 use kb::cause;
 use kb::tree;
 use model::diagnosis::{Role, Verdict};
+use model::facts::Fact;
 
 /// WU result codes that mean success: installed (0), installed with restart pending, already installed.
 const SUCCESS_RESULTS: &[u32] = &[0, 0x0024_0005, 0x0024_0006, 0x8024_2014];
@@ -418,14 +419,19 @@ impl LogReader for WindowsUpdateLog {
         // A Windows Update log names hundreds of updates in passing (search results, downloads): the KB,
         // product and .NET version learned from its lines belong to whichever came first, not to the one that
         // failed. Only the failing update's own title may set them, below.
-        for key in ["kb", "product", "dotnet_target", "update_title"] {
+        for key in [
+            Fact::Kb,
+            Fact::Product,
+            Fact::DotnetTarget,
+            Fact::UpdateTitle,
+        ] {
             out.facts.remove(key);
         }
         if let Some(b) = &self.build {
-            out.facts.set("windows_build", b.clone());
+            out.facts.set(Fact::WindowsBuild, b.clone());
             // The machine's build beats a Windows version named in an update's title.
             if let Some(w) = facts::windows_from_text(b.as_bytes()) {
-                out.facts.set("windows", w);
+                out.facts.set(Fact::Windows, w);
             }
         }
         let recovered = &self.recovered;
@@ -481,11 +487,11 @@ impl LogReader for WindowsUpdateLog {
                     .map(|c| format!("KB{}", text(&c[1])));
                 if let Some(kb) = &kb {
                     out.detail(idx, "KB", kb.clone());
-                    out.facts.set("kb", kb.clone());
+                    out.facts.set(Fact::Kb, kb.clone());
                 }
-                out.facts.set("update_title", t.clone());
+                out.facts.set(Fact::UpdateTitle, t.clone());
                 if let Some(p) = facts::product_from_text(t.as_bytes()) {
-                    out.facts.set("product", p);
+                    out.facts.set(Fact::Product, p);
                 }
                 facts::learn_from_line(t.as_bytes(), &mut out.facts);
             }
@@ -493,7 +499,7 @@ impl LogReader for WindowsUpdateLog {
             // A log whose searches completed and where nothing failed: the agent did what it was asked.
             out.verdict = Some(Verdict::Succeeded);
             if self.restart_pending {
-                out.facts.learn("restart_pending", "yes");
+                out.facts.learn(Fact::RestartPending, "yes");
                 out.note("Windows Update installed updates that wait for a restart (80242014): restart the computer to finish them.");
             }
         } else {
@@ -1026,9 +1032,9 @@ impl LogReader for EtlTrace {
 
     fn finish(&mut self, out: &mut Output) {
         out.verdict = Some(Verdict::Inconclusive);
-        out.facts.learn("cause", cause::ETL_UNDECODED.as_str());
+        out.facts.learn(Fact::Cause, cause::ETL_UNDECODED.as_str());
         out.facts.learn(
-            "log_path",
+            Fact::LogPath,
             "WindowsUpdate.log on the desktop (from Get-WindowsUpdateLog)",
         );
         let what = if self.placeholder {
