@@ -373,15 +373,20 @@ pub(crate) fn unknown(facts: &Facts) -> u8 {
         .fold(0, |bits, (i, _)| bits | 1 << i)
 }
 
+/// How every match of the KB number's pattern in [`line_patterns`] starts, lowercased: the scanner finds these
+/// two letters first (in any case, in the text itself) and tries the pattern only on their lines.
+pub(crate) const KB_START: &str = "kb";
+
 /// Patterns that match, somewhere in the ASCII-lowercased line, every line [`learn_from_line`] can learn one
 /// of the `unknown` facts from (see [`unknown`]): the words, and apart the KB number's pattern. The scanner
-/// searches a lowercased copy of the text with them: case-sensitive literals make a fast search, where the
-/// facts' own case-insensitive patterns would make a slow one.
+/// searches a lowercased copy of the text for the words: case-sensitive literals make a fast search, where the
+/// facts' own case-insensitive patterns would make a slow one. The KB number's pattern it searches in the text
+/// itself, from its first two letters ([`KB_START`]).
 ///
 /// The search stops wherever the first four bytes of a literal occur (its first three when a literal is that
 /// short), so each literal starts with bytes that are rare in logs: `ows ` rather than `windows `, which
 /// every `C:\Windows\` path would stop. The KB number's pattern starts with three (`kb0`): it is searched
-/// on its own, so as not to cut every other literal to three bytes.
+/// on its own, so as not to cut every other literal to three bytes, and it starts with [`KB_START`].
 pub(crate) fn line_patterns(unknown: u8) -> (Vec<&'static str>, Option<&'static str>) {
     let mut out = Vec::new();
     // KB, after a word boundary as in the facts' own pattern: `Package_for_KB5034441`, on thousands of CBS

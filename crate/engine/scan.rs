@@ -368,15 +368,15 @@ enum Filter {
     /// Every line to both (the reference, [`Diagnoser::every_line`], and the fallback when a pattern does
     /// not compile).
     All,
-    /// Lines where the reader's prefilter matches the text, or where `lower` (the reader's lowercase
-    /// prefilter and the words of the facts still `unknown`, see [`facts::unknown`]) or `kb` (the KB
-    /// number's pattern, while the KB is unknown) matches the text lowercased. With `every`, the reader
-    /// (which has no prefilter) still gets every line; the facts only the lines `lower` and `kb` find.
+    /// Lines where the reader's prefilter matches the text, where `lower` (the reader's lowercase
+    /// prefilter and the words of the facts still `unknown`, see [`facts::unknown`]) matches the text
+    /// lowercased, or where `kb` (the KB number's pattern, while the KB is unknown) matches. With `every`, the
+    /// reader (which has no prefilter) still gets every line; the facts only the lines `lower` and `kb` find.
     Search {
         every: bool,
         reader: Option<&'static Regex>,
         lower: Option<&'static Regex>,
-        kb: Option<&'static Regex>,
+        kb: Option<KbSearch>,
         unknown: u8,
         /// Whether the reader's search also finds the lines that may name the product
         /// ([`ProductLines::With`]), in place of the products' words in `lower`.
@@ -385,6 +385,43 @@ enum Filter {
         /// line it finds may teach a fact.
         facts_in_reader: bool,
     },
+}
+
+/// The search for the KB number's pattern, in the text itself rather than in the lowercased copy: that copy
+/// is then made only for the words, and an MSI log, whose reader's search finds the lines naming the product,
+/// needs none once its Windows version is known. `start` finds `kb` in any case (a fast literal search, and the
+/// pattern's every match starts so); `full`, the pattern made case-insensitive (ASCII folding, which is what
+/// the lowercased copy held), then checks the rest of that line. The pattern made case-insensitive would be a
+/// slow search on its own: its literals in every case are too many for the fast one.
+#[derive(Clone, Copy)]
+struct KbSearch {
+    start: &'static Regex,
+    full: &'static Regex,
+}
+
+impl KbSearch {
+    fn new(pattern: &str) -> Option<KbSearch> {
+        let full = format!("(?i:{pattern})");
+        Some(KbSearch {
+            start: compiled(&[&format!("(?i:{})", facts::KB_START)])?,
+            full: compiled(&[&full])?,
+        })
+    }
+
+    /// A position in the first line at or after `at` (a line start or a position inside the line being
+    /// read) where the pattern matches at or after `at`.
+    fn find(&self, text: &[u8], mut at: usize) -> Option<usize> {
+        while let Some(m) = self.start.find_at(text, at) {
+            let end = memchr::memchr(b'\n', &text[m.start()..]).map_or(text.len(), |i| m.start() + i);
+            // Every match starts with `kb`: none starts in this line between `at` and this one. Matches never
+            // cross a line end, and the look-behind of `\b` sees the byte before `m.start()`.
+            if self.full.is_match_at(&text[..end], m.start()) {
+                return Some(m.start());
+            }
+            at = end;
+        }
+        None
+    }
 }
 
 /// The bits of [`facts::unknown`] that only a line [`learns_product`] admits can teach (the .NET Framework
@@ -451,7 +488,7 @@ impl Filter {
             };
         }
         let lower_regex = (!lower_patterns.is_empty()).then(|| compiled(&lower_patterns));
-        let kb_regex = kb.map(|k| compiled(&[k]));
+        let kb_regex = kb.map(KbSearch::new);
         match (cased_regex, lower_regex, kb_regex) {
             // A pattern that does not compile (a bug, caught by a debug assertion): read every line.
             (Some(None), _, _) | (_, Some(None), _) | (_, _, Some(None)) => Filter::All,
@@ -493,8 +530,8 @@ fn compiled(patterns: &[&str]) -> Option<&'static Regex> {
     regex
 }
 
-/// The next candidate line's match, from the search of the text and the searches of the lowercased text
-/// (`facts`, which also holds the reader's lowercase prefilter, and `kb`): a position, `NONE`
+/// The next candidate line's match, from the search of the text, the search of the lowercased text (`facts`,
+/// which also holds the reader's lowercase prefilter) and the KB number's (`kb`): a position, `NONE`
 /// when a search found nothing more, `STALE` when it must search again.
 struct Candidates {
     reader: usize,
@@ -546,9 +583,7 @@ impl Candidates {
                         .map_or(NONE, last_byte);
                 }
                 if self.kb < at || self.kb == STALE {
-                    self.kb = kb
-                        .and_then(|f| f.shortest_match_at(lower, at))
-                        .map_or(NONE, last_byte);
+                    self.kb = kb.and_then(|k| k.find(text, at)).unwrap_or(NONE);
                 }
             }
         }
@@ -559,12 +594,12 @@ impl Candidates {
         (m < STALE).then_some(m)
     }
 
-    /// The next match of the searches of the lowercased text: the next line that may teach a fact.
+    /// The next match of the searches for the facts: the next line that may teach a fact.
     fn lowered(&self) -> usize {
         self.facts.min(self.kb)
     }
 
-    /// After the filter changed: the searches of the lowercased text must run again.
+    /// After the filter changed: the searches for the facts must run again.
     fn refilter(&mut self) {
         self.facts = STALE;
         self.kb = STALE;
@@ -754,8 +789,8 @@ impl FileScan {
         let format = self.format;
         let out = &mut self.out;
         self.lower.clear();
-        if let Filter::Search { lower, kb, .. } = self.filter {
-            if lower.is_some() || kb.is_some() {
+        if let Filter::Search { lower, .. } = self.filter {
+            if lower.is_some() {
                 self.lower.extend(bytes.iter().map(u8::to_ascii_lowercase));
             }
         }
