@@ -701,6 +701,12 @@ impl FileScan {
 
     fn feed(&mut self, chunk: &[u8]) {
         for piece in chunk.chunks(FEED_PIECE) {
+            if self.reader.is_some() && !self.cr_only {
+                if let Some(text) = self.decoder.borrow(piece) {
+                    self.feed_text(text);
+                    continue;
+                }
+            }
             let from = self.text.len();
             self.decoder.decode(piece, &mut self.text);
             if self.cr_only {
@@ -713,6 +719,37 @@ impl FileScan {
             self.drain_lines();
             self.cut_long_line();
         }
+    }
+
+    /// Reads a piece that is text as it is (see [`Decoder::borrow`]) where it lies, the way a search tool reads a
+    /// mapped file: only the line the piece's start cuts (joined to the partial line held) and the partial line
+    /// at its end are copied. The lines, blocks and searches are those [`FileScan::feed`] would make of the
+    /// piece decoded into `text`: a block cut at a line start reads the same.
+    fn feed_text(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        let Some(last) = memchr::memrchr(b'\n', bytes) else {
+            self.text.push_str(text);
+            self.drain_lines();
+            self.cut_long_line();
+            return;
+        };
+        let mut start = 0;
+        if !self.text.is_empty() {
+            let first = memchr::memchr(b'\n', bytes).unwrap_or(last);
+            self.text.push_str(&text[..=first]);
+            // Reads the held line and its end: `text` is left empty.
+            self.drain_lines();
+            start = first + 1;
+        }
+        if start <= last {
+            // The search for the last line end, as `drain_lines` counts it.
+            self.scanned += (bytes.len() - start) as u64;
+            self.in_long_line = false;
+            self.read_lines(&text[start..=last], false);
+        }
+        self.text.push_str(&text[last + 1..]);
+        self.searched = self.text.len();
+        self.cut_long_line();
     }
 
     /// Reads the partial line in `text` in pieces of [`LONG_LINE`] while it is that long, so that a file
@@ -779,12 +816,26 @@ impl FileScan {
     /// Reads `text[..end]`, then drops it. `end` is a line start, or with `piece` a cut inside a long line
     /// ([`FileScan::cut_long_line`]): the piece is read as a line, and the line goes on in the next block.
     fn read_block(&mut self, end: usize, piece: bool) {
+        if self.reader.is_none() {
+            return;
+        }
+        let text = std::mem::take(&mut self.text);
+        self.read_lines(&text[..end], piece);
+        self.text = text;
+        self.text.drain(..end);
+        // What is left is a partial line: no LF in it.
+        self.searched = self.text.len();
+    }
+
+    /// Reads the lines of `text` (whole lines, or with `piece` a piece of a long line, see
+    /// [`FileScan::read_block`]), which starts where the text read before ends.
+    fn read_lines(&mut self, text: &str, piece: bool) {
         let Some(reader) = self.reader.as_mut() else {
             return;
         };
+        let end = text.len();
         self.scanned += end as u64;
         let first_line = self.line_no;
-        let text = &self.text[..end];
         let bytes = text.as_bytes();
         let format = self.format;
         let out = &mut self.out;
@@ -879,9 +930,6 @@ impl FileScan {
             self.tail.extend(last);
         }
         self.offset += end as u64;
-        self.text.drain(..end);
-        // What is left is a partial line: no LF in it.
-        self.searched = self.text.len();
     }
 
     fn finish(mut self) -> FileReport {

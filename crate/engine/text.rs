@@ -101,6 +101,22 @@ impl Decoder {
         }
     }
 
+    /// The chunk itself as text, when decoding it would only copy it (UTF-8 decided, nothing held back, no NUL,
+    /// nothing to replace): the caller reads it where it lies, and the decoder counts it as decoded. `None`
+    /// leaves the chunk to [`Decoder::decode`].
+    pub fn borrow<'a>(&mut self, chunk: &'a [u8]) -> Option<&'a str> {
+        if self.encoding != Some(Encoding::Utf8)
+            || self.switched_at.is_some()
+            || !self.pending.is_empty()
+            || memchr::memchr(0, chunk).is_some()
+        {
+            return None;
+        }
+        let text = std::str::from_utf8(chunk).ok()?;
+        self.bytes += chunk.len() as u64;
+        Some(text)
+    }
+
     /// Flushes what is held back at the end of the file.
     pub fn finish(&mut self, out: &mut String) {
         if self.encoding.is_none() {
