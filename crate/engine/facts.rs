@@ -373,20 +373,33 @@ pub(crate) fn unknown(facts: &Facts) -> u8 {
         .fold(0, |bits, (i, _)| bits | 1 << i)
 }
 
-/// How every match of the KB number's pattern in [`line_patterns`] starts, lowercased: the scanner finds these
-/// two letters first (in any case, in the text itself) and tries the pattern only on their lines.
-pub(crate) const KB_START: &str = "kb";
+/// Whether the KB number's pattern of [`line_patterns`] (`\bkb ?[0-9]{6}`) matches at `at` in `text`, with
+/// ASCII letters in any case: the scanner's search for it in the text itself (a test checks that both agree).
+pub(crate) fn kb_at(text: &[u8], at: usize) -> bool {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    if at > 0 && text.get(at - 1).is_some_and(|&b| word(b)) {
+        return false;
+    }
+    let Some(rest) = text.get(at..) else {
+        return false;
+    };
+    let Some(rest) = rest.get(..2).filter(|k| k.eq_ignore_ascii_case(b"kb")).map(|_| &rest[2..]) else {
+        return false;
+    };
+    let rest = rest.strip_prefix(b" ").unwrap_or(rest);
+    rest.get(..6).is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+}
 
 /// Patterns that match, somewhere in the ASCII-lowercased line, every line [`learn_from_line`] can learn one
 /// of the `unknown` facts from (see [`unknown`]): the words, and apart the KB number's pattern. The scanner
 /// searches a lowercased copy of the text for the words: case-sensitive literals make a fast search, where the
 /// facts' own case-insensitive patterns would make a slow one. The KB number's pattern it searches in the text
-/// itself, from its first two letters ([`KB_START`]).
+/// itself, by hand ([`kb_at`]).
 ///
 /// The search stops wherever the first four bytes of a literal occur (its first three when a literal is that
 /// short), so each literal starts with bytes that are rare in logs: `ows ` rather than `windows `, which
 /// every `C:\Windows\` path would stop. The KB number's pattern starts with three (`kb0`): it is searched
-/// on its own, so as not to cut every other literal to three bytes, and it starts with [`KB_START`].
+/// on its own, so as not to cut every other literal to three bytes.
 pub(crate) fn line_patterns(unknown: u8) -> (Vec<&'static str>, Option<&'static str>) {
     let mut out = Vec::new();
     // KB, after a word boundary as in the facts' own pattern: `Package_for_KB5034441`, on thousands of CBS
@@ -441,4 +454,29 @@ fn patterns() -> &'static Patterns {
         // Through `re_set`: without Unicode tables, `(?i)` only compiles with Unicode off.
         product: super::scan::re_set(&PRODUCTS.iter().map(|p| p.1).collect::<Vec<_>>()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hand-written check of the KB number's pattern agrees with the pattern on the lowercased text.
+    #[test]
+    fn kb_at_is_the_kb_pattern() {
+        let pattern = re(line_patterns(1).1.unwrap_or_default());
+        let texts = [
+            "KB123456", "kb 1234567", "Kb12345", "xKB123456", "_kb123456", "(KB5034441)", "kB 12345a",
+            "KB  123456", "Package_for_KB5034441~31bf", "kb", "k", "", "see KB 123456.", "KB12345612",
+        ];
+        for text in texts {
+            let lower = text.to_ascii_lowercase();
+            for at in 0..=text.len() {
+                let by_hand = kb_at(text.as_bytes(), at);
+                let by_regex = pattern
+                    .find_at(lower.as_bytes(), at)
+                    .is_some_and(|m| m.start() == at);
+                assert_eq!(by_hand, by_regex, "{text:?} at {at}");
+            }
+        }
+    }
 }

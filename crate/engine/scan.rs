@@ -117,12 +117,19 @@ fn learns_product(format: LogFormat, line: &Line<'_>) -> bool {
         ProductLines::First(n) => line.no <= n,
         ProductLines::With { cased, lower } => {
             let text = line.text.as_bytes();
-            cased
-                .iter()
-                .any(|l| memchr::memmem::find(text, l.as_bytes()).is_some())
+            cased.iter().any(|l| contains(text, l.as_bytes()))
                 || lower.iter().any(|l| contains_lowercase(text, l.as_bytes()))
         }
     }
+}
+
+/// Whether `text` (a line) contains `word`: `memchr` for its first byte, then a comparison. It is asked of every
+/// candidate line of an MSI log, where building a substring searcher for each call cost more than the search.
+fn contains(text: &[u8], word: &[u8]) -> bool {
+    let Some(&first) = word.first() else {
+        return true;
+    };
+    memchr::memchr_iter(first, text).any(|i| text[i..].starts_with(word))
 }
 
 /// Whether `text`, ASCII-lowercased, contains `word` (lowercase), without a lowercased copy.
@@ -376,7 +383,7 @@ enum Filter {
         every: bool,
         reader: Option<&'static Regex>,
         lower: Option<&'static Regex>,
-        kb: Option<KbSearch>,
+        kb: bool,
         unknown: u8,
         /// Whether the reader's search also finds the lines that may name the product
         /// ([`ProductLines::With`]), in place of the products' words in `lower`.
@@ -387,41 +394,17 @@ enum Filter {
     },
 }
 
-/// The search for the KB number's pattern, in the text itself rather than in the lowercased copy: that copy
-/// is then made only for the words, and an MSI log, whose reader's search finds the lines naming the product,
-/// needs none once its Windows version is known. `start` finds `kb` in any case (a fast literal search, and the
-/// pattern's every match starts so); `full`, the pattern made case-insensitive (ASCII folding, which is what
-/// the lowercased copy held), then checks the rest of that line. The pattern made case-insensitive would be a
-/// slow search on its own: its literals in every case are too many for the fast one.
-#[derive(Clone, Copy)]
-struct KbSearch {
-    start: &'static Regex,
-    full: &'static Regex,
-}
-
-impl KbSearch {
-    fn new(pattern: &str) -> Option<KbSearch> {
-        let full = format!("(?i:{pattern})");
-        Some(KbSearch {
-            start: compiled(&[&format!("(?i:{})", facts::KB_START)])?,
-            full: compiled(&[&full])?,
-        })
-    }
-
-    /// A position in the first line at or after `at` (a line start or a position inside the line being
-    /// read) where the pattern matches at or after `at`.
-    fn find(&self, text: &[u8], mut at: usize) -> Option<usize> {
-        while let Some(m) = self.start.find_at(text, at) {
-            let end = memchr::memchr(b'\n', &text[m.start()..]).map_or(text.len(), |i| m.start() + i);
-            // Every match starts with `kb`: none starts in this line between `at` and this one. Matches never
-            // cross a line end, and the look-behind of `\b` sees the byte before `m.start()`.
-            if self.full.is_match_at(&text[..end], m.start()) {
-                return Some(m.start());
-            }
-            at = end;
-        }
-        None
-    }
+/// The search for the KB number's pattern, in the text itself rather than in a lowercased copy: that copy is
+/// then made only for the words, and an MSI log, whose reader's search finds the lines naming the product,
+/// needs none once its Windows version is known. Every match starts with a `k` or a `K`, which `memchr2` finds
+/// (one byte in two hundred of a verbose MSI log), and [`facts::kb_at`] checks the pattern there by hand,
+/// with ASCII case folding as the lowercased copy had it: the pattern made case-insensitive has too many
+/// literals (in every case) for a fast regex search, and costs a millisecond to compile.
+fn find_kb(text: &[u8], at: usize) -> Option<usize> {
+    let rest = text.get(at..)?;
+    memchr::memchr2_iter(b'k', b'K', rest)
+        .map(|i| at + i)
+        .find(|&i| facts::kb_at(text, i))
 }
 
 /// The bits of [`facts::unknown`] that only a line [`learns_product`] admits can teach (the .NET Framework
@@ -480,7 +463,7 @@ impl Filter {
                     every,
                     reader: one,
                     lower: None,
-                    kb: None,
+                    kb: false,
                     unknown,
                     product_gate: false,
                     facts_in_reader: true,
@@ -488,15 +471,14 @@ impl Filter {
             };
         }
         let lower_regex = (!lower_patterns.is_empty()).then(|| compiled(&lower_patterns));
-        let kb_regex = kb.map(KbSearch::new);
-        match (cased_regex, lower_regex, kb_regex) {
+        match (cased_regex, lower_regex) {
             // A pattern that does not compile (a bug, caught by a debug assertion): read every line.
-            (Some(None), _, _) | (_, Some(None), _) | (_, _, Some(None)) => Filter::All,
-            (reader, lower, kb) => Filter::Search {
+            (Some(None), _) | (_, Some(None)) => Filter::All,
+            (reader, lower) => Filter::Search {
                 every,
                 reader: reader.flatten(),
                 lower: lower.flatten(),
-                kb: kb.flatten(),
+                kb: kb.is_some(),
                 unknown,
                 product_gate: !cased_gate.is_empty(),
                 facts_in_reader: false,
@@ -583,7 +565,7 @@ impl Candidates {
                         .map_or(NONE, last_byte);
                 }
                 if self.kb < at || self.kb == STALE {
-                    self.kb = kb.and_then(|k| k.find(text, at)).unwrap_or(NONE);
+                    self.kb = kb.then(|| find_kb(text, at)).flatten().unwrap_or(NONE);
                 }
             }
         }
