@@ -218,11 +218,11 @@ pub fn learn_from_line(line: &[u8], facts: &mut Facts) {
 /// Windows Defender's events): their readers set the product from the failing update's own line instead.
 pub fn learn_from_log_line(line: &[u8], facts: &mut Facts, product: bool) {
     let p = patterns();
-    if !p.any.is_match(line) {
+    if !p.any().is_match(line) {
         return;
     }
     if !has(facts, "kb") {
-        if let Some(c) = p.kb.captures(line) {
+        if let Some(c) = p.kb().captures(line) {
             facts.learn("kb", format!("KB{}", lossy(&c[1])));
         }
     }
@@ -235,7 +235,7 @@ pub fn learn_from_log_line(line: &[u8], facts: &mut Facts, product: bool) {
         return;
     }
     if !has(facts, "dotnet_target") {
-        if let Some(c) = p.dotnet.captures(line) {
+        if let Some(c) = p.dotnet().captures(line) {
             let v = lossy(&c[1]);
             facts.learn("dotnet_target", dotnet_family(&v));
             facts.learn("product", "dotnet");
@@ -275,7 +275,7 @@ pub fn dotnet_family(v: &str) -> String {
 /// or an NT version with build ("6.1.7601", "10.0.22631").
 pub fn windows_from_text(text: &[u8]) -> Option<&'static str> {
     let p = patterns();
-    if let Some(c) = p.windows_name.captures(text) {
+    if let Some(c) = p.windows_name().captures(text) {
         let server = c.name("server").is_some();
         let ver = lossy(&c["ver"]).to_ascii_lowercase();
         let r2 = c.name("r2").is_some();
@@ -300,7 +300,7 @@ pub fn windows_from_text(text: &[u8]) -> Option<&'static str> {
         };
         return Some(id);
     }
-    if let Some(c) = p.nt_version.captures(text) {
+    if let Some(c) = p.nt_version().captures(text) {
         let major: u32 = lossy(&c[1]).parse().ok()?;
         let minor: u32 = lossy(&c[2]).parse().ok()?;
         let build: u32 = lossy(&c[3]).parse().ok()?;
@@ -324,7 +324,7 @@ pub fn windows_from_text(text: &[u8]) -> Option<&'static str> {
 /// Recognises the kind of update or product a line names.
 pub fn product_from_text(text: &[u8]) -> Option<&'static str> {
     let p = patterns();
-    let hits = p.product.matches(text);
+    let hits = p.product().matches(text);
     // The order matters: a WinRE update title also says "Windows", a Defender one also says "Update".
     for (i, product) in PRODUCTS.iter().enumerate() {
         if hits.matched(i) {
@@ -434,26 +434,45 @@ pub(crate) fn line_patterns(unknown: u8) -> (Vec<&'static str>, Option<&'static 
     (out, kb)
 }
 
+/// The facts' patterns, each compiled the first time a line needs it: compiling a regex costs far more than
+/// running it on a line, and most lines that pass `any` need only one or two of the others (an MSI log's
+/// `ProductName` line, asked whether it names a product, needs none).
+#[derive(Default)]
 struct Patterns {
-    any: Regex,
-    kb: Regex,
-    windows_name: Regex,
-    nt_version: Regex,
-    dotnet: Regex,
-    product: regex::bytes::RegexSet,
+    any: OnceLock<Regex>,
+    kb: OnceLock<Regex>,
+    windows_name: OnceLock<Regex>,
+    nt_version: OnceLock<Regex>,
+    dotnet: OnceLock<Regex>,
+    product: OnceLock<regex::bytes::RegexSet>,
+}
+
+impl Patterns {
+    fn any(&self) -> &Regex {
+        self.any.get_or_init(|| re(r"(?i)KB[0-9]{6}|Windows|NET Framework|\.NET|NetFx|NDP|Office|Defender|WinRE|Recovery Environment|Security Intelligence|Cumulative|Servicing Stack|Rollup|[0-9]{1,2}\.[0-9]\.[0-9]{4}"))
+    }
+    fn kb(&self) -> &Regex {
+        self.kb.get_or_init(|| re(KB))
+    }
+    fn windows_name(&self) -> &Regex {
+        self.windows_name.get_or_init(|| re(WINDOWS_NAME))
+    }
+    fn nt_version(&self) -> &Regex {
+        self.nt_version.get_or_init(|| re(NT_VERSION))
+    }
+    fn dotnet(&self) -> &Regex {
+        self.dotnet.get_or_init(|| re(DOTNET))
+    }
+    fn product(&self) -> &regex::bytes::RegexSet {
+        // Through `re_set`: without Unicode tables, `(?i)` only compiles with Unicode off.
+        self.product
+            .get_or_init(|| super::scan::re_set(&PRODUCTS.iter().map(|p| p.1).collect::<Vec<_>>()))
+    }
 }
 
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
-    P.get_or_init(|| Patterns {
-        any: re(r"(?i)KB[0-9]{6}|Windows|NET Framework|\.NET|NetFx|NDP|Office|Defender|WinRE|Recovery Environment|Security Intelligence|Cumulative|Servicing Stack|Rollup|[0-9]{1,2}\.[0-9]\.[0-9]{4}"),
-        kb: re(KB),
-        windows_name: re(WINDOWS_NAME),
-        nt_version: re(NT_VERSION),
-        dotnet: re(DOTNET),
-        // Through `re_set`: without Unicode tables, `(?i)` only compiles with Unicode off.
-        product: super::scan::re_set(&PRODUCTS.iter().map(|p| p.1).collect::<Vec<_>>()),
-    })
+    P.get_or_init(Patterns::default)
 }
 
 #[cfg(test)]
