@@ -466,15 +466,18 @@ const REAL_FAILURE: &[&str] = &[
 /// `bytes`, behind one BOM, then [`REAL_FAILURE`]) and `real-msi-utf8.log`, the same text in UTF-8.
 fn real_logs(dir: &Path, from: &Path, bytes: u64) -> io::Result<()> {
     let data = std::fs::read(from)?;
-    let body = data
-        .strip_prefix(&[0xFF, 0xFE])
-        .ok_or_else(|| io::Error::other(format!("{} is not UTF-16LE with a BOM", from.display())))?;
+    let body = data.strip_prefix(&[0xFF, 0xFE]).ok_or_else(|| {
+        io::Error::other(format!("{} is not UTF-16LE with a BOM", from.display()))
+    })?;
     let units: Vec<u16> = (body.chunks_exact(2))
         .map(|p| u16::from_le_bytes([p[0], p[1]]))
         .collect();
     let text = String::from_utf16_lossy(&units);
     if text.is_empty() {
-        return Err(io::Error::other(format!("{} holds no text", from.display())));
+        return Err(io::Error::other(format!(
+            "{} holds no text",
+            from.display()
+        )));
     }
     let mut tail = String::new();
     if !text.ends_with('\n') {

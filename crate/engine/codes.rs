@@ -417,7 +417,11 @@ pub fn find_codes(text: &[u8]) -> Vec<CodeMatch> {
     }
     for c in hits
         .matched(4)
-        .then(|| f.return_code.get_or_init(|| re(RETURN_CODE)).captures_iter(text))
+        .then(|| {
+            f.return_code
+                .get_or_init(|| re(RETURN_CODE))
+                .captures_iter(text)
+        })
         .into_iter()
         .flatten()
     {

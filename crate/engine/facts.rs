@@ -383,11 +383,16 @@ pub(crate) fn kb_at(text: &[u8], at: usize) -> bool {
     let Some(rest) = text.get(at..) else {
         return false;
     };
-    let Some(rest) = rest.get(..2).filter(|k| k.eq_ignore_ascii_case(b"kb")).map(|_| &rest[2..]) else {
+    let Some(rest) = rest
+        .get(..2)
+        .filter(|k| k.eq_ignore_ascii_case(b"kb"))
+        .map(|_| &rest[2..])
+    else {
         return false;
     };
     let rest = rest.strip_prefix(b" ").unwrap_or(rest);
-    rest.get(..6).is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    rest.get(..6)
+        .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
 }
 
 /// Patterns that match, somewhere in the ASCII-lowercased line, every line [`learn_from_line`] can learn one
@@ -484,8 +489,20 @@ mod tests {
     fn kb_at_is_the_kb_pattern() {
         let pattern = re(line_patterns(1).1.unwrap_or_default());
         let texts = [
-            "KB123456", "kb 1234567", "Kb12345", "xKB123456", "_kb123456", "(KB5034441)", "kB 12345a",
-            "KB  123456", "Package_for_KB5034441~31bf", "kb", "k", "", "see KB 123456.", "KB12345612",
+            "KB123456",
+            "kb 1234567",
+            "Kb12345",
+            "xKB123456",
+            "_kb123456",
+            "(KB5034441)",
+            "kB 12345a",
+            "KB  123456",
+            "Package_for_KB5034441~31bf",
+            "kb",
+            "k",
+            "",
+            "see KB 123456.",
+            "KB12345612",
         ];
         for text in texts {
             let lower = text.to_ascii_lowercase();

@@ -1640,8 +1640,20 @@ mod tests {
     #[test]
     fn find_kb_finds_the_first_match() {
         let pieces = [
-            "Task ", "KB123456", "kb 1234567", "xKb123456", "kB12345", "\n", "Package_for_KB5034441 ", "k",
-            "b", "K", "B", "kbkb ", "é", "(kb654321)",
+            "Task ",
+            "KB123456",
+            "kb 1234567",
+            "xKb123456",
+            "kB12345",
+            "\n",
+            "Package_for_KB5034441 ",
+            "k",
+            "b",
+            "K",
+            "B",
+            "kbkb ",
+            "é",
+            "(kb654321)",
         ];
         let mut seed = 0x5EED_u64;
         for _ in 0..300 {

@@ -596,7 +596,11 @@ mod tests {
                 let s = format!("{}{odd}{}", &ascii[..at], &ascii[at..]);
                 for be in [false, true] {
                     let (out, _, replaced) = decode_all(&utf16(&s, be, true));
-                    assert_eq!(out, s.replace('\0', ""), "{odd:?} at {at}, big endian: {be}");
+                    assert_eq!(
+                        out,
+                        s.replace('\0', ""),
+                        "{odd:?} at {at}, big endian: {be}"
+                    );
                     assert_eq!(replaced, 0);
                 }
             }
