@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 
 use regex::bytes::Regex;
 
-use super::scan::{re, re_set};
+use super::scan::{re, re_set_no_prefilter};
 
 /// A code found in text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -197,7 +197,8 @@ struct Finders {
 fn finders() -> &'static Finders {
     static F: OnceLock<Finders> = OnceLock::new();
     F.get_or_init(|| Finders {
-        any: re_set(&[HEX, BARE_HEX, NEGATIVE, MESSAGE, RETURN_CODE]),
+        // Without a prefilter: the case-insensitive hexadecimal digits make its literals costly to extract.
+        any: re_set_no_prefilter(&[HEX, BARE_HEX, NEGATIVE, MESSAGE, RETURN_CODE]),
         hex: OnceLock::new(),
         bare_hex: OnceLock::new(),
         negative: OnceLock::new(),

@@ -469,9 +469,11 @@ impl Patterns {
         self.dotnet.get_or_init(|| re(DOTNET))
     }
     fn product(&self) -> &regex::bytes::RegexSet {
-        // Through `re_set`: without Unicode tables, `(?i)` only compiles with Unicode off.
-        self.product
-            .get_or_init(|| super::scan::re_set(&PRODUCTS.iter().map(|p| p.1).collect::<Vec<_>>()))
+        // Through the scanner's sets: without Unicode tables, `(?i)` only compiles with Unicode off; without a
+        // prefilter, whose case-insensitive literals cost more to build than the set's searches.
+        self.product.get_or_init(|| {
+            super::scan::re_set_no_prefilter(&PRODUCTS.iter().map(|p| p.1).collect::<Vec<_>>())
+        })
     }
 }
 

@@ -14,7 +14,7 @@ use regex::bytes::{Regex, RegexSet};
 
 use super::super::codes;
 use super::super::diagnosis::{Role, Verdict};
-use super::super::scan::{Line, Output, re, re_set};
+use super::super::scan::{Line, Output, re, re_set_no_prefilter as re_set};
 use super::LogReader;
 use super::windows_update::cause_for;
 

@@ -9,7 +9,7 @@ use regex::bytes::RegexSet;
 
 use super::super::codes;
 use super::super::diagnosis::{Role, Verdict};
-use super::super::scan::{Line, Output, re_set};
+use super::super::scan::{Line, Output, re_set_no_prefilter as re_set};
 use super::super::tree;
 
 #[derive(Default)]
