@@ -85,7 +85,7 @@ if [ -d "$CORPUS" ]; then
     while IFS= read -r f; do FILES+=("$f"); done < <(
         find "$CORPUS" -type f ! -name MANIFEST.tsv -printf '%s\t%p\n' | sort -rn | head -4 | cut -f2)
 else
-    echo "corpus not found: skipped the corpus logs" >&2
+    echo "corpus not found: skipped the real-content logs, the corpus logs and the folder" >&2
 fi
 
 # --- Measuring ---------------------------------------------------------------------------------------------
@@ -171,7 +171,8 @@ if [ "$EACH" -gt 0 ] && [ -d "$CORPUS" ]; then
         echo "$each_stamp" > "$OUT/.stamp-each"
     fi
     count=$(find "$folder" -type f | wc -l)
-    folder_mb=$(du -smL "$folder" | cut -f1)
+    # The bytes read, each link counted (du would count a hard-linked file once).
+    folder_mb=$(find "$folder" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s / 1048576 }')
     echo "measuring diagnose --each over $count logs..." >&2
     read -r each_wall each_cpu < <(RUNS_OVERRIDE=3 timed "$CLI" diagnose --each "$folder")
     read -r rg_each_wall rg_each_cpu < <(RUNS_OVERRIDE=3 timed "${RG[@]}" "$folder")
