@@ -16,7 +16,7 @@ mkdir -p "$OUT"
 
 files=()
 [ -d "$CORPUS" ] && while IFS= read -r f; do files+=("$f"); done < <(find "$CORPUS" -type f ! -name MANIFEST.tsv | sort)
-for f in msi-utf16.log msi-utf8.log CBS.log WindowsUpdate.log; do
+for f in msi-utf16.log msi-utf8.log CBS.log WindowsUpdate.log real-msi-utf16.log real-msi-utf8.log; do
     [ -f "$BENCH/$f" ] && files+=("$BENCH/$f")
 done
 

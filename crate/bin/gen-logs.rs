@@ -3,9 +3,15 @@
 //! the end, and on request one very large log for the memory check. Files are streamed to disk line by line,
 //! so a 1 GB log takes no more memory than a 100 KB one.
 //!
-//! usage: gen-logs DIR [--mb N] [--big-mb N]
+//! With `--from FILE` it writes instead two logs of real content: FILE (a UTF-16LE log with a BOM, such as the
+//! corpus's largest MSI log) repeated to about N MB behind one BOM, with a three-line failure at the end, and
+//! its UTF-8 twin (the same text, half the bytes). Real logs have more lines that readers stop on than the
+//! generated ones.
+//!
+//! usage: gen-logs DIR [--mb N] [--big-mb N] [--from FILE]
 //!   --mb N       size of the MSI UTF-16 log, the CBS.log and the WindowsUpdate.log (default 100)
 //!   --big-mb N   also write big-msi-utf16.log of about N MB (the memory check uses 1024)
+//!   --from FILE  write only real-msi-utf16.log and real-msi-utf8.log, made of FILE, of about N MB
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -397,6 +403,7 @@ fn run() -> io::Result<()> {
     let mut dir: Option<PathBuf> = None;
     let mut mb = 100u64;
     let mut big_mb: Option<u64> = None;
+    let mut from: Option<PathBuf> = None;
     let number = |v: Option<String>| -> io::Result<u64> {
         v.and_then(|s| s.parse().ok())
             .ok_or_else(|| io::Error::other("--mb and --big-mb want a number"))
@@ -405,13 +412,19 @@ fn run() -> io::Result<()> {
         match a.as_str() {
             "--mb" => mb = number(args.next())?,
             "--big-mb" => big_mb = Some(number(args.next())?),
+            "--from" => from = args.next().map(PathBuf::from),
             _ if dir.is_none() => dir = Some(PathBuf::from(a)),
             other => return Err(io::Error::other(format!("unexpected argument {other}"))),
         }
     }
-    let dir = dir.ok_or_else(|| io::Error::other("usage: gen-logs DIR [--mb N] [--big-mb N]"))?;
+    let dir = dir.ok_or_else(|| {
+        io::Error::other("usage: gen-logs DIR [--mb N] [--big-mb N] [--from FILE]")
+    })?;
     std::fs::create_dir_all(&dir)?;
     let mb_bytes = mb << 20;
+    if let Some(from) = from {
+        return real_logs(&dir, &from, mb_bytes);
+    }
 
     let mut msi = [
         Sink::create(&dir.join("msi-utf16.log"), true)?,
@@ -436,6 +449,68 @@ fn run() -> io::Result<()> {
         msi_log(&mut sinks, big << 20, 0x5EED_0004)?;
         let [s] = sinks;
         report(&path, s.finish()?);
+    }
+    Ok(())
+}
+
+/// The failure the real-content logs end with: the product's failure, the top action returning 3 and the final
+/// status, as Windows Installer writes them.
+const REAL_FAILURE: &[&str] = &[
+    "MSI (s) (A4:B8) [10:11:12:123]: Product: Test -- Installation failed.",
+    "Action ended 10:11:12: INSTALL. Return value 3.",
+    "MSI (s) (A4:B8) [10:11:12:123]: Windows Installer installed the product. Product Name: X. Product Version: 1. \
+     Product Language: 1033. Manufacturer: Y. Installation success or error status: 1603.",
+];
+
+/// Writes `real-msi-utf16.log` (the body of `from`, a UTF-16LE file with a BOM, repeated until the file holds
+/// `bytes`, behind one BOM, then [`REAL_FAILURE`]) and `real-msi-utf8.log`, the same text in UTF-8.
+fn real_logs(dir: &Path, from: &Path, bytes: u64) -> io::Result<()> {
+    let data = std::fs::read(from)?;
+    let body = data.strip_prefix(&[0xFF, 0xFE]).ok_or_else(|| {
+        io::Error::other(format!("{} is not UTF-16LE with a BOM", from.display()))
+    })?;
+    let units: Vec<u16> = (body.chunks_exact(2))
+        .map(|p| u16::from_le_bytes([p[0], p[1]]))
+        .collect();
+    let text = String::from_utf16_lossy(&units);
+    if text.is_empty() {
+        return Err(io::Error::other(format!(
+            "{} holds no text",
+            from.display()
+        )));
+    }
+    let mut tail = String::new();
+    if !text.ends_with('\n') {
+        tail.push_str("\r\n");
+    }
+    for line in REAL_FAILURE {
+        tail.push_str(line);
+        tail.push_str("\r\n");
+    }
+    let times = bytes.div_ceil(body.len() as u64).max(1);
+    for (name, utf16) in [("real-msi-utf16.log", true), ("real-msi-utf8.log", false)] {
+        let path = dir.join(name);
+        let mut out = BufWriter::with_capacity(1 << 20, File::create(&path)?);
+        let encode = |s: &str| -> Vec<u8> {
+            if utf16 {
+                s.encode_utf16().flat_map(u16::to_le_bytes).collect()
+            } else {
+                s.as_bytes().to_vec()
+            }
+        };
+        let (body, tail) = (encode(&text), encode(&tail));
+        let mut written = 0u64;
+        if utf16 {
+            out.write_all(&[0xFF, 0xFE])?;
+            written += 2;
+        }
+        for _ in 0..times {
+            out.write_all(&body)?;
+            written += body.len() as u64;
+        }
+        out.write_all(&tail)?;
+        out.flush()?;
+        report(&path, written + tail.len() as u64);
     }
     Ok(())
 }

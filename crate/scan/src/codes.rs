@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use regex::bytes::Regex;
 
-use crate::re::{re, re_set};
+use crate::re::{re, re_set_no_prefilter};
 
 pub use kb::codes::*;
 
@@ -37,25 +37,29 @@ const MESSAGE: &str = r"(?:\b(?:Error|ERROR|Fehler|FEHLER|Erreur|ERREUR|Errore|F
 /// Decimal return codes, only after words that say so; `Return value 3.` (no colon) is an action result.
 const RETURN_CODE: &str = r"(?i)(return value:|returning|error status:|completed with status:|error code:?|exit code:?|exit code is|exit code was|exited with|returned|return code:?|system error|with error:?|failed with)[ \t'=(:-]*([0-9]{1,5})\b";
 
+/// The finders. Each pattern alone is compiled the first time a line needs it: compiling a regex costs far
+/// more than running it on a line, and most logs hold only some of the written forms (a process diagnosing one
+/// MSI log compiles two of the five).
 struct Finders {
     /// All patterns in one pass: the cheap test that most lines fail.
     any: regex::bytes::RegexSet,
-    hex: Regex,
-    bare_hex: Regex,
-    negative: Regex,
-    message: Regex,
-    return_code: Regex,
+    hex: OnceLock<Regex>,
+    bare_hex: OnceLock<Regex>,
+    negative: OnceLock<Regex>,
+    message: OnceLock<Regex>,
+    return_code: OnceLock<Regex>,
 }
 
 fn finders() -> &'static Finders {
     static F: OnceLock<Finders> = OnceLock::new();
     F.get_or_init(|| Finders {
-        any: re_set(&[HEX, BARE_HEX, NEGATIVE, MESSAGE, RETURN_CODE]),
-        hex: re(HEX),
-        bare_hex: re(BARE_HEX),
-        negative: re(NEGATIVE),
-        message: re(MESSAGE),
-        return_code: re(RETURN_CODE),
+        // Without a prefilter: the case-insensitive hexadecimal digits make its literals costly to extract.
+        any: re_set_no_prefilter(&[HEX, BARE_HEX, NEGATIVE, MESSAGE, RETURN_CODE]),
+        hex: OnceLock::new(),
+        bare_hex: OnceLock::new(),
+        negative: OnceLock::new(),
+        message: OnceLock::new(),
+        return_code: OnceLock::new(),
     })
 }
 
@@ -171,7 +175,7 @@ pub fn find_codes(text: &[u8]) -> Vec<CodeMatch> {
     let mut found: Vec<(usize, u8, usize, Code)> = Vec::new();
     for c in hits
         .matched(0)
-        .then(|| f.hex.captures_iter(text))
+        .then(|| f.hex.get_or_init(|| re(HEX)).captures_iter(text))
         .into_iter()
         .flatten()
     {
@@ -204,7 +208,7 @@ pub fn find_codes(text: &[u8]) -> Vec<CodeMatch> {
     }
     for m in hits
         .matched(1)
-        .then(|| f.bare_hex.find_iter(text))
+        .then(|| f.bare_hex.get_or_init(|| re(BARE_HEX)).find_iter(text))
         .into_iter()
         .flatten()
     {
@@ -231,7 +235,7 @@ pub fn find_codes(text: &[u8]) -> Vec<CodeMatch> {
     }
     for m in hits
         .matched(2)
-        .then(|| f.negative.find_iter(text))
+        .then(|| f.negative.get_or_init(|| re(NEGATIVE)).find_iter(text))
         .into_iter()
         .flatten()
     {
@@ -252,7 +256,7 @@ pub fn find_codes(text: &[u8]) -> Vec<CodeMatch> {
     }
     for c in hits
         .matched(3)
-        .then(|| f.message.captures_iter(text))
+        .then(|| f.message.get_or_init(|| re(MESSAGE)).captures_iter(text))
         .into_iter()
         .flatten()
     {
@@ -270,7 +274,11 @@ pub fn find_codes(text: &[u8]) -> Vec<CodeMatch> {
     }
     for c in hits
         .matched(4)
-        .then(|| f.return_code.captures_iter(text))
+        .then(|| {
+            f.return_code
+                .get_or_init(|| re(RETURN_CODE))
+                .captures_iter(text)
+        })
         .into_iter()
         .flatten()
     {

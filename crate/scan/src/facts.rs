@@ -8,7 +8,7 @@ use regex::bytes::Regex;
 
 pub use model::facts::*;
 
-use crate::re::{re, re_set};
+use crate::re::re;
 
 /// Learns what one line says about the machine and the update. Cheap when the line says nothing: one
 /// multi-pattern test first, captures only on a hit.
@@ -21,11 +21,11 @@ pub fn learn_from_line(line: &[u8], facts: &mut Facts) {
 /// Windows Defender's events): their readers set the product from the failing update's own line instead.
 pub fn learn_from_log_line(line: &[u8], facts: &mut Facts, product: bool) {
     let p = patterns();
-    if !p.any.is_match(line) {
+    if !p.any().is_match(line) {
         return;
     }
     if !has(facts, Fact::Kb) {
-        if let Some(c) = p.kb.captures(line) {
+        if let Some(c) = p.kb().captures(line) {
             facts.learn(Fact::Kb, format!("KB{}", lossy(&c[1])));
         }
     }
@@ -38,7 +38,7 @@ pub fn learn_from_log_line(line: &[u8], facts: &mut Facts, product: bool) {
         return;
     }
     if !has(facts, Fact::DotnetTarget) {
-        if let Some(c) = p.dotnet.captures(line) {
+        if let Some(c) = p.dotnet().captures(line) {
             let v = lossy(&c[1]);
             facts.learn(Fact::DotnetTarget, dotnet_family(&v));
             facts.learn(Fact::Product, "dotnet");
@@ -63,7 +63,7 @@ fn lossy(b: &[u8]) -> String {
 /// or an NT version with build ("6.1.7601", "10.0.22631").
 pub fn windows_from_text(text: &[u8]) -> Option<&'static str> {
     let p = patterns();
-    if let Some(c) = p.windows_name.captures(text) {
+    if let Some(c) = p.windows_name().captures(text) {
         let server = c.name("server").is_some();
         let ver = lossy(&c["ver"]).to_ascii_lowercase();
         let r2 = c.name("r2").is_some();
@@ -88,7 +88,7 @@ pub fn windows_from_text(text: &[u8]) -> Option<&'static str> {
         };
         return Some(id);
     }
-    if let Some(c) = p.nt_version.captures(text) {
+    if let Some(c) = p.nt_version().captures(text) {
         let major: u32 = lossy(&c[1]).parse().ok()?;
         let minor: u32 = lossy(&c[2]).parse().ok()?;
         let build: u32 = lossy(&c[3]).parse().ok()?;
@@ -112,7 +112,7 @@ pub fn windows_from_text(text: &[u8]) -> Option<&'static str> {
 /// Recognises the kind of update or product a line names.
 pub fn product_from_text(text: &[u8]) -> Option<&'static str> {
     let p = patterns();
-    let hits = p.product.matches(text);
+    let hits = p.product().matches(text);
     // The order matters: a WinRE update title also says "Windows", a Defender one also says "Update".
     for (i, product) in PRODUCTS.iter().enumerate() {
         if hits.matched(i) {
@@ -172,10 +172,33 @@ pub(crate) fn unknown(facts: &Facts) -> u8 {
         .fold(0, |bits, f| bits | bit(*f))
 }
 
+/// Whether the KB number's pattern of [`line_patterns`] (`\bkb ?[0-9]{6}`) matches at `at` in `text`, with
+/// ASCII letters in any case: the scanner's search for it in the text itself (a test checks that both agree).
+pub(crate) fn kb_at(text: &[u8], at: usize) -> bool {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    if at > 0 && text.get(at - 1).is_some_and(|&b| word(b)) {
+        return false;
+    }
+    let Some(rest) = text.get(at..) else {
+        return false;
+    };
+    let Some(rest) = rest
+        .get(..2)
+        .filter(|k| k.eq_ignore_ascii_case(b"kb"))
+        .map(|_| &rest[2..])
+    else {
+        return false;
+    };
+    let rest = rest.strip_prefix(b" ").unwrap_or(rest);
+    rest.get(..6)
+        .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+}
+
 /// Patterns that match, somewhere in the ASCII-lowercased line, every line [`learn_from_line`] can learn one
 /// of the `unknown` facts from (see [`unknown`]): the words, and apart the KB number's pattern. The scanner
-/// searches a lowercased copy of the text with them: case-sensitive literals make a fast search, where the
-/// facts' own case-insensitive patterns would make a slow one.
+/// searches a lowercased copy of the text for the words: case-sensitive literals make a fast search, where the
+/// facts' own case-insensitive patterns would make a slow one. The KB number's pattern it searches in the text
+/// itself, by hand ([`kb_at`]).
 ///
 /// The search stops wherever the first four bytes of a literal occur (its first three when a literal is that
 /// short), so each literal starts with bytes that are rare in logs: `ows ` rather than `windows `, which
@@ -215,24 +238,82 @@ pub(crate) fn line_patterns(unknown: u8) -> (Vec<&'static str>, Option<&'static 
     (out, kb)
 }
 
+/// The facts' patterns, each compiled the first time a line needs it: compiling a regex costs far more than
+/// running it on a line, and most lines that pass `any` need only one or two of the others (an MSI log's
+/// `ProductName` line, asked whether it names a product, needs none).
+#[derive(Default)]
 struct Patterns {
-    any: Regex,
-    kb: Regex,
-    windows_name: Regex,
-    nt_version: Regex,
-    dotnet: Regex,
-    product: regex::bytes::RegexSet,
+    any: OnceLock<Regex>,
+    kb: OnceLock<Regex>,
+    windows_name: OnceLock<Regex>,
+    nt_version: OnceLock<Regex>,
+    dotnet: OnceLock<Regex>,
+    product: OnceLock<regex::bytes::RegexSet>,
+}
+
+impl Patterns {
+    fn any(&self) -> &Regex {
+        self.any.get_or_init(|| re(r"(?i)KB[0-9]{6}|Windows|NET Framework|\.NET|NetFx|NDP|Office|Defender|WinRE|Recovery Environment|Security Intelligence|Cumulative|Servicing Stack|Rollup|[0-9]{1,2}\.[0-9]\.[0-9]{4}"))
+    }
+    fn kb(&self) -> &Regex {
+        self.kb.get_or_init(|| re(KB))
+    }
+    fn windows_name(&self) -> &Regex {
+        self.windows_name.get_or_init(|| re(WINDOWS_NAME))
+    }
+    fn nt_version(&self) -> &Regex {
+        self.nt_version.get_or_init(|| re(NT_VERSION))
+    }
+    fn dotnet(&self) -> &Regex {
+        self.dotnet.get_or_init(|| re(DOTNET))
+    }
+    fn product(&self) -> &regex::bytes::RegexSet {
+        // Through the scanner's sets: without Unicode tables, `(?i)` only compiles with Unicode off; without a
+        // prefilter, whose case-insensitive literals cost more to build than the set's searches.
+        self.product.get_or_init(|| {
+            crate::re::re_set_no_prefilter(&PRODUCTS.iter().map(|p| p.1).collect::<Vec<_>>())
+        })
+    }
 }
 
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
-    P.get_or_init(|| Patterns {
-        any: re(r"(?i)KB[0-9]{6}|Windows|NET Framework|\.NET|NetFx|NDP|Office|Defender|WinRE|Recovery Environment|Security Intelligence|Cumulative|Servicing Stack|Rollup|[0-9]{1,2}\.[0-9]\.[0-9]{4}"),
-        kb: re(KB),
-        windows_name: re(WINDOWS_NAME),
-        nt_version: re(NT_VERSION),
-        dotnet: re(DOTNET),
-        // Through `re_set`: without Unicode tables, `(?i)` only compiles with Unicode off.
-        product: re_set(&PRODUCTS.iter().map(|p| p.1).collect::<Vec<_>>()),
-    })
+    P.get_or_init(Patterns::default)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hand-written check of the KB number's pattern agrees with the pattern on the lowercased text.
+    #[test]
+    fn kb_at_is_the_kb_pattern() {
+        let pattern = re(line_patterns(1).1.unwrap_or_default());
+        let texts = [
+            "KB123456",
+            "kb 1234567",
+            "Kb12345",
+            "xKB123456",
+            "_kb123456",
+            "(KB5034441)",
+            "kB 12345a",
+            "KB  123456",
+            "Package_for_KB5034441~31bf",
+            "kb",
+            "k",
+            "",
+            "see KB 123456.",
+            "KB12345612",
+        ];
+        for text in texts {
+            let lower = text.to_ascii_lowercase();
+            for at in 0..=text.len() {
+                let by_hand = kb_at(text.as_bytes(), at);
+                let by_regex = pattern
+                    .find_at(lower.as_bytes(), at)
+                    .is_some_and(|m| m.start() == at);
+                assert_eq!(by_hand, by_regex, "{text:?} at {at}");
+            }
+        }
+    }
 }

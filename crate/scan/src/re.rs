@@ -26,3 +26,23 @@ pub fn re_set(patterns: &[&str]) -> regex::bytes::RegexSet {
             regex::bytes::RegexSet::empty()
         })
 }
+
+/// Same as [`re_set`], without the literal prefilter the regex crate would build for the set. A set is only
+/// ever asked which of its patterns match somewhere in a text (`matches`, from the text's start), a search that
+/// does not use the prefilter; yet building it can cost more than all the set's searches in a run (the code
+/// finders' case-insensitive hexadecimal digits, the Windows Installer dialogs' long texts: tens of millions
+/// of instructions, several milliseconds at every start). Each pattern is compiled as `(?s:.)*?(?:pattern)`,
+/// which matches exactly when the pattern matches somewhere and yields no literal prefix. The loop in every
+/// pattern makes each state of the lazy DFA costlier to build, so this pays only for a set whose prefilter is
+/// costly to build, or that sees few lines (measured: it doubles the cost of the Windows Update reader's
+/// classes).
+pub fn re_set_no_prefilter(patterns: &[&str]) -> regex::bytes::RegexSet {
+    let looped: Vec<String> = (patterns.iter())
+        .map(|p| format!("(?s:.)*?(?:{p})"))
+        .collect();
+    let looped: Vec<&str> = looped.iter().map(String::as_str).collect();
+    regex::bytes::RegexSetBuilder::new(&looped)
+        .unicode(false)
+        .build()
+        .unwrap_or_else(|_| re_set(patterns))
+}

@@ -73,12 +73,19 @@ fn learns_product(format: LogFormat, line: &Line<'_>) -> bool {
         ProductLines::First(n) => line.no <= n,
         ProductLines::With { cased, lower } => {
             let text = line.text.as_bytes();
-            cased
-                .iter()
-                .any(|l| memchr::memmem::find(text, l.as_bytes()).is_some())
+            cased.iter().any(|l| contains(text, l.as_bytes()))
                 || lower.iter().any(|l| contains_lowercase(text, l.as_bytes()))
         }
     }
+}
+
+/// Whether `text` (a line) contains `word`: `memchr` for its first byte, then a comparison. It is asked of every
+/// candidate line of an MSI log, where building a substring searcher for each call cost more than the search.
+fn contains(text: &[u8], word: &[u8]) -> bool {
+    let Some(&first) = word.first() else {
+        return true;
+    };
+    memchr::memchr_iter(first, text).any(|i| text[i..].starts_with(word))
 }
 
 /// Whether `text`, ASCII-lowercased, contains `word` (lowercase), without a lowercased copy.
@@ -189,15 +196,15 @@ enum Filter {
     /// Every line to both (the reference, [`Diagnoser::every_line`](crate::Diagnoser::every_line), and the fallback when a pattern does
     /// not compile).
     All,
-    /// Lines where the reader's prefilter matches the text, or where `lower` (the reader's lowercase
-    /// prefilter and the words of the facts still `unknown`, see [`facts::unknown`]) or `kb` (the KB
-    /// number's pattern, while the KB is unknown) matches the text lowercased. With `every`, the reader
-    /// (which has no prefilter) still gets every line; the facts only the lines `lower` and `kb` find.
+    /// Lines where the reader's prefilter matches the text, where `lower` (the reader's lowercase
+    /// prefilter and the words of the facts still `unknown`, see [`facts::unknown`]) matches the text
+    /// lowercased, or where `kb` (the KB number's pattern, while the KB is unknown) matches. With `every`, the
+    /// reader (which has no prefilter) still gets every line; the facts only the lines `lower` and `kb` find.
     Search {
         every: bool,
         reader: Option<&'static Regex>,
         lower: Option<&'static Regex>,
-        kb: Option<&'static Regex>,
+        kb: bool,
         unknown: u8,
         /// Whether the reader's search also finds the lines that may name the product
         /// ([`ProductLines::With`]), in place of the products' words in `lower`.
@@ -206,6 +213,73 @@ enum Filter {
         /// line it finds may teach a fact.
         facts_in_reader: bool,
     },
+}
+
+/// The search for the KB number's pattern, in the text itself rather than in a lowercased copy: that copy is
+/// then made only for the words, and an MSI log, whose reader's search finds the lines naming the product,
+/// needs none once its Windows version is known. Every match starts with `kb` in some case, and
+/// [`facts::kb_at`] checks the pattern there by hand, with ASCII case folding as the lowercased copy had it:
+/// the pattern made case-insensitive has too many literals (in every case) for a fast regex search, and costs
+/// a millisecond to compile. Where the processor has AVX2, 32 positions are tested for `kb` at once; else
+/// `memchr2` finds each `k` or `K` (one byte in two hundred of a verbose MSI log, which makes it the slower).
+fn find_kb(text: &[u8], at: usize) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: AVX2 is available (checked just above).
+        return unsafe { find_kb_avx2(text, at) };
+    }
+    find_kb_bytes(text, at)
+}
+
+/// [`find_kb`] with `memchr2`.
+fn find_kb_bytes(text: &[u8], at: usize) -> Option<usize> {
+    let rest = text.get(at..)?;
+    memchr::memchr2_iter(b'k', b'K', rest)
+        .map(|i| at + i)
+        .find(|&i| facts::kb_at(text, i))
+}
+
+/// [`find_kb`] 32 positions at a time: a position holds `kb` in some case when its byte, with bit 0x20 set,
+/// is `k` and the next one's is `b` (only `K` and `k`, `B` and `b` give those); [`facts::kb_at`] decides.
+///
+/// # Safety
+/// The processor must have AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn find_kb_avx2(text: &[u8], at: usize) -> Option<usize> {
+    use std::arch::x86_64::{
+        __m256i, _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8,
+        _mm256_or_si256, _mm256_set1_epi8,
+    };
+    let (fold, k, b) = (
+        _mm256_set1_epi8(0x20),
+        _mm256_set1_epi8(b'k' as i8),
+        _mm256_set1_epi8(b'b' as i8),
+    );
+    let mut i = at;
+    while i + 33 <= text.len() {
+        // SAFETY: `i + 33 <= text.len()`: the loads read `text[i..i + 32]` and `text[i + 1..i + 33]`.
+        let (x, y) = unsafe {
+            (
+                _mm256_loadu_si256(text.as_ptr().add(i).cast::<__m256i>()),
+                _mm256_loadu_si256(text.as_ptr().add(i + 1).cast::<__m256i>()),
+            )
+        };
+        let pairs = _mm256_and_si256(
+            _mm256_cmpeq_epi8(_mm256_or_si256(x, fold), k),
+            _mm256_cmpeq_epi8(_mm256_or_si256(y, fold), b),
+        );
+        let mut mask = _mm256_movemask_epi8(pairs) as u32;
+        while mask != 0 {
+            let j = i + mask.trailing_zeros() as usize;
+            if facts::kb_at(text, j) {
+                return Some(j);
+            }
+            mask &= mask - 1;
+        }
+        i += 32;
+    }
+    find_kb_bytes(text, i)
 }
 
 /// The bits of [`facts::unknown`] that only a line [`learns_product`] admits can teach (the .NET Framework
@@ -266,7 +340,7 @@ impl Filter {
                     every,
                     reader: one,
                     lower: None,
-                    kb: None,
+                    kb: false,
                     unknown,
                     product_gate: false,
                     facts_in_reader: true,
@@ -274,15 +348,14 @@ impl Filter {
             };
         }
         let lower_regex = (!lower_patterns.is_empty()).then(|| compiled(&lower_patterns));
-        let kb_regex = kb.map(|k| compiled(&[k]));
-        match (cased_regex, lower_regex, kb_regex) {
+        match (cased_regex, lower_regex) {
             // A pattern that does not compile (a bug, caught by a debug assertion): read every line.
-            (Some(None), _, _) | (_, Some(None), _) | (_, _, Some(None)) => Filter::All,
-            (reader, lower, kb) => Filter::Search {
+            (Some(None), _) | (_, Some(None)) => Filter::All,
+            (reader, lower) => Filter::Search {
                 every,
                 reader: reader.flatten(),
                 lower: lower.flatten(),
-                kb: kb.flatten(),
+                kb: kb.is_some(),
                 unknown,
                 product_gate: !cased_gate.is_empty(),
                 facts_in_reader: false,
@@ -316,8 +389,8 @@ fn compiled(patterns: &[&str]) -> Option<&'static Regex> {
     regex
 }
 
-/// The next candidate line's match, from the search of the text and the searches of the lowercased text
-/// (`facts`, which also holds the reader's lowercase prefilter, and `kb`): a position, `NONE`
+/// The next candidate line's match, from the search of the text, the search of the lowercased text (`facts`,
+/// which also holds the reader's lowercase prefilter) and the KB number's (`kb`): a position, `NONE`
 /// when a search found nothing more, `STALE` when it must search again.
 struct Candidates {
     reader: usize,
@@ -369,9 +442,7 @@ impl Candidates {
                         .map_or(NONE, last_byte);
                 }
                 if self.kb < at || self.kb == STALE {
-                    self.kb = kb
-                        .and_then(|f| f.shortest_match_at(lower, at))
-                        .map_or(NONE, last_byte);
+                    self.kb = kb.then(|| find_kb(text, at)).flatten().unwrap_or(NONE);
                 }
             }
         }
@@ -382,12 +453,12 @@ impl Candidates {
         (m < STALE).then_some(m)
     }
 
-    /// The next match of the searches of the lowercased text: the next line that may teach a fact.
+    /// The next match of the searches for the facts: the next line that may teach a fact.
     fn lowered(&self) -> usize {
         self.facts.min(self.kb)
     }
 
-    /// After the filter changed: the searches of the lowercased text must run again.
+    /// After the filter changed: the searches for the facts must run again.
     fn refilter(&mut self) {
         self.facts = STALE;
         self.kb = STALE;
@@ -489,6 +560,12 @@ impl FileScan {
 
     pub(crate) fn feed(&mut self, chunk: &[u8]) {
         for piece in chunk.chunks(FEED_PIECE) {
+            if self.reader.is_some() && !self.cr_only {
+                if let Some(text) = self.decoder.borrow(piece) {
+                    self.feed_text(text);
+                    continue;
+                }
+            }
             let from = self.text.len();
             self.decoder.decode(piece, &mut self.text);
             if self.cr_only {
@@ -501,6 +578,37 @@ impl FileScan {
             self.drain_lines();
             self.cut_long_line();
         }
+    }
+
+    /// Reads a piece that is text as it is (see [`Decoder::borrow`]) where it lies, the way a search tool reads a
+    /// mapped file: only the line the piece's start cuts (joined to the partial line held) and the partial line
+    /// at its end are copied. The lines, blocks and searches are those [`FileScan::feed`] would make of the
+    /// piece decoded into `text`: a block cut at a line start reads the same.
+    fn feed_text(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        let Some(last) = memchr::memrchr(b'\n', bytes) else {
+            self.text.push_str(text);
+            self.drain_lines();
+            self.cut_long_line();
+            return;
+        };
+        let mut start = 0;
+        if !self.text.is_empty() {
+            let first = memchr::memchr(b'\n', bytes).unwrap_or(last);
+            self.text.push_str(&text[..=first]);
+            // Reads the held line and its end: `text` is left empty.
+            self.drain_lines();
+            start = first + 1;
+        }
+        if start <= last {
+            // The search for the last line end, as `drain_lines` counts it.
+            self.scanned += (bytes.len() - start) as u64;
+            self.in_long_line = false;
+            self.read_lines(&text[start..=last], false);
+        }
+        self.text.push_str(&text[last + 1..]);
+        self.searched = self.text.len();
+        self.cut_long_line();
     }
 
     /// Reads the partial line in `text` in pieces of [`LONG_LINE`] while it is that long, so that a file
@@ -567,18 +675,32 @@ impl FileScan {
     /// Reads `text[..end]`, then drops it. `end` is a line start, or with `piece` a cut inside a long line
     /// ([`FileScan::cut_long_line`]): the piece is read as a line, and the line goes on in the next block.
     fn read_block(&mut self, end: usize, piece: bool) {
+        if self.reader.is_none() {
+            return;
+        }
+        let text = std::mem::take(&mut self.text);
+        self.read_lines(&text[..end], piece);
+        self.text = text;
+        self.text.drain(..end);
+        // What is left is a partial line: no LF in it.
+        self.searched = self.text.len();
+    }
+
+    /// Reads the lines of `text` (whole lines, or with `piece` a piece of a long line, see
+    /// [`FileScan::read_block`]), which starts where the text read before ends.
+    fn read_lines(&mut self, text: &str, piece: bool) {
         let Some(reader) = self.reader.as_mut() else {
             return;
         };
+        let end = text.len();
         self.scanned += end as u64;
         let first_line = self.line_no;
-        let text = &self.text[..end];
         let bytes = text.as_bytes();
         let format = self.format;
         let out = &mut self.out;
         self.lower.clear();
-        if let Filter::Search { lower, kb, .. } = self.filter {
-            if lower.is_some() || kb.is_some() {
+        if let Filter::Search { lower, .. } = self.filter {
+            if lower.is_some() {
                 self.lower.extend(bytes.iter().map(u8::to_ascii_lowercase));
             }
         }
@@ -667,9 +789,6 @@ impl FileScan {
             self.tail.extend(last);
         }
         self.offset += end as u64;
-        self.text.drain(..end);
-        // What is left is a partial line: no LF in it.
-        self.searched = self.text.len();
     }
 
     pub(crate) fn finish(mut self) -> FileReport {
@@ -737,6 +856,49 @@ impl FileScan {
             out: self.out,
             format: self.format,
             scanned: self.scanned,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The search for the KB number finds what checking every position finds, whatever the text's length and
+    /// wherever the search starts (the vector loop's blocks and its tail).
+    #[test]
+    fn find_kb_finds_the_first_match() {
+        let pieces = [
+            "Task ",
+            "KB123456",
+            "kb 1234567",
+            "xKb123456",
+            "kB12345",
+            "\n",
+            "Package_for_KB5034441 ",
+            "k",
+            "b",
+            "K",
+            "B",
+            "kbkb ",
+            "é",
+            "(kb654321)",
+        ];
+        let mut seed = 0x5EED_u64;
+        for _ in 0..300 {
+            let mut text = String::new();
+            for _ in 0..(seed % 40) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            let bytes = text.as_bytes();
+            for at in 0..=bytes.len() {
+                let by_hand = (at..bytes.len()).find(|&i| facts::kb_at(bytes, i));
+                assert_eq!(find_kb(bytes, at), by_hand, "{text:?} from {at}");
+                assert_eq!(find_kb_bytes(bytes, at), by_hand, "{text:?} from {at}");
+            }
         }
     }
 }

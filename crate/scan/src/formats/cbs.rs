@@ -186,6 +186,7 @@ line_kinds! {
             example: "2014-02-17 15:22:47, Error                 DISM   DISM.EXE: Failed validating command line: \"DISM.exe\" /OnlineDISM.exe /Get-Features",
         },
     }
+    set: re_set_no_prefilter,
 }
 
 /// The file a System File Checker line names.

@@ -128,6 +128,10 @@ pub fn literals(rows: &[KindRow], lowercase: bool) -> Vec<&'static str> {
 ///     example: "…",                  // a real line of the kind
 /// },
 /// ```
+///
+/// After the enum, `set: re_set_no_prefilter,` builds the table's `RegexSet` without the regex crate's literal
+/// prefilter (see [`crate::re::re_set_no_prefilter`]): for a table whose prefilter costs more to build than the
+/// searches it saves.
 macro_rules! line_kinds {
     (
         $(#[$meta:meta])*
@@ -143,6 +147,7 @@ macro_rules! line_kinds {
                 }
             ),* $(,)?
         }
+        $(set: $set:ident,)?
     ) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -179,7 +184,7 @@ macro_rules! line_kinds {
                 static SET: std::sync::OnceLock<regex::bytes::RegexSet> = std::sync::OnceLock::new();
                 let set = SET.get_or_init(|| {
                     let patterns: Vec<&str> = <$name as LineKind>::ROWS.iter().map(|r| r.pattern).collect();
-                    $crate::re::re_set(&patterns)
+                    line_kinds!(@set $($set)?)(&patterns)
                 });
                 super::kinds::Kinds::new(set.matches(line))
             }
@@ -214,6 +219,12 @@ macro_rules! line_kinds {
                 LIST.get_or_init(|| super::kinds::literals(<$name as LineKind>::ROWS, true))
             }
         }
+    };
+    (@set) => {
+        $crate::re::re_set
+    };
+    (@set $set:ident) => {
+        $crate::re::$set
     };
     (@optional) => { None };
     (@optional $fields:expr) => { Some($fields) };

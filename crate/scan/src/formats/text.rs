@@ -9,7 +9,8 @@ use regex::bytes::RegexSet;
 
 use super::kinds::line_kinds;
 use crate::codes;
-use crate::read::{Line, Output, re_set};
+use crate::re::re_set_no_prefilter;
+use crate::read::{Line, Output};
 use kb::cause;
 use kb::tree;
 use model::diagnosis::{Role, Verdict};
@@ -64,6 +65,7 @@ line_kinds! {
             example: "Status: Install error - 0x80070643",
         },
     }
+    set: re_set_no_prefilter,
 }
 
 /// How much of the preceding lines a wrapped dialog text is looked for in.
@@ -209,7 +211,7 @@ pub const DIALOGS: &[(u32, &str)] = &[
 
 fn dialogs() -> &'static RegexSet {
     static SET: OnceLock<RegexSet> = OnceLock::new();
-    SET.get_or_init(|| re_set(&DIALOGS.iter().map(|d| d.1).collect::<Vec<_>>()))
+    SET.get_or_init(|| re_set_no_prefilter(&DIALOGS.iter().map(|d| d.1).collect::<Vec<_>>()))
 }
 
 /// The message number of an error dialog's text, when the text is one people paste without it.
@@ -374,6 +376,7 @@ line_kinds! {
             example: "RunCheck result: Fail",
         },
     }
+    set: re_set_no_prefilter,
 }
 
 impl TextLog {
