@@ -2,7 +2,7 @@
 # The benchmark, in one command: scripts/bench.sh
 #
 # Generates large logs (deterministic, see crate/bin/gen-logs.rs) under bench-out/, builds the CLI with the
-# `native` profile, and prints side by side for each generated file, the real-content logs and the largest logs
+# release profile (the fast one), and prints side by side for each generated file, the real-content logs and the largest logs
 # in the corpus: setup-triage's time to a diagnosis and ripgrep's time for the same file, their ratio, and the
 # peak memory of each (`/usr/bin/time -v`); then a help desk's folder of 10,000 logs (`diagnose --each`) beside
 # ripgrep over the same folder; then the CLI's peak memory on a 1 GB log; then the page in headless Chromium
@@ -45,11 +45,11 @@ command -v rg >/dev/null || apt_install ripgrep
 HYPERFINE=$(command -v hyperfine || true)
 
 # --- Build -------------------------------------------------------------------------------------------------
-echo "building (cargo build --profile native)..." >&2
-cargo build --quiet --profile native --bin setup-triage --bin gen-logs
+echo "building (cargo build --release)..." >&2
+cargo build --quiet --release --bin setup-triage --bin gen-logs
 TARGET=${CARGO_TARGET_DIR:-target}
-CLI=$TARGET/native/setup-triage
-GEN=$TARGET/native/gen-logs
+CLI=$TARGET/release/setup-triage
+GEN=$TARGET/release/gen-logs
 
 # --- Inputs ------------------------------------------------------------------------------------------------
 # The generator is deterministic: regenerate only when the size asked for or the generator changed.

@@ -3,13 +3,13 @@
 # the check that a speed change changed no result. Run it before and after, then `diff -r BEFORE AFTER`.
 #
 # usage: scripts/outputs.sh OUTDIR [CLI]
-#   CLI defaults to $CARGO_TARGET_DIR/native/setup-triage (build it with `cargo build --profile native`).
+#   CLI defaults to $CARGO_TARGET_DIR/release/setup-triage (build it with `cargo build --release`).
 # Environment: SETUP_TRIAGE_CORPUS (default ../shared/corpus), BENCH_OUT (default bench-out, from scripts/bench.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 OUT=${1:?usage: scripts/outputs.sh OUTDIR [CLI]}
-CLI=${2:-${CARGO_TARGET_DIR:-target}/native/setup-triage}
+CLI=${2:-${CARGO_TARGET_DIR:-target}/release/setup-triage}
 CORPUS=${SETUP_TRIAGE_CORPUS:-../shared/corpus}
 BENCH=${BENCH_OUT:-bench-out}
 mkdir -p "$OUT"
