@@ -217,18 +217,35 @@ impl Worker for LogWorker {
     fn update(&mut self, _scope: &WorkerScope<Self>, _msg: ()) {}
 
     fn received(&mut self, scope: &WorkerScope<Self>, msg: Request, id: HandlerId) {
-        if let Request::Cancel { run } = msg {
-            if self.current.get() == run {
-                self.current.set(run.wrapping_add(1) | 0x8000_0000);
+        match msg {
+            Request::Diagnose { run, text, files } => {
+                if let Some((job, scanner)) = self.start(scope, id, run) {
+                    wasm_bindgen_futures::spawn_local((scanner.diagnose)(job, text, files));
+                }
             }
-            return;
+            Request::Read { run, text, files } => {
+                if let Some((job, scanner)) = self.start(scope, id, run) {
+                    wasm_bindgen_futures::spawn_local((scanner.read)(job, text, files));
+                }
+            }
+            Request::Combine { run, parts } => {
+                if let Some((job, scanner)) = self.start(scope, id, run) {
+                    (scanner.combine)(job, parts);
+                }
+            }
+            Request::Cancel { run } => {
+                if self.current.get() == run {
+                    self.current.set(run.wrapping_add(1) | 0x8000_0000);
+                }
+            }
         }
-        let run = match &msg {
-            Request::Diagnose { run, .. }
-            | Request::Read { run, .. }
-            | Request::Combine { run, .. }
-            | Request::Cancel { run } => *run,
-        };
+    }
+}
+
+impl LogWorker {
+    /// Makes job `run` the one that may run (any other stops at its next piece), with the registered scanner;
+    /// `None`, once said, in a worker started without one.
+    fn start(&self, scope: &WorkerScope<Self>, id: HandlerId, run: u32) -> Option<(Job, Scanner)> {
         self.current.set(run);
         let scope = scope.clone();
         let job = Job {
@@ -237,22 +254,16 @@ impl Worker for LogWorker {
             report: Rc::new(move |r| scope.respond(id, r)),
         };
         // Only the worker's binary registers the scanner, before any message can arrive.
-        let Some(scanner) = SCANNER.with(Cell::get) else {
-            return (job.report)(Report::Unreadable {
-                run,
-                file: String::new(),
-                why: "this worker was started without its scanner".into(),
-            });
-        };
-        match msg {
-            Request::Diagnose { text, files, .. } => {
-                wasm_bindgen_futures::spawn_local((scanner.diagnose)(job, text, files))
+        match SCANNER.with(Cell::get) {
+            Some(scanner) => Some((job, scanner)),
+            None => {
+                (job.report)(Report::Unreadable {
+                    run,
+                    file: String::new(),
+                    why: "this worker was started without its scanner".into(),
+                });
+                None
             }
-            Request::Read { text, files, .. } => {
-                wasm_bindgen_futures::spawn_local((scanner.read)(job, text, files))
-            }
-            Request::Combine { parts, .. } => (scanner.combine)(job, parts),
-            Request::Cancel { .. } => {}
         }
     }
 }
