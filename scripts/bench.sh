@@ -6,7 +6,8 @@
 # in the corpus: setup-triage's time to a diagnosis and ripgrep's time for the same file, their ratio, and the
 # peak memory of each (`/usr/bin/time -v`); then a help desk's folder of 10,000 logs (`diagnose --each`) beside
 # ripgrep over the same folder; then the CLI's peak memory on a 1 GB log; then the page in headless Chromium
-# (scripts/bench-page.mjs: time to the guide, long tasks, heap, the 1 GB log, page weight). The tables go to
+# (scripts/bench-page.mjs: time to the guide with the worker's SIMD build and without, one worker against one
+# per core on several files, long tasks, heap, the 1 GB log, page weight per file). The tables go to
 # bench-out/figures.md.
 #
 # The real-content logs are made at run time from the corpus, never committed: its largest UTF-16 MSI log
@@ -216,6 +217,10 @@ if [ -f dist/index.html ] && [ -d .tools/node_modules/playwright-core ]; then
     page_args=()
     for f in "${!NATIVE_WALL[@]}"; do page_args+=(--native "$f=${NATIVE_WALL[$f]}"); done
     [ "$BIG_MB" -gt 0 ] && page_args+=(--big "$OUT/big-msi-utf16.log")
+    # Several files at once: one worker against one per core.
+    page_args+=(--several "$OUT/msi-utf8.log,$OUT/CBS.log,$OUT/WindowsUpdate.log")
+    # The real-content UTF-16 MSI log, where the corpus gave one.
+    [ -f "$OUT/real-msi-utf16.log" ] && page_args+=("$OUT/real-msi-utf16.log")
     if node scripts/bench-page.mjs "${page_args[@]}" "$OUT/msi-utf16.log" "$OUT/msi-utf8.log" "$OUT/CBS.log" \
         "$OUT/WindowsUpdate.log" >/dev/null; then
         WEB_FIGURES=$(tail -n +4 "$OUT/page-figures.md")

@@ -477,3 +477,41 @@ fn each_answer_moves_focus_to_what_changed_and_says_so() {
     let exhausted = (0..n).fold(s, |s, _| s.reduce(Action::NextStep));
     assert_eq!(exhausted.focus.as_deref(), Some("outcome-exhausted-title"));
 }
+
+/// The page loads the worker's SIMD build only where the browser validates the SIMD probe, and the build
+/// without SIMD where it does not (an older browser, or one with SIMD turned off).
+#[wasm_bindgen_test]
+fn the_worker_without_simd_is_chosen_when_simd_does_not_validate() {
+    use messages::{SCRIPT, SCRIPT_SIMD, SIMD_PROBE, script_for, simd_supported};
+    assert_eq!(script_for(|_| false), SCRIPT);
+    assert_eq!(script_for(|m| m == SIMD_PROBE.as_slice()), SCRIPT_SIMD);
+    // This Chromium has SIMD, and the probe is a valid module; a probe with a broken opcode is not.
+    assert!(simd_supported(&SIMD_PROBE));
+    assert_eq!(script_for(simd_supported), SCRIPT_SIMD);
+    let mut broken = SIMD_PROBE;
+    broken[27] = 0xFF;
+    assert!(!simd_supported(&broken));
+}
+
+/// Files are shared out among the workers by size, each worker's in their given order, every file once.
+#[wasm_bindgen_test]
+fn files_are_shared_out_by_size() {
+    use messages::plan;
+    assert_eq!(plan(&[10, 10, 10], 1), vec![vec![0, 1, 2]]);
+    assert_eq!(plan(&[100, 1, 1, 1], 2), vec![vec![0], vec![1, 2, 3]]);
+    // 100 to the first, 50 and 50 to the second; 1 to the first, the earliest of two equal.
+    assert_eq!(plan(&[1, 100, 50, 50], 2), vec![vec![0, 1], vec![2, 3]]);
+    // Never more workers than files, and never a worker without a file.
+    assert_eq!(plan(&[5, 0], 4), vec![vec![0], vec![1]]);
+    assert_eq!(plan(&[], 3), vec![Vec::<usize>::new()]);
+    let shares = plan(&[3, 9, 1, 4, 4, 7, 2], 3);
+    assert_eq!(shares.len(), 3);
+    let mut all: Vec<usize> = shares.concat();
+    all.sort_unstable();
+    assert_eq!(all, (0..7).collect::<Vec<_>>());
+    assert!(
+        shares
+            .iter()
+            .all(|s| !s.is_empty() && s.windows(2).all(|w| w[0] < w[1]))
+    );
+}

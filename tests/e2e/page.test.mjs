@@ -57,10 +57,10 @@ test('the KB979906 message gives the .NET guide directly, and the fix loop walks
   await page.click('button[type=submit]');
   const first = page.locator('ol.steps > li.step').first();
   await first.waitFor();
-  // The first diagnosis starts the worker (its loader, script and wasm, from the page's own origin); after
-  // that, nothing more is asked of the network.
+  // The first diagnosis starts the worker (its loader, script and wasm, from the page's own origin; its SIMD
+  // build, which this Chromium validates); after that, nothing more is asked of the network.
   assert.deepEqual(requests.slice(loaded.length).map((u) => new URL(u).pathname.replace(/.*\//, '')),
-    ['worker_loader.js', 'worker.js', 'worker_bg.wasm']);
+    ['worker_simd_loader.js', 'worker_simd.js', 'worker_simd_bg.wasm']);
   loaded.push(...requests.slice(loaded.length));
   assert.equal(await first.locator('h3').textContent(), FIRST_DOTNET_STEP);
   assert.equal(await page.locator('fieldset.question', { hasText: 'What were you installing' }).count(), 0);
@@ -281,15 +281,15 @@ test('embed mode (?embed) leaves out the title and footer, and works', async () 
 // The page's own WebAssembly carries no regex engine (ARCHITECTURE.md, invariants): redaction uses the worker's
 // lexicon and the JS API the worker. The regex crates leave their source paths in a build (panic locations),
 // which the worker's file shows, so the check can fail.
-test("the page's wasm carries no regex engine; the worker's does", async () => {
+test("the page's wasm carries no regex engine; the worker's builds (with and without SIMD) do", async () => {
   const { readdirSync, readFileSync } = await import('node:fs');
   const dist = join(ROOT, 'dist');
   const wasm = readdirSync(dist).filter((f) => f.endsWith('.wasm'));
   const page = wasm.filter((f) => f.startsWith('web-'));
   const worker = wasm.filter((f) => f.startsWith('worker'));
   assert.equal(page.length, 1, wasm.join(','));
-  assert.equal(worker.length, 1, wasm.join(','));
+  assert.deepEqual(worker.sort(), ['worker_bg.wasm', 'worker_simd_bg.wasm'], wasm.join(','));
   const holds = (f) => readFileSync(join(dist, f)).includes('regex-automata');
-  assert.equal(holds(worker[0]), true, 'the worker should hold regex-automata');
+  for (const w of worker) assert.equal(holds(w), true, `${w} should hold regex-automata`);
   assert.equal(holds(page[0]), false, `${page[0]} links the regex engine`);
 });

@@ -7,6 +7,7 @@ mod forum;
 mod kb;
 mod layers;
 mod outcomes;
+mod parts;
 mod pastes;
 mod readers;
 mod redact;

@@ -1,19 +1,20 @@
-//! Choosing the root cause across files: each file's report gives a verdict, findings and facts; the
+//! Choosing the root cause across files: each file's part ([`FilePart`]) gives a verdict, findings and facts; the
 //! combined [`Diagnosis`] takes the verdict of the case, ranks each failed file's root (a cause beats a
 //! pointer to another log, an installer's own log beats the chain that ran it) and decides the cause and
 //! the guide. ARCHITECTURE.md, "Choosing the root cause", gives the ranking in words.
 
-/// Combines file reports: the verdict, the root cause across files, the facts, then the guide.
 use kb::cause;
 use kb::tree::{self, Answers};
 use model::diagnosis::{Confidence, Detail, Diagnosis, Finding, Note, Role, Timeline, Verdict};
 use model::facts::Facts;
 
 use crate::codes;
-use crate::scan::FileReport;
+use crate::scan::FilePart;
 use model::facts::Fact;
 
-pub(crate) fn combine(reports: Vec<FileReport>, answers: Option<&Answers>) -> Diagnosis {
+/// Combines the files' parts, in the files' order: the verdict, the root cause across files, the facts, then
+/// the guide (without `answers`, none: see [`Diagnoser::finish_unguided`](crate::Diagnoser::finish_unguided)).
+pub(crate) fn combine(reports: Vec<FilePart>, answers: Option<&Answers>) -> Diagnosis {
     let mut facts = Facts::new();
     let mut findings = Vec::new();
     let mut notes = Vec::new();
@@ -35,8 +36,8 @@ pub(crate) fn combine(reports: Vec<FileReport>, answers: Option<&Answers>) -> Di
             (Verdict::Succeeded, _) | (_, Verdict::Succeeded) => Verdict::Succeeded,
             _ => Verdict::Inconclusive,
         };
-        if let (Verdict::Failed, Some(r)) = (file_verdict, report.out.root) {
-            if let Some(f) = report.out.findings.get(r) {
+        if let (Verdict::Failed, Some(r)) = (file_verdict, report.root) {
+            if let Some(f) = report.findings.get(r) {
                 // A cause beats a mere failure marker; among equals, the deeper log (MSI under .NET setup
                 // under Windows Update) explains more, and a log another file names explains that file.
                 let named = named_logs
@@ -49,25 +50,20 @@ pub(crate) fn combine(reports: Vec<FileReport>, answers: Option<&Answers>) -> Di
                 } else {
                     0
                 }) + (if named { 10 } else { 0 })
-                    + report.format.depth();
-                roots.push((
-                    rank,
-                    base + r,
-                    report.format.depth(),
-                    report.summary.name.clone(),
-                ));
+                    + report.depth;
+                roots.push((rank, base + r, report.depth, report.summary.name.clone()));
             }
         }
-        if !report.out.timeline.is_empty() {
+        if !report.timeline.is_empty() {
             timeline.push(Timeline {
                 file: report.summary.name.clone(),
-                actions: report.out.timeline,
-                total: report.out.timeline_total,
+                actions: report.timeline,
+                total: report.timeline_total,
             });
         }
-        file_facts.push((base, report.out.facts));
-        findings.extend(report.out.findings);
-        notes.extend(report.out.notes);
+        file_facts.push((base, report.facts));
+        findings.extend(report.findings);
+        notes.extend(report.notes);
         files.push(report.summary);
     }
     // A file of only a byte order mark (or only NULs, which decoding drops) holds no text: it is empty too.
@@ -149,20 +145,20 @@ pub(crate) fn combine(reports: Vec<FileReport>, answers: Option<&Answers>) -> Di
 }
 
 /// The log files that failed files name as holding their cause.
-fn named_logs(reports: &[FileReport]) -> Vec<String> {
+fn named_logs(reports: &[FilePart]) -> Vec<String> {
     let mut out = Vec::new();
     for r in reports {
         if r.summary.verdict != Verdict::Failed {
             continue;
         }
-        for f in &r.out.findings {
+        for f in &r.findings {
             for d in &f.details {
                 if matches!(d.label.as_str(), "component log" | "package log") {
                     out.push(d.value.clone());
                 }
             }
         }
-        if let Some(p) = r.out.facts.get(Fact::LogPath) {
+        if let Some(p) = r.facts.get(Fact::LogPath) {
             out.push(p.to_string());
         }
     }

@@ -1,6 +1,7 @@
 //! The scanner's front door: a [`Diagnoser`] takes the files of a case, each as byte chunks cut anywhere,
 //! tells archives and binary files from text by their first bytes, hands text to a `FileScan` per file, and
-//! combines the files' reports into one diagnosis.
+//! combines the files' reports into one diagnosis, or gives them as parts ([`FilePart`]) that another
+//! `Diagnoser`'s caller combines ([`combine_parts`]).
 
 use kb::tree::Answers;
 use model::diagnosis::Diagnosis;
@@ -8,7 +9,7 @@ use model::diagnosis::Diagnosis;
 use crate::archive::{self, EntrySink};
 use crate::combine;
 use crate::formats::LogFormat;
-use crate::scan::{FileReport, FileScan, Search};
+use crate::scan::{FilePart, FileReport, FileScan, Search};
 
 /// Diagnoses a case made of one or more files, each fed in chunks.
 ///
@@ -286,18 +287,32 @@ impl Diagnoser {
     }
 
     /// Combines the files into one diagnosis and walks the knowledge base.
-    pub fn finish(mut self, answers: &Answers) -> Diagnosis {
-        self.end();
-        combine::combine(self.reports, Some(answers))
+    pub fn finish(self, answers: &Answers) -> Diagnosis {
+        combine::combine(self.finish_parts(), Some(answers))
     }
 
     /// Like [`finish`](Self::finish) but without walking the knowledge base: no questions, an empty guide.
     /// The page's worker uses it, so that it carries only the causes; the page walks the tree with
     /// [`kb::answer`], which gives what `finish` would have.
-    pub fn finish_unguided(mut self) -> Diagnosis {
-        self.end();
-        combine::combine(self.reports, None)
+    pub fn finish_unguided(self) -> Diagnosis {
+        combine::combine(self.finish_parts(), None)
     }
+
+    /// Ends the current file and gives what each file gave, in order, for [`combine_parts`]: the page's
+    /// workers read different files, and one of them combines.
+    pub fn finish_parts(mut self) -> Vec<FilePart> {
+        self.end();
+        self.reports
+            .into_iter()
+            .map(FileReport::into_part)
+            .collect()
+    }
+}
+
+/// Combines the parts of several [`Diagnoser`]s, in the files' order, into what
+/// [`Diagnoser::finish_unguided`] gives for one that read every file.
+pub fn combine_parts(parts: Vec<FilePart>) -> Diagnosis {
+    combine::combine(parts, None)
 }
 
 impl EntrySink for Diagnoser {

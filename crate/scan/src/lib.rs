@@ -14,9 +14,10 @@
 //! - [`archive`]: telling a zip, a cabinet, a trace or a binary log from text by its first bytes; unpacking.
 //! - [`formats`]: one reader per log format; each turns lines into findings and facts.
 //! - [`scan`]: one text file: splitting it into lines, detecting the format, the prefiltered search, feeding
-//!   the reader; a `FileReport` out.
+//!   the reader; a `FileReport` out, and the [`FilePart`] of it that combining needs.
 //! - `combine`: the verdict and the root cause across files, then the guide.
-//! - [`diagnoser`]: the front door, [`Diagnoser`]: the files of a case, archives unpacked, reports combined.
+//! - [`diagnoser`]: the front door, [`Diagnoser`]: the files of a case, archives unpacked, reports combined
+//!   (or given as parts, which [`combine_parts`] combines: the page's workers read different files).
 
 pub mod archive;
 pub mod codes;
@@ -29,7 +30,8 @@ pub mod read;
 pub mod scan;
 pub mod text;
 
-pub use diagnoser::Diagnoser;
+pub use diagnoser::{Diagnoser, combine_parts};
+pub use scan::FilePart;
 
 use model::{Answers, Diagnosis};
 

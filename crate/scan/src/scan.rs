@@ -8,8 +8,9 @@ use std::collections::VecDeque;
 use std::sync::{Mutex, OnceLock};
 
 use regex::bytes::{Regex, RegexBuilder};
+use serde::{Deserialize, Serialize};
 
-use model::diagnosis::{ContextLine, FileSummary, Verdict};
+use model::diagnosis::{ContextLine, FileSummary, Finding, Note, TimelineAction, Verdict};
 
 use crate::facts::{self, Fact, Facts};
 use crate::formats::{self, LogFormat, LogReader};
@@ -148,6 +149,41 @@ pub struct FileReport {
     pub format: LogFormat,
     /// Bytes of text the scan went over (see [`Diagnoser::scanned`](crate::Diagnoser::scanned)).
     pub(crate) scanned: u64,
+}
+
+/// What one file gave, in the form that crosses between the page's workers: each worker reads some of the
+/// files ([`Diagnoser::finish_parts`](crate::Diagnoser::finish_parts)) and one combines the parts of all of
+/// them, in the files' order ([`combine_parts`](crate::combine_parts)). Files are read independently of one
+/// another (only the combining looks across them), so the diagnosis is the same as one
+/// [`Diagnoser`](crate::Diagnoser) given every file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FilePart {
+    pub summary: FileSummary,
+    pub findings: Vec<Finding>,
+    pub facts: Facts,
+    pub notes: Vec<Note>,
+    /// Index into `findings` of the file's root cause.
+    pub root: Option<usize>,
+    pub timeline: Vec<TimelineAction>,
+    pub timeline_total: u64,
+    /// [`LogFormat::depth`] of the file's format: all that combining needs of it.
+    pub depth: u8,
+}
+
+impl FileReport {
+    /// What of the report outlives the scan: all that combining needs.
+    pub(crate) fn into_part(self) -> FilePart {
+        FilePart {
+            summary: self.summary,
+            findings: self.out.findings,
+            facts: self.out.facts,
+            notes: self.out.notes,
+            root: self.out.root,
+            timeline: self.out.timeline,
+            timeline_total: self.out.timeline_total,
+            depth: self.format.depth(),
+        }
+    }
 }
 
 /// Reads one file: decoding, line splitting, format detection, then the reader.

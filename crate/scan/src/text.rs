@@ -270,10 +270,11 @@ impl Decoder {
 const ASCII_RUN: usize = 2048;
 
 /// Copies the leading run of ASCII code units other than NUL (whole 8-unit blocks only) from UTF-16 `bytes`
-/// into `ascii` as bytes; returns how many units it took. Whole 16-unit blocks go through SSE2 where the
-/// target has it (every x86-64 processor does), the rest a word at a time (see [`ascii_run_words`]).
+/// into `ascii` as bytes; returns how many units it took. Whole 16-unit blocks go through 128-bit vectors
+/// where the target has them (SSE2, which every x86-64 processor has; WebAssembly SIMD in the page's worker's
+/// SIMD build), the rest a word at a time (see [`ascii_run_words`]).
 fn ascii_run(bytes: &[u8], big_endian: bool, ascii: &mut [u8; ASCII_RUN]) -> usize {
-    let n = ascii_run_sse2(bytes, big_endian, ascii);
+    let n = ascii_run_vector(bytes, big_endian, ascii);
     if n == ASCII_RUN || bytes.len() < 2 * n + 16 {
         return n;
     }
@@ -285,7 +286,7 @@ fn ascii_run(bytes: &[u8], big_endian: bool, ascii: &mut [u8; ASCII_RUN]) -> usi
 /// to 0, and one saturating pack of the units' low bytes. Three times as fast as the word-at-a-time loop on a
 /// UTF-16 log, which makes decoding cost less than searching the text it gives.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-fn ascii_run_sse2(bytes: &[u8], big_endian: bool, ascii: &mut [u8]) -> usize {
+fn ascii_run_vector(bytes: &[u8], big_endian: bool, ascii: &mut [u8]) -> usize {
     use std::arch::x86_64::{
         __m128i, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_cmpeq_epi16, _mm_loadu_si128,
         _mm_movemask_epi8, _mm_or_si128, _mm_packus_epi16, _mm_set1_epi16, _mm_setzero_si128,
@@ -319,20 +320,65 @@ fn ascii_run_sse2(bytes: &[u8], big_endian: bool, ascii: &mut [u8]) -> usize {
     n
 }
 
-#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-fn ascii_run_sse2(_: &[u8], _: bool, _: &mut [u8]) -> usize {
+/// [`ascii_run`] 16 code units at a time with WebAssembly SIMD (`+simd128`: the page's worker's SIMD build,
+/// `scripts/simd-worker.sh`): two 16-byte loads, one test of both for a unit above 0x7F or equal to 0, and one
+/// saturating narrowing of the units to bytes, as with SSE2 above.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn ascii_run_vector(bytes: &[u8], big_endian: bool, ascii: &mut [u8]) -> usize {
+    use std::arch::wasm32::{
+        i8x16_shuffle, u8x16_narrow_i16x8, u16x8_eq, u16x8_ge, u16x8_splat, v128, v128_any_true,
+        v128_load, v128_or, v128_store,
+    };
+    // Big-endian units: each lane's two bytes swapped, so that lanes hold the units' values.
+    let units = |v: v128| {
+        if big_endian {
+            i8x16_shuffle::<1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14>(v, v)
+        } else {
+            v
+        }
+    };
+    // Lanes of a unit ≥ 0x80, or of a unit 0 (NUL is dropped on the slow path).
+    let odd = |v: v128| v128_or(u16x8_ge(v, u16x8_splat(0x80)), u16x8_eq(v, u16x8_splat(0)));
+    let mut n = 0;
+    for (block, dst) in bytes.chunks_exact(32).zip(ascii.chunks_exact_mut(16)) {
+        // SAFETY: `block` holds 32 bytes (`chunks_exact`): the two loads read `block[..16]` and `block[16..]`;
+        // WebAssembly loads need no alignment.
+        let (a, b) = unsafe {
+            (
+                v128_load(block.as_ptr().cast::<v128>()),
+                v128_load(block.as_ptr().add(16).cast::<v128>()),
+            )
+        };
+        let (a, b) = (units(a), units(b));
+        if v128_any_true(v128_or(odd(a), odd(b))) {
+            break;
+        }
+        // Every lane is under 0x80: narrowing keeps its value.
+        // SAFETY: `dst` is 16 bytes long (`chunks_exact_mut`); WebAssembly stores need no alignment.
+        unsafe { v128_store(dst.as_mut_ptr().cast::<v128>(), u8x16_narrow_i16x8(a, b)) };
+        n += 16;
+    }
+    n
+}
+
+#[cfg(not(any(
+    all(target_arch = "x86_64", target_feature = "sse2"),
+    all(target_arch = "wasm32", target_feature = "simd128")
+)))]
+fn ascii_run_vector(_: &[u8], _: bool, _: &mut [u8]) -> usize {
     0
 }
 
 /// [`ascii_run`] a word at a time. Each 8-byte word is read as four 16-bit lanes holding the units' values,
 /// so one mask test checks four units, and one shift-and-mask packs them.
+// Words are read and written as whole arrays, not with `copy_from_slice`: the page's worker is built for size
+// (`opt-level = "z"`), where an 8-byte `copy_from_slice` stays a call, a sixth of the worker's whole time.
 fn ascii_run_words(bytes: &[u8], big_endian: bool, ascii: &mut [u8]) -> usize {
     const NOT_ASCII: u64 = 0xFF80_FF80_FF80_FF80;
     const ONES: u64 = 0x0001_0001_0001_0001;
     const HIGHS: u64 = 0x8000_8000_8000_8000;
     let word = |b: &[u8]| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(b);
+        let w = <[u8; 8]>::try_from(b).unwrap_or_default();
         if big_endian {
             u64::from_be_bytes(w)
         } else {
@@ -341,14 +387,14 @@ fn ascii_run_words(bytes: &[u8], big_endian: bool, ascii: &mut [u8]) -> usize {
     };
     // The four lanes' low bytes side by side, lane 0 lowest.
     let pack = |w: u64| {
-        let p = ((w & 0xFF)
-            | ((w >> 8) & 0xFF00)
-            | ((w >> 16) & 0xFF_0000)
-            | ((w >> 24) & 0xFF00_0000)) as u32;
+        (w & 0xFF) | ((w >> 8) & 0xFF00) | ((w >> 16) & 0xFF_0000) | ((w >> 24) & 0xFF00_0000)
+    };
+    // In big-endian words the first unit is the highest lane: its packed bytes are in reverse order.
+    let in_order = |p: u64| {
         if big_endian {
-            p.to_be_bytes()
+            u64::from((p as u32).swap_bytes())
         } else {
-            p.to_le_bytes()
+            p
         }
     };
     let mut n = 0;
@@ -359,8 +405,10 @@ fn ascii_run_words(bytes: &[u8], big_endian: bool, ascii: &mut [u8]) -> usize {
         if (a | b) & NOT_ASCII != 0 || nul & HIGHS != 0 {
             break;
         }
-        dst[..4].copy_from_slice(&pack(a));
-        dst[4..].copy_from_slice(&pack(b));
+        let units = in_order(pack(a)) | (in_order(pack(b)) << 32);
+        if let Ok(dst) = <&mut [u8; 8]>::try_from(dst) {
+            *dst = units.to_le_bytes();
+        }
         n += 8;
     }
     n
@@ -604,6 +652,25 @@ mod tests {
                     assert_eq!(replaced, 0);
                 }
             }
+        }
+    }
+
+    /// The word-at-a-time path on its own (natively the vector path leaves it only a run's last units; the
+    /// page's worker without SIMD has only it): whole 8-unit blocks in the units' order, in both byte orders,
+    /// up to the first block that holds a unit beyond ASCII.
+    #[test]
+    fn word_at_a_time_ascii_keeps_the_units_in_order() {
+        let s = "Action ended 13:00:05: InstallFiles. Return value 3.";
+        let beyond = format!("{}é{}", &s[..20], &s[20..]);
+        let mut ascii = [0u8; ASCII_RUN];
+        for be in [false, true] {
+            let n = ascii_run_words(&utf16(s, be, false), be, &mut ascii);
+            assert_eq!(n, s.len() / 8 * 8, "big endian: {be}");
+            assert_eq!(&ascii[..n], &s.as_bytes()[..n], "big endian: {be}");
+            assert_eq!(
+                ascii_run_words(&utf16(&beyond, be, false), be, &mut ascii),
+                16
+            );
         }
     }
 

@@ -18,7 +18,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::Blob;
 
-use messages::{LogWorker, Report, Request, SCRIPT, Structured, Upload};
+use messages::{LogWorker, Report, Request, Structured, Upload, script_for, simd_supported};
 use model::{Answers, Diagnosis};
 
 /// What `diagnose` says of an argument it cannot read.
@@ -112,7 +112,7 @@ impl Service {
             .encoding::<Structured>()
             .as_module(false)
             .with_loader(true)
-            .spawn(SCRIPT);
+            .spawn(script_for(simd_supported));
         Service {
             bridge,
             calls: VecDeque::new(),
@@ -136,7 +136,8 @@ impl Service {
 /// A report of the API's worker: the end of the running call settles its promise and starts the next.
 fn on_report(report: Report) {
     let outcome = match report {
-        Report::Progress { .. } => return,
+        // Progress is not shown, and parts are only asked of the page's own workers.
+        Report::Progress { .. } | Report::Parts { .. } => return,
         Report::Done { diagnosis, .. } => json(*diagnosis),
         Report::Unreadable { file, why, .. } => Err(format!("could not read \"{file}\": {why}")),
         Report::Cancelled { .. } => Err("the diagnosis was stopped".to_string()),
